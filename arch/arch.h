@@ -1,0 +1,136 @@
+/* arch.h: the only way into arch/<cpu>/: registers, ABI, breakpoint, step-over plans. */
+#ifndef UTAP_ARCH_H
+#define UTAP_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#if defined(__x86_64__)
+#include "x86_64/regs.h" /* struct arch_regs, ARCH_* sizes */
+#else
+#error "utap: this CPU is not supported yet (x86-64 only)"
+#endif
+
+/* ---- registers --------------------------------------------------------- */
+
+/* Read/write every general register of a stopped thread (one syscall each).
+ * Return 0 or -errno (-ESRCH: the thread is gone). */
+int arch_regs_get(pid_t tid, struct arch_regs *regs);
+int arch_regs_set(pid_t tid, const struct arch_regs *regs);
+
+uint64_t arch_ip(const struct arch_regs *regs);
+void arch_set_ip(struct arch_regs *regs, uint64_t ip);
+uint64_t arch_sp(const struct arch_regs *regs);
+/* Integer return value register (rax). */
+uint64_t arch_retval(const struct arch_regs *regs);
+
+/* Register by the name uprobe_events uses ("di", "ax", "r8", "ip", "sp",
+ * "flags", ...; a leading 'r' or 'e' form such as "rdi" is accepted too).
+ * Returns a register index >= 0, or -1 if the name is unknown. */
+int arch_reg_index(const char *name);
+/* Canonical short name of a register index ("di"). */
+const char *arch_reg_name(int index);
+uint64_t arch_reg_value(const struct arch_regs *regs, int index);
+/* The list of known register names, NULL-terminated, for hints. */
+extern const char *const arch_reg_names[];
+
+/* Where integer argument N (0-based, System V order) lives at function entry:
+ * returns a register index (>= 0), or -1 and sets *stack_offset to the
+ * offset from the stack pointer where it lives (return address included). */
+int arch_arg_location(unsigned n, int64_t *stack_offset);
+
+/* At a function's first instruction, where its return address is stored. */
+uint64_t arch_return_address_slot(const struct arch_regs *regs);
+
+/* ---- breakpoints ---------------------------------------------------------- */
+
+/* The trap instruction planted at a probe site (int3), its length. */
+extern const uint8_t arch_trap_insn[];
+extern const size_t arch_trap_len;
+/* Address of the probe site, given the ip reported after a trap there. */
+uint64_t arch_site_from_trap_ip(uint64_t ip);
+
+/* ---- step-over plans ------------------------------------------------------ */
+
+enum arch_step_mode {
+	ARCH_STEP_AUTO = 0,   /* only as a request: take the best available */
+	ARCH_STEP_EMULATE,    /* change registers (and stack) in the tracer */
+	ARCH_STEP_XOL,        /* run a relocated copy in an out-of-line slot */
+	ARCH_STEP_SINGLESTEP, /* stop the world, restore, single-step, re-plant */
+	ARCH_STEP_REFUSE,     /* never probe this instruction */
+};
+
+const char *arch_step_mode_name(enum arch_step_mode mode);
+
+/* Decided once, when a probe is planted; the hit path only executes it.
+ * Arch-private fields are opaque to generic code. */
+struct arch_step_plan {
+	enum arch_step_mode mode;
+	uint64_t addr;        /* address of the probed instruction */
+	uint8_t insn[16];     /* its original bytes */
+	unsigned len;         /* its length */
+	char text[64];        /* "push %rbp" etc., for -S and -v */
+	/* arch-private emulation recipe */
+	int emu_op;
+	int emu_reg;
+	int64_t emu_imm;
+	uint64_t emu_target;
+	/* XOL: code to copy into the slot (filled by arch_xol_relocate) */
+	uint8_t slot_code[ARCH_XOL_SLOT_SIZE];
+	unsigned slot_len;
+};
+
+/* Decode the instruction at ADDR (BYTES holds N >= 16 bytes when available)
+ * and choose how to step over it. REQUEST is ARCH_STEP_AUTO or a forced mode;
+ * a forced mode that cannot handle the instruction falls back to the next
+ * one in the order emulate, xol, singlestep, and WHY (if not NULL) gets a
+ * one-line reason for every fallback or refusal ("" when none).
+ * A plan in mode ARCH_STEP_XOL still needs arch_xol_relocate().
+ * Returns 0, or -EINVAL if the bytes do not decode (WHY says so). */
+int arch_step_plan(const uint8_t *bytes, size_t n, uint64_t addr,
+		   enum arch_step_mode request, struct arch_step_plan *plan,
+		   char *why, size_t whylen);
+
+/* Build the slot code for a plan in mode XOL to run at SLOT_ADDR: the
+ * instruction with rip-relative displacements recomputed, calls turned into
+ * a push of the real return address plus a jump, then a jump back to
+ * addr + len. Returns 0, or -ERANGE when a displacement cannot reach from
+ * the slot (caller falls back to single-step). */
+int arch_xol_relocate(struct arch_step_plan *plan, uint64_t slot_addr);
+
+/* Memory access callbacks the emulator uses (stack push, ret, indirect). */
+struct arch_mem {
+	int (*read)(void *ctx, uint64_t addr, void *buf, size_t n);
+	int (*write)(void *ctx, uint64_t addr, const void *buf, size_t n);
+	void *ctx;
+};
+
+/* Execute an emulate plan against REGS (ip ends after the instruction or
+ * at the branch target). Returns 0 or a negative errno from MEM. */
+int arch_emulate(const struct arch_step_plan *plan, struct arch_regs *regs,
+		 const struct arch_mem *mem);
+
+/* ---- code utap injects ---------------------------------------------------- */
+
+/* Bytes for the return trampoline in the XOL page: a trap. */
+extern const uint8_t arch_trampoline_code[];
+extern const size_t arch_trampoline_len;
+
+/* "syscall; int3": run by a hijacked thread to make a system call. */
+extern const uint8_t arch_syscall_gadget[];
+extern const size_t arch_syscall_gadget_len;
+
+/* Prepare REGS (a copy of the thread's registers) to run system call NR
+ * with ARGS at the gadget at GADGET_ADDR; the kernel's syscall-restart
+ * logic is disabled for the injected call. */
+void arch_syscall_prepare(struct arch_regs *regs, long nr, const uint64_t args[6],
+			  uint64_t gadget_addr);
+/* The result of an injected system call (negative errno on failure). */
+int64_t arch_syscall_result(const struct arch_regs *regs);
+
+/* Length of the instruction at ADDR, or -1 if it does not decode. */
+int arch_insn_length(const uint8_t *bytes, size_t n, uint64_t addr);
+
+#endif

@@ -1,0 +1,97 @@
+/* probe.h: probes as users write them (surftrace one-liners), their fetch
+ * plans, and the line a hit prints. The plan is plain data, compiled once. */
+#ifndef UTAP_PROBE_H
+#define UTAP_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "arch/arch.h"
+
+enum probe_kind { PROBE_ENTRY, PROBE_RETURN };
+
+/* uprobe_events fetch types, plus how to print them. */
+enum probe_type {
+	PROBE_U8, PROBE_U16, PROBE_U32, PROBE_U64,
+	PROBE_S8, PROBE_S16, PROBE_S32, PROBE_S64,
+	PROBE_X8, PROBE_X16, PROBE_X32, PROBE_X64,
+	PROBE_STRING,
+};
+
+enum fetch_op {
+	FETCH_REG,    /* a register: reg */
+	FETCH_STACK,  /* the 8 bytes at sp + offset (arguments past the 6th) */
+	FETCH_RETVAL, /* the return value (return probes only) */
+	FETCH_DEREF,  /* the value at inner + offset */
+};
+
+struct fetch {
+	enum fetch_op op;
+	int reg;             /* FETCH_REG: arch register index */
+	int64_t offset;      /* FETCH_DEREF, FETCH_STACK */
+	struct fetch *inner; /* FETCH_DEREF */
+};
+
+struct probe_arg {
+	char *name;          /* "v" */
+	struct fetch *fetch; /* the plan */
+	enum probe_type type;
+};
+
+struct probe {
+	int index;          /* 0-based position among the probes given */
+	char name[16];      /* "p0", "r1": kind letter and index */
+	enum probe_kind kind;
+	char *bin;          /* as written: a path, a basename or a library prefix */
+	char *sym;          /* NULL when by_file_offset */
+	uint64_t sym_offset;  /* SYM+OFF */
+	bool by_file_offset;  /* BIN:0xOFFSET */
+	uint64_t file_offset;
+	struct probe_arg *args;
+	size_t nargs;
+	char *text;         /* the probe as written */
+};
+
+struct probe_error {
+	int column;     /* 1-based column in the probe text */
+	char msg[256];  /* "unknown register '%dq'" */
+	char hint[256]; /* "" or "registers are %di %si ..." */
+};
+
+/* Parse one one-liner ("p BIN:SYM v=%0 a=+8(%si):u32"). INDEX names it
+ * (p0, r1, ...). Returns 0, or -EINVAL with ERR filled in. */
+int probe_parse(const char *text, int index, struct probe *out, struct probe_error *err);
+void probe_free(struct probe *probe);
+
+/* Evaluate a fetch plan against a stopped thread. Returns 0 or -EFAULT when
+ * memory on the way cannot be read. */
+int probe_fetch(const struct fetch *fetch, const struct arch_regs *regs,
+		const struct arch_mem *mem, uint64_t *out);
+
+/* What a hit prints about itself. */
+struct probe_hit {
+	const struct probe *probe;
+	pid_t pid, tid;
+	const char *comm;
+	uint64_t time_ns;      /* CLOCK_MONOTONIC */
+	int cpu;               /* -1: column not shown */
+	const char *sym;       /* the probed function ("?" if unknown) */
+	uint64_t sym_off, sym_size;
+	const char *caller;    /* return probes: function returned to, or NULL */
+	uint64_t caller_off;
+	uint64_t caller_addr;  /* shown in hex when caller is NULL */
+	const struct arch_regs *regs;
+	const struct arch_mem *mem;
+};
+
+/* Format one hit and write it to OUT as one line: ftrace style
+ *   COMM-TID [CPU] SECS.USECS: NAME: (SYM+0x0/0xSIZE) v=1 a=2
+ *   COMM-TID [CPU] SECS.USECS: NAME: (CALLER+0xOFF <- SYM) v=0x1
+ * or, when JSON, one object {"probe","tid","pid","comm","time_ns","sym","args"}.
+ * Unreadable memory prints as (fault); a hit never fails. */
+void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json);
+
+#endif

@@ -1,0 +1,67 @@
+/* sym.h: ELF modules (executables, libraries): symbols, file offsets, debuginfo. */
+#ifndef UTAP_SYM_H
+#define UTAP_SYM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct sym_module; /* one opened ELF file plus its separate debuginfo, if any */
+
+struct sym_symbol {
+	const char *name;     /* owned by the module */
+	uint64_t vaddr;       /* st_value: link-time virtual address */
+	uint64_t size;        /* st_size (0 if unknown) */
+	uint64_t file_offset; /* where its first byte lies in the file */
+};
+
+/* Open the ELF file at OPEN_PATH (a path utap can open, e.g. under
+ * /proc/PID/root); DISPLAY_PATH is the name shown to users. Loads .symtab
+ * (from the file or from separate debuginfo found by build-id under
+ * /usr/lib/debug/.build-id/ or by .gnu_debuglink), falling back to .dynsym
+ * for stripped files; function symbols are kept sorted for binary search.
+ * Returns 0, or -errno with a one-line reason in ERR ("not an ELF file",
+ * "No such file or directory", ...). */
+int sym_module_open(const char *open_path, const char *display_path,
+		    struct sym_module **out, char *err, size_t errlen);
+void sym_module_close(struct sym_module *mod);
+
+const char *sym_module_path(const struct sym_module *mod); /* DISPLAY_PATH */
+bool sym_module_is_pie(const struct sym_module *mod);      /* ET_DYN */
+/* Whether the symbols came from .symtab (own or debuginfo) or only .dynsym. */
+bool sym_module_has_symtab(const struct sym_module *mod);
+
+/* Function symbol by exact name (the first defined one; versioned names
+ * such as "malloc@@GLIBC_2.2.5" match "malloc"). 0 or -ENOENT. */
+int sym_lookup_name(const struct sym_module *mod, const char *name,
+		    struct sym_symbol *out);
+
+/* The function symbol containing file offset OFF; *delta = OFF - its start.
+ * 0 or -ENOENT. */
+int sym_lookup_offset(const struct sym_module *mod, uint64_t off,
+		      struct sym_symbol *out, uint64_t *delta);
+
+/* Link-time virtual address <-> file offset, through the PT_LOAD segments.
+ * 0 or -ENOENT if no segment holds it. */
+int sym_vaddr_to_offset(const struct sym_module *mod, uint64_t vaddr, uint64_t *off);
+int sym_offset_to_vaddr(const struct sym_module *mod, uint64_t off, uint64_t *vaddr);
+
+/* Read N bytes of the file at file offset OFF (instruction bytes to decode,
+ * never altered by breakpoints). Returns bytes read (may be short) or -errno. */
+ssize_t sym_read(const struct sym_module *mod, uint64_t off, void *buf, size_t n);
+
+/* Up to MAX function names closest to NAME (edit distance, then prefix),
+ * best first, for "unknown symbol" hints. Returns how many were stored. */
+int sym_suggest(const struct sym_module *mod, const char *name,
+		const char **names, int max);
+
+/* ---- modules in a process ------------------------------------------------- */
+
+/* Does the file a mapping names match the BIN a user wrote?  BIN matches
+ * when it is the same path, the basename of the path, or a library name
+ * prefix: "libc" matches "libc.so.6" and "libc-2.36.so" but not
+ * "libcap.so.2"; "libc.so.6" matches itself. */
+bool sym_bin_matches(const char *bin, const char *mapped_path);
+
+#endif
