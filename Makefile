@@ -87,6 +87,8 @@ unit: $(UNIT_BIN)
 include targets/targets.mk
 # End-to-end tests, the benchmark.
 include tests/tests.mk
+# The benchmark.
+include tests/bench/bench.mk
 
 clean:
 	rm -rf $(BUILD) utap
