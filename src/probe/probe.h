@@ -66,10 +66,17 @@ struct probe_error {
 int probe_parse(const char *text, int index, struct probe *out, struct probe_error *err);
 void probe_free(struct probe *probe);
 
-/* Evaluate a fetch plan against a stopped thread. Returns 0 or -EFAULT when
- * memory on the way cannot be read. */
-int probe_fetch(const struct fetch *fetch, const struct arch_regs *regs,
-		const struct arch_mem *mem, uint64_t *out);
+/* Evaluate a fetch plan against a stopped thread as a value of TYPE: inner
+ * derefs read 8-byte pointers, the outermost reads the size of TYPE
+ * (sign-extended for s*; a register is truncated likewise). For
+ * PROBE_STRING *OUT is the address of the string: X+OFF for +OFF(X), the
+ * value itself for a register, %N or stack slot (a char *). Returns 0,
+ * -EFAULT when memory on the way cannot be read, -EINVAL for a bad plan. */
+int probe_fetch(const struct fetch *fetch, enum probe_type type,
+		const struct arch_regs *regs, const struct arch_mem *mem,
+		uint64_t *out);
+/* Bytes a value of TYPE occupies in memory (8 for PROBE_STRING's pointer). */
+size_t probe_type_size(enum probe_type type);
 
 /* What a hit prints about itself. */
 struct probe_hit {

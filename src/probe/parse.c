@@ -1,0 +1,337 @@
+/* parse.c: surftrace one-liners ("p BIN:SYM v=%0 s=+8(%di):string") into probes. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/parse_priv.h"
+
+/* A piece of the probe text; spans keep their place so errors get columns. */
+struct span {
+	const char *s;
+	size_t n;
+};
+
+int probe_fail(struct probe_parser *ps, const char *at, const char *hint,
+	       const char *fmt, ...)
+{
+	va_list ap;
+	size_t len = strlen(ps->text);
+	size_t col;
+
+	if (!ps->err)
+		return -EINVAL;
+	/* Clamp so a column always names a place in (or just after) the text. */
+	col = at && at >= ps->text ? (size_t)(at - ps->text) : 0;
+	if (col > len)
+		col = len;
+	ps->err->column = (int)col + 1;
+	va_start(ap, fmt);
+	vsnprintf(ps->err->msg, sizeof(ps->err->msg), fmt, ap);
+	va_end(ap);
+	snprintf(ps->err->hint, sizeof(ps->err->hint), "%s", hint ? hint : "");
+	return -EINVAL;
+}
+
+bool probe_parse_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+	size_t i = 0;
+
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i >= n)
+		return false;
+	for (; i < n; i++) {
+		unsigned d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	       c == '\f';
+}
+
+/* The next whitespace-separated token at or after *P; false at the end. */
+static bool next_token(const char **p, struct span *tok)
+{
+	const char *s = *p;
+
+	while (is_space(*s))
+		s++;
+	if (!*s)
+		return false;
+	tok->s = s;
+	while (*s && !is_space(*s))
+		s++;
+	tok->n = s - tok->s;
+	*p = s;
+	return true;
+}
+
+static bool is_ident(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!(c == '_' || (c >= 'a' && c <= 'z') ||
+		      (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
+}
+
+/* "p", "r", "P", "R", or uprobe_events' "p:EVENT" / "p:GROUP/EVENT", whose
+ * EVENT then names the probe instead of "p0". */
+static int parse_kind(struct probe_parser *ps, struct span tok, struct probe *out)
+{
+	static const char hint[] =
+		"a probe starts with p (function entry) or r (function return)";
+	const char *event, *slash;
+	size_t n;
+	char c = tok.s[0];
+
+	if ((c != 'p' && c != 'r' && c != 'P' && c != 'R') ||
+	    (tok.n > 1 && tok.s[1] != ':'))
+		return probe_fail(ps, tok.s, hint, "unknown probe kind '%.*s'",
+				  (int)(tok.n > 32 ? 32 : tok.n), tok.s);
+	out->kind = (c == 'p' || c == 'P') ? PROBE_ENTRY : PROBE_RETURN;
+	snprintf(out->name, sizeof(out->name), "%c%d",
+		 out->kind == PROBE_ENTRY ? 'p' : 'r', out->index);
+	if (tok.n == 1)
+		return 0;
+	event = tok.s + 2;
+	n = tok.n - 2;
+	slash = memchr(event, '/', n);
+	if (slash) {
+		n -= slash + 1 - event;
+		event = slash + 1;
+	}
+	if (!is_ident(event, n) || n >= sizeof(out->name))
+		return probe_fail(ps, event,
+				  "an event name is 1 to 15 letters, digits or '_'",
+				  "invalid event name '%.*s'",
+				  (int)(n > 32 ? 32 : n), event);
+	memcpy(out->name, event, n);
+	out->name[n] = '\0';
+	ps->named = true;
+	return 0;
+}
+
+/* The ':' that separates BIN from SYM: the first single ':' after the last
+ * '/', so paths may hold ':' and C++ symbols may hold "::". */
+static const char *find_colon(struct span tok)
+{
+	const char *base = tok.s, *end = tok.s + tok.n, *p;
+
+	for (p = tok.s; p < end; p++)
+		if (*p == '/')
+			base = p + 1;
+	for (p = base; p < end; p++) {
+		if (*p != ':')
+			continue;
+		if (p + 1 < end && p[1] == ':') {
+			p++; /* skip the "::" of a C++ scope */
+			continue;
+		}
+		return p;
+	}
+	return NULL;
+}
+
+static int parse_location(struct probe_parser *ps, struct span tok,
+			  struct probe *out)
+{
+	static const char ret_suffix[] = "%return";
+	const size_t ret_len = sizeof(ret_suffix) - 1;
+	const char *colon = find_colon(tok), *end = tok.s + tok.n;
+	const char *sym, *plus = NULL, *p;
+	size_t n;
+
+	if (!colon)
+		return probe_fail(ps, tok.s,
+				  "write BIN:SYM, e.g. /bin/ls:main or libc.so.6:malloc",
+				  "missing ':' between binary and symbol");
+	if (colon == tok.s)
+		return probe_fail(ps, tok.s, "write BIN:SYM, e.g. /bin/ls:main",
+				  "missing binary before ':'");
+	out->bin = strndup(tok.s, colon - tok.s);
+	if (!out->bin)
+		return -ENOMEM;
+	sym = colon + 1;
+	/* uprobe_events' "PATH:OFFSET%return" makes a return probe. */
+	if ((size_t)(end - sym) >= ret_len &&
+	    memcmp(end - ret_len, ret_suffix, ret_len) == 0) {
+		out->kind = PROBE_RETURN;
+		if (!ps->named) /* "p0" becomes "r0"; an EVENT name stays */
+			out->name[0] = 'r';
+		end -= ret_len;
+	}
+	n = end - sym;
+	if (n == 0)
+		return probe_fail(ps, sym, "write BIN:SYM, e.g. /bin/ls:main",
+				  "missing symbol after ':'");
+	if (sym[0] >= '0' && sym[0] <= '9') {
+		/* A symbol never starts with a digit: a file offset. */
+		if (!probe_parse_u64(sym, n, &out->file_offset))
+			return probe_fail(ps, sym,
+					  "a file offset is decimal or 0x-hex, e.g. bin:0x1139",
+					  "invalid file offset '%.*s'",
+					  (int)(n > 32 ? 32 : n), sym);
+		out->by_file_offset = true;
+		return 0;
+	}
+	for (p = sym; p < end; p++)
+		if (*p == '+')
+			plus = p;
+	if (plus) {
+		if (plus == sym)
+			return probe_fail(ps, sym, "write BIN:SYM+OFF",
+					  "missing symbol before '+'");
+		if (!probe_parse_u64(plus + 1, end - plus - 1, &out->sym_offset))
+			return probe_fail(ps, plus + 1,
+					  "an offset is decimal or 0x-hex, e.g. main+0x10",
+					  "invalid offset '%.*s'",
+					  (int)(end - plus - 1 > 32 ? 32 : end - plus - 1),
+					  plus + 1);
+		n = plus - sym;
+	}
+	out->sym = strndup(sym, n);
+	return out->sym ? 0 : -ENOMEM;
+}
+
+static int add_arg(struct probe_parser *ps, struct span tok, struct probe *out)
+{
+	const char *eq = memchr(tok.s, '=', tok.n);
+	struct probe_arg *args, *arg;
+	size_t i, name_len;
+	int ret;
+
+	if (tok.n >= 2 && tok.s[0] == 'f' && tok.s[1] == ':')
+		return probe_fail(ps, tok.s, "filter the output instead, e.g. with grep",
+				  "filters (f:...) are not supported");
+	if (!eq || eq == tok.s)
+		return probe_fail(ps, tok.s, "e.g. v=%0, p=X%di or s=+0(%si):string",
+				  "expected NAME=FETCH");
+	name_len = eq - tok.s;
+	if (!is_ident(tok.s, name_len))
+		return probe_fail(ps, tok.s,
+				  "a name is letters, digits and '_', not starting with a digit",
+				  "invalid argument name '%.*s'",
+				  (int)(name_len > 32 ? 32 : name_len), tok.s);
+	for (i = 0; i < out->nargs; i++)
+		if (strlen(out->args[i].name) == name_len &&
+		    memcmp(out->args[i].name, tok.s, name_len) == 0)
+			return probe_fail(ps, tok.s, "give each argument its own name",
+					  "duplicate argument name '%.*s'",
+					  (int)(name_len > 32 ? 32 : name_len), tok.s);
+	args = realloc(out->args, (out->nargs + 1) * sizeof(*args));
+	if (!args)
+		return -ENOMEM;
+	out->args = args;
+	arg = &args[out->nargs];
+	memset(arg, 0, sizeof(*arg));
+	arg->name = strndup(tok.s, name_len);
+	if (!arg->name)
+		return -ENOMEM;
+	/* Counted before the fetch is parsed so probe_free releases it. */
+	out->nargs++;
+	ret = probe_parse_arg(ps, eq + 1, tok.s + tok.n, arg);
+	return ret;
+}
+
+int probe_parse(const char *text, int index, struct probe *out,
+		struct probe_error *err)
+{
+	struct probe_parser ps = { .text = text ? text : "", .err = err };
+	struct span tok;
+	const char *p = ps.text;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		memset(err, 0, sizeof(*err));
+	out->index = index;
+	if (!next_token(&p, &tok))
+		return probe_fail(&ps, ps.text, "e.g. p /bin/ls:main or r libc.so.6:malloc",
+				  "empty probe");
+	ret = parse_kind(&ps, tok, out);
+	if (ret)
+		goto fail;
+	if (!next_token(&p, &tok)) {
+		ret = probe_fail(&ps, p, "write BIN:SYM after the kind, e.g. p /bin/ls:main",
+				 "missing probe location");
+		goto fail;
+	}
+	ret = parse_location(&ps, tok, out);
+	if (ret)
+		goto fail;
+	ps.kind = out->kind;
+	while (next_token(&p, &tok)) {
+		ret = add_arg(&ps, tok, out);
+		if (ret)
+			goto fail;
+	}
+	out->text = strdup(ps.text);
+	if (!out->text) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	return 0;
+fail:
+	if (ret == -ENOMEM)
+		probe_fail(&ps, ps.text, "", "out of memory");
+	probe_free(out);
+	return ret;
+}
+
+void probe_fetch_free(struct fetch *fetch)
+{
+	while (fetch) {
+		struct fetch *inner = fetch->inner;
+
+		free(fetch);
+		fetch = inner;
+	}
+}
+
+void probe_free(struct probe *probe)
+{
+	size_t i;
+
+	if (!probe)
+		return;
+	for (i = 0; i < probe->nargs; i++) {
+		free(probe->args[i].name);
+		probe_fetch_free(probe->args[i].fetch);
+	}
+	free(probe->args);
+	free(probe->bin);
+	free(probe->sym);
+	free(probe->text);
+	memset(probe, 0, sizeof(*probe));
+}

@@ -1,0 +1,330 @@
+/* print.c: the line a probe hit prints, ftrace style or JSON, in one write. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/probe.h"
+
+/* Strings are cut here, as strace cuts them at -s. */
+#define PRINT_STRING_MAX 256
+/* Strings are read a page at a time so one that runs into an unmapped page
+ * still shows its readable part; 4 KiB is the smallest x86-64 page. */
+#define PRINT_PAGE 4096
+
+/* The line is built here and written at once, so lines from concurrent
+ * writers never interleave. Most lines fit the inline buffer: no malloc on
+ * the hit path. */
+struct line {
+	char *data;
+	size_t len, cap;
+	bool full; /* out of memory: the rest is dropped, the hit still prints */
+	char inline_buf[2048];
+};
+
+static void line_init(struct line *l)
+{
+	l->data = l->inline_buf;
+	l->len = 0;
+	l->cap = sizeof(l->inline_buf);
+	l->full = false;
+}
+
+static bool line_reserve(struct line *l, size_t n)
+{
+	size_t cap = l->cap;
+	char *data;
+
+	if (l->full)
+		return false;
+	if (l->len + n < l->cap)
+		return true;
+	while (l->len + n >= cap)
+		cap *= 2;
+	data = l->data == l->inline_buf ? malloc(cap) : realloc(l->data, cap);
+	if (!data) {
+		l->full = true;
+		return false;
+	}
+	if (l->data == l->inline_buf)
+		memcpy(data, l->inline_buf, l->len);
+	l->data = data;
+	l->cap = cap;
+	return true;
+}
+
+static void line_put(struct line *l, const char *s, size_t n)
+{
+	if (!line_reserve(l, n))
+		return;
+	memcpy(l->data + l->len, s, n);
+	l->len += n;
+}
+
+static void line_puts(struct line *l, const char *s)
+{
+	line_put(l, s, strlen(s));
+}
+
+static void __attribute__((format(printf, 2, 3)))
+line_printf(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(l->data + l->len, l->cap - l->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= l->cap - l->len) {
+		if (!line_reserve(l, n + 1))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(l->data + l->len, l->cap - l->len, fmt, ap);
+		va_end(ap);
+	}
+	l->len += n;
+}
+
+static void line_release(struct line *l)
+{
+	if (l->data != l->inline_buf)
+		free(l->data);
+}
+
+/* A JSON string body: quotes, backslashes and control characters escaped;
+ * bytes past ASCII as \u00XX so the output is valid UTF-8 whatever the
+ * tracee's bytes were. */
+static void put_json_chars(struct line *l, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		switch (c) {
+		case '"': line_puts(l, "\\\""); break;
+		case '\\': line_puts(l, "\\\\"); break;
+		case '\n': line_puts(l, "\\n"); break;
+		case '\r': line_puts(l, "\\r"); break;
+		case '\t': line_puts(l, "\\t"); break;
+		case '\b': line_puts(l, "\\b"); break;
+		case '\f': line_puts(l, "\\f"); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				line_printf(l, "\\u%04x", c);
+			else
+				line_put(l, (const char *)&c, 1);
+		}
+	}
+}
+
+static void put_json_string(struct line *l, const char *s)
+{
+	line_puts(l, "\"");
+	put_json_chars(l, s, strlen(s));
+	line_puts(l, "\"");
+}
+
+/* C escapes; octal ones are three digits so the next character can never
+ * be read as part of them. */
+static void put_c_chars(struct line *l, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		switch (c) {
+		case '"': line_puts(l, "\\\""); break;
+		case '\\': line_puts(l, "\\\\"); break;
+		case '\n': line_puts(l, "\\n"); break;
+		case '\r': line_puts(l, "\\r"); break;
+		case '\t': line_puts(l, "\\t"); break;
+		case '\a': line_puts(l, "\\a"); break;
+		case '\b': line_puts(l, "\\b"); break;
+		case '\f': line_puts(l, "\\f"); break;
+		case '\v': line_puts(l, "\\v"); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				line_printf(l, "\\%03o", c);
+			else
+				line_put(l, (const char *)&c, 1);
+		}
+	}
+}
+
+/* Read the NUL-terminated string at ADDR into BUF, at most
+ * PRINT_STRING_MAX bytes. *LEN gets the bytes read, *CUT whether the limit
+ * was hit before a NUL. Returns -EFAULT only when not even the first byte
+ * can be read. */
+static int read_string(const struct arch_mem *mem, uint64_t addr, char *buf,
+		       size_t *len, bool *cut)
+{
+	size_t got = 0;
+
+	*cut = false;
+	while (got < PRINT_STRING_MAX) {
+		uint64_t at = addr + got;
+		size_t chunk = PRINT_PAGE - (at % PRINT_PAGE);
+		char *nul;
+
+		if (chunk > PRINT_STRING_MAX - got)
+			chunk = PRINT_STRING_MAX - got;
+		if (mem->read(mem->ctx, at, buf + got, chunk) != 0) {
+			/* A reader that refuses a partial range: take what
+			 * is readable byte by byte (only on this rare path). */
+			while (chunk-- && mem->read(mem->ctx, addr + got,
+						    buf + got, 1) == 0) {
+				if (buf[got] == '\0')
+					break;
+				got++;
+			}
+			*len = got;
+			return got ? 0 : -EFAULT;
+		}
+		nul = memchr(buf + got, '\0', chunk);
+		if (nul) {
+			*len = nul - buf;
+			return 0;
+		}
+		got += chunk;
+	}
+	*len = got;
+	*cut = true;
+	return 0;
+}
+
+static bool is_signed(enum probe_type t)
+{
+	return t >= PROBE_S8 && t <= PROBE_S64;
+}
+
+static bool is_hex(enum probe_type t)
+{
+	return t >= PROBE_X8 && t <= PROBE_X64;
+}
+
+static void put_value(struct line *l, const struct probe_hit *hit,
+		      const struct probe_arg *arg, bool json)
+{
+	char str[PRINT_STRING_MAX];
+	size_t len;
+	uint64_t v;
+	bool cut;
+
+	if (probe_fetch(arg->fetch, arg->type, hit->regs, hit->mem, &v) ||
+	    (arg->type == PROBE_STRING &&
+	     (!hit->mem || !hit->mem->read ||
+	      read_string(hit->mem, v, str, &len, &cut)))) {
+		line_puts(l, json ? "null" : "(fault)");
+		return;
+	}
+	if (arg->type == PROBE_STRING) {
+		line_puts(l, "\"");
+		if (json)
+			put_json_chars(l, str, len);
+		else
+			put_c_chars(l, str, len);
+		line_puts(l, cut && !json ? "\"..." : "\"");
+	} else if (is_hex(arg->type)) {
+		line_printf(l, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
+	} else if (is_signed(arg->type)) {
+		line_printf(l, "%lld", (long long)v);
+	} else {
+		line_printf(l, "%llu", (unsigned long long)v);
+	}
+}
+
+static void format_text(struct line *l, const struct probe_hit *hit,
+			const char *name, const char *sym)
+{
+	const struct probe *probe = hit->probe;
+	size_t i;
+
+	line_puts(l, hit->comm ? hit->comm : "<...>");
+	line_printf(l, "-%d", (int)hit->tid);
+	if (hit->cpu >= 0)
+		line_printf(l, " [%03d]", hit->cpu);
+	line_printf(l, " %llu.%06llu: %s: ",
+		    (unsigned long long)(hit->time_ns / 1000000000),
+		    (unsigned long long)(hit->time_ns % 1000000000 / 1000), name);
+	if (probe && probe->kind == PROBE_RETURN) {
+		if (hit->caller)
+			line_printf(l, "(%s+0x%llx <- %s)", hit->caller,
+				    (unsigned long long)hit->caller_off, sym);
+		else
+			line_printf(l, "(0x%llx <- %s)",
+				    (unsigned long long)hit->caller_addr, sym);
+	} else {
+		line_printf(l, "(%s+0x%llx/0x%llx)", sym,
+			    (unsigned long long)hit->sym_off,
+			    (unsigned long long)hit->sym_size);
+	}
+	for (i = 0; probe && i < probe->nargs; i++) {
+		line_printf(l, " %s=", probe->args[i].name);
+		put_value(l, hit, &probe->args[i], false);
+	}
+	line_puts(l, "\n");
+}
+
+static void format_json(struct line *l, const struct probe_hit *hit,
+			const char *name, const char *sym)
+{
+	const struct probe *probe = hit->probe;
+	char caller[64];
+	size_t i;
+
+	line_puts(l, "{\"probe\":");
+	put_json_string(l, name);
+	line_printf(l, ",\"tid\":%d,\"pid\":%d,\"comm\":", (int)hit->tid,
+		    (int)hit->pid);
+	put_json_string(l, hit->comm ? hit->comm : "");
+	line_printf(l, ",\"time_ns\":%llu,\"sym\":",
+		    (unsigned long long)hit->time_ns);
+	put_json_string(l, sym);
+	if (probe && probe->kind == PROBE_RETURN) {
+		line_puts(l, ",\"caller\":\"");
+		if (hit->caller) {
+			put_json_chars(l, hit->caller, strlen(hit->caller));
+			snprintf(caller, sizeof(caller), "+0x%llx",
+				 (unsigned long long)hit->caller_off);
+		} else {
+			snprintf(caller, sizeof(caller), "0x%llx",
+				 (unsigned long long)hit->caller_addr);
+		}
+		line_puts(l, caller);
+		line_puts(l, "\"");
+	}
+	line_puts(l, ",\"args\":{");
+	for (i = 0; probe && i < probe->nargs; i++) {
+		if (i)
+			line_puts(l, ",");
+		put_json_string(l, probe->args[i].name);
+		line_puts(l, ":");
+		put_value(l, hit, &probe->args[i], true);
+	}
+	line_puts(l, "}}\n");
+}
+
+void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json)
+{
+	const char *name, *sym;
+	struct line l;
+
+	if (!out || !hit)
+		return;
+	name = hit->probe ? hit->probe->name : "?";
+	sym = hit->sym ? hit->sym : "?";
+	line_init(&l);
+	if (json)
+		format_json(&l, hit, name, sym);
+	else
+		format_text(&l, hit, name, sym);
+	if (l.full && l.len) /* cut short by a failed malloc: still one line */
+		l.data[l.len - 1] = '\n';
+	fwrite(l.data, 1, l.len, out);
+	line_release(&l);
+}
