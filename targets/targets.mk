@@ -1,4 +1,62 @@
-# targets.mk: the programs tests trace. Included by the top Makefile.
-# (owned by the tests helper; placeholder until targets exist)
-TARGETS :=
+# targets.mk: the programs tests, the demo and the benchmark trace. Included by the top Makefile.
+#
+# build/targets/NAME          PIE, -O0 -g
+# build/targets/NAME-O2       PIE, -O2 -g
+# build/targets/NAME-nopie    -O0 -g -no-pie
+# build/targets/NAME-cet      -O0 -g -fcf-protection=full (functions start with endbr64)
+# build/targets/NAME-stripped -O0, -rdynamic so probed functions stay in .dynsym, strip --strip-all
+# Base builds pass -fcf-protection=none so only the -cet variant has endbr64,
+# whatever the compiler's default.
+
+TGT_DIR        := $(BUILD)/targets
+TGT_CFLAGS     := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+		  -Wno-missing-field-initializers -g -Itargets
+TGT_LIBS       := -pthread -ldl
+TGT_PIE        := -fPIE -pie -fcf-protection=none
+TGT_VARIANTS   := calls threads forkexec recurse longjmp signals exits mallocs
+TGT_PLAIN      := insns insns-nopie longrun demo dllinked dlopen libplug.so
+TARGETS        := $(foreach t,$(TGT_VARIANTS),$(addprefix $(TGT_DIR)/$(t), \
+			'' -O2 -nopie -cet -stripped)) \
+		  $(addprefix $(TGT_DIR)/,$(TGT_PLAIN))
+TARGETS        := $(subst '',,$(TARGETS))
+
+.PHONY: targets
 targets: $(TARGETS)
+
+$(TGT_DIR)/%: targets/%.c targets/probed.h | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O0 $(TGT_PIE) -o $@ $< $(TGT_LIBS)
+
+$(TGT_DIR)/%-O2: targets/%.c targets/probed.h | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O2 $(TGT_PIE) -o $@ $< $(TGT_LIBS)
+
+$(TGT_DIR)/%-nopie: targets/%.c targets/probed.h | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O0 -fno-pie -no-pie -fcf-protection=none \
+		-o $@ $< $(TGT_LIBS)
+
+$(TGT_DIR)/%-cet: targets/%.c targets/probed.h | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O0 -fPIE -pie -fcf-protection=full \
+		-o $@ $< $(TGT_LIBS)
+
+$(TGT_DIR)/%-stripped: targets/%.c targets/probed.h | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O0 $(TGT_PIE) -rdynamic -o $@ $< $(TGT_LIBS)
+	$(Q)strip --strip-all $@
+
+$(TGT_DIR)/libplug.so: targets/libplug.c targets/probed.h | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O0 -fPIC -shared -fcf-protection=none -o $@ $<
+
+$(TGT_DIR)/dllinked: targets/dllinked.c $(TGT_DIR)/libplug.so | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O0 $(TGT_PIE) -o $@ $< -L$(TGT_DIR) -lplug \
+		-Wl,-rpath,'$$ORIGIN' $(TGT_LIBS)
