@@ -27,6 +27,11 @@ int sym_module_open(const char *open_path, const char *display_path,
 		    struct sym_module **out, char *err, size_t errlen);
 void sym_module_close(struct sym_module *mod);
 
+/* Where separate debuginfo is looked for (<dir>/.build-id/xx/rest.debug and
+ * <dir>/<directory of the file>/<debuglink>); NULL restores /usr/lib/debug.
+ * Applies to modules opened afterwards. */
+void sym_set_debug_root(const char *dir);
+
 const char *sym_module_path(const struct sym_module *mod); /* DISPLAY_PATH */
 bool sym_module_is_pie(const struct sym_module *mod);      /* ET_DYN */
 /* Whether the symbols came from .symtab (own or debuginfo) or only .dynsym. */

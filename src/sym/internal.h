@@ -1,0 +1,60 @@
+/* internal.h: what the files of src/sym/ share; nothing outside src/sym/ includes it. */
+#ifndef UTAP_SYM_INTERNAL_H
+#define UTAP_SYM_INTERNAL_H
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include "sym/sym.h"
+
+/* A PT_LOAD segment of the main file: the only truth about where a link-time
+ * address lies in the file (debuginfo files have NOBITS text). */
+struct sym_segment {
+	uint64_t vaddr, offset, filesz;
+};
+
+struct sym_entry {
+	const char *name;    /* base name, without "@VERSION" */
+	const char *version; /* "GLIBC_2.2.5" or NULL */
+	uint64_t vaddr, size, file_offset;
+	unsigned char bind;  /* STB_* */
+	bool hidden_version; /* "name@V" (compat), not "name@@V" (default) */
+	bool version_in_name; /* .symtab spelling: VERSION points into the name */
+};
+
+struct sym_module {
+	char *display_path;
+	int fd; /* the main file, for sym_read */
+	bool pie, has_symtab;
+
+	struct sym_segment *segs;
+	size_t nsegs;
+
+	/* Private copy of the symbol string table: names point into it.  The
+	 * ELF handles are closed once the symbols are loaded. */
+	char *strings;
+
+	struct sym_entry *syms; /* sorted by file offset, best alias first */
+	size_t nsyms;
+	struct sym_entry **by_name; /* into syms, sorted by name, best first */
+};
+
+/* symtab.c: load the function symbols of section SCN (SHT_SYMTAB or
+ * SHT_DYNSYM) of ELF, which is the main file or its debuginfo, into MOD
+ * (whose segments are already known) and build both indexes.  0 or -errno. */
+int sym_symtab_load(struct sym_module *mod, Elf *elf, Elf_Scn *scn);
+
+/* lookup.c: sort MOD's symbols by file offset and build the name index.
+ * 0 or -ENOMEM. */
+int sym_symtab_index(struct sym_module *mod);
+
+/* The first section of type TYPE in ELF, or NULL. */
+Elf_Scn *sym_find_section(Elf *elf, GElf_Word type);
+
+/* debuginfo.c: find and open the separate debuginfo of MAIN (opened from
+ * OPEN_PATH, shown to users as DISPLAY_PATH): by build-id, then by
+ * .gnu_debuglink.  Returns an ELF handle holding a .symtab and its file
+ * descriptor in *FD, or NULL if there is none. */
+Elf *sym_debuginfo_open(Elf *main, const char *open_path, const char *display_path, int *fd);
+
+#endif
