@@ -142,11 +142,11 @@ static int parse_kind(struct probe_parser *ps, struct span tok, struct probe *ou
 	return 0;
 }
 
-/* The ':' that separates BIN from SYM: the first single ':' after the last
- * '/', so paths may hold ':' and C++ symbols may hold "::". */
+/* The ':' that separates BIN from SYM: the last single ':' after the last
+ * '/', so directories may hold ':' and C++ symbols may hold "::". */
 static const char *find_colon(struct span tok)
 {
-	const char *base = tok.s, *end = tok.s + tok.n, *p;
+	const char *base = tok.s, *end = tok.s + tok.n, *p, *colon = NULL;
 
 	for (p = tok.s; p < end; p++)
 		if (*p == '/')
@@ -158,9 +158,9 @@ static const char *find_colon(struct span tok)
 			p++; /* skip the "::" of a C++ scope */
 			continue;
 		}
-		return p;
+		colon = p;
 	}
-	return NULL;
+	return colon;
 }
 
 static int parse_location(struct probe_parser *ps, struct span tok,

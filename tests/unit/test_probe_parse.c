@@ -34,6 +34,8 @@ static const struct parse_case cases[] = {
 	OK("  p\t/x/y.z:f  ", "p0", 'p', "/x/y.z", "f", 0, ""),
 	OK("p /opt/a:b/prog:main", "p0", 'p', "/opt/a:b/prog", "main", 0, ""),
 	OK("p prog:ns::klass::method", "p0", 'p', "prog", "ns::klass::method", 0, ""),
+	OK("p a:b:main", "p0", 'p', "a:b", "main", 0, ""),
+	OK("p lib:ns::f+4", "p0", 'p', "lib", "ns::f", 4, ""),
 	OK("p prog:work+16", "p0", 'p', "prog", "work", 16, ""),
 	OK("p prog:work+0x1f", "p0", 'p', "prog", "work", 0x1f, ""),
 	OK("p /usr/lib/libz.so.1:0x1139", "p0", 'p', "/usr/lib/libz.so.1", NULL, 0x1139, ""),
