@@ -1,3 +1,35 @@
-# bench.mk: `make bench`. Included by the top Makefile. (placeholder)
-bench: utap
-	@echo "bench: not written yet" && exit 1
+# bench.mk: `make bench`, per-hit cost of utap vs ltrace, kernel uprobes and a bare ptrace loop.
+# Included by the top Makefile; not part of `make test`.
+
+BENCH_DIR    := $(BUILD)/bench
+BENCH_BINS   := $(BENCH_DIR)/bench_target $(BENCH_DIR)/floor
+# Fixed flags, whatever CFLAGS/DEBUG/SAN say: the figures must compare across builds.
+# -fcf-protection=full: bench_fn starts with endbr64, which floor steps over.
+BENCH_CFLAGS := -std=gnu11 $(WARN) -O2 -g
+
+$(BENCH_DIR)/bench_target: tests/bench/bench_target.c | $(DEPS_OK)
+	$(call E,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -fcf-protection=full -o $@ $<
+
+$(BENCH_DIR)/floor: tests/bench/floor.c | $(DEPS_OK)
+	$(call E,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# ltrace and strace are compared with and counted with; install them when root.
+# Missing ones only turn their rows into n/a.
+bench-tools:
+	$(Q)missing=""; for t in ltrace strace; do \
+		command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
+		echo "  APT   $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq $$missing >/dev/null || true; \
+	elif [ -n "$$missing" ]; then \
+		echo "bench: not root, not installing:$$missing"; \
+	fi
+
+.PHONY: bench-tools
+bench: utap $(BENCH_BINS) bench-tools
+	$(Q)tests/bench/run.sh ./utap $(BENCH_DIR)

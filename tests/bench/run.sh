@@ -1,0 +1,485 @@
+#!/bin/bash
+# run.sh: `make bench`: per-hit cost of utap, ltrace, kernel uprobes and a bare ptrace loop.
+#
+# usage: tests/bench/run.sh UTAP BENCHDIR
+#   UTAP      the utap binary (./utap)
+#   BENCHDIR  where bench_target and floor were built (build/bench); results.txt goes there
+# environment: BENCH_N (hits per run, 50000), BENCH_LTRACE_N (5000),
+#   BENCH_STRACE_N (2000), BENCH_RUNS (3, the best one counts), BENCH_TIMEOUT (60 s)
+#
+# Per-hit overhead = (best traced wall time - best untraced wall time) / N, both at the
+# same N and the same CPU placement, measured in this run. Every cell is taken twice: as
+# launched, and with the whole command pinned to CPU 0 (taskset -c 0).
+set -u
+
+UTAP=$(realpath -m "${1:-./utap}")
+DIR=$(realpath -m "${2:-build/bench}")
+BIN=$DIR/bench_target
+FLOOR=$DIR/floor
+RESULTS=$DIR/results.txt
+N=${BENCH_N:-50000}
+LTRACE_N=${BENCH_LTRACE_N:-5000}
+STRACE_N=${BENCH_STRACE_N:-2000}
+RUNS=${BENCH_RUNS:-3}
+TIMEOUT=${BENCH_TIMEOUT:-60}
+PIN_CMD=(taskset -c 0)
+TMP=$(mktemp -d /tmp/utap-bench.XXXXXX)
+
+TRACEFS=/sys/kernel/tracing
+UPROBE_GROUP=utapbench
+UPROBE_INSTANCE=$TRACEFS/instances/utapbench
+UPROBE_REGISTERED=0
+UPROBE_WHY=""
+OFF=""              # file offset of bench_fn in $BIN
+
+declare -A US       # US[row,u|p]: per-hit µs
+declare -A NA       # NA[row]: why the row could not be measured
+declare -A ROW_N    # ROW_N[row]: hits per run
+declare -A BASE     # BASE[n,u|p]: untraced wall time, µs
+ROWS=()
+
+# --- timing --------------------------------------------------------------------
+
+now_us()
+{
+	local t=$EPOCHREALTIME
+	echo $((10#${t/./}))
+}
+
+# run_timed PLACEMENT CMD...: run once; print wall µs; status of CMD (124: timeout).
+# PLACEMENT is u (as launched) or p (taskset -c 0). Output goes to $TMP/last.*.
+run_timed()
+{
+	local placement=$1 t0 t1 rc
+	shift
+	[ "$placement" = p ] && set -- "${PIN_CMD[@]}" "$@"
+	t0=$(now_us)
+	timeout "$TIMEOUT" "$@" >"$TMP/last.out" 2>"$TMP/last.err"
+	rc=$?
+	t1=$(now_us)
+	echo $((t1 - t0))
+	return $rc
+}
+
+# best_of PLACEMENT CMD...: the smallest wall time of $RUNS runs, µs.
+best_of()
+{
+	local placement=$1 best="" t i
+	shift
+	for ((i = 0; i < RUNS; i++)); do
+		t=$(run_timed "$placement" "$@") || return 1
+		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then
+			best=$t
+		fi
+	done
+	echo "$best"
+}
+
+# last_error: one short line saying why the last command failed.
+last_error()
+{
+	local line
+	line=$(grep -v '^[[:space:]]*$' "$TMP/last.err" | head -n 1)
+	echo "${line:0:70}"
+}
+
+baseline()
+{
+	local n=$1 p t
+	for p in u p; do
+		[ -n "${BASE[$n,$p]:-}" ] && continue
+		t=$(best_of "$p" "$BIN" "$n") || { echo "bench: untraced run failed" >&2; exit 1; }
+		BASE[$n,$p]=$t
+	done
+}
+
+# per_hit TOTAL_US BASE_US N: (TOTAL - BASE) / N, in µs with two decimals.
+per_hit()
+{
+	awk -v t="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f", (t - b) / n }'
+}
+
+# measure ROW N CMD...: fill US[ROW,u] and US[ROW,p], or NA[ROW] on failure.
+measure()
+{
+	local row=$1 n=$2 p t
+	shift 2
+	ROWS+=("$row")
+	ROW_N[$row]=$n
+	baseline "$n"
+	for p in u p; do
+		if ! t=$(best_of "$p" "$@"); then
+			NA[$row]="failed: $(last_error)"
+			[ -s "$TMP/last.err" ] || NA[$row]="failed or timed out (${TIMEOUT}s)"
+			printf '  %-30s n/a (%s)\n' "$row" "${NA[$row]}" >&2
+			return 1
+		fi
+		US[$row,$p]=$(per_hit "$t" "${BASE[$n,$p]}" "$n")
+	done
+	printf '  %-30s %8s %8s\n' "$row" "${US[$row,u]}" "${US[$row,p]}" >&2
+}
+
+not_available()
+{
+	ROWS+=("$1")
+	NA[$1]=$2
+	printf '  %-30s n/a (%s)\n' "$1" "$2" >&2
+}
+
+# --- the bench target ------------------------------------------------------------
+
+# file_offset SYMBOL: file offset of SYMBOL in $BIN, from its address and PT_LOAD headers.
+file_offset()
+{
+	local vaddr type off va pa fsz rest
+	vaddr=$(nm "$BIN" | awk -v s="$1" '$3 == s { print $1; exit }')
+	[ -n "$vaddr" ] || return 1
+	vaddr=$((16#$vaddr))
+	while read -r type off va pa fsz rest; do
+		[ "$type" = LOAD ] || continue
+		if ((vaddr >= va && vaddr < va + fsz)); then
+			printf '0x%x\n' $((vaddr - va + off))
+			return 0
+		fi
+	done < <(readelf -lW "$BIN")
+	return 1
+}
+
+# --- utap ----------------------------------------------------------------------------
+
+UTAP_OK=""
+
+# utap_check: "" if utap runs, else why not.
+utap_check()
+{
+	if [ ! -x "$UTAP" ]; then
+		echo "no $UTAP: make utap failed or not built"
+	elif ! timeout 10 "$UTAP" --help >/dev/null 2>"$TMP/help.err"; then
+		echo "utap --help fails: $(head -n 1 "$TMP/help.err" | cut -c1-60)"
+	fi
+}
+
+# utap_verify OPTS PROBE: run at n=100 into a file; "" if it saw >= 100 hits, else why.
+utap_verify()
+{
+	local opts=$1 probe=$2 lines
+	# shellcheck disable=SC2086
+	if ! timeout 20 "$UTAP" $opts -o "$TMP/verify.out" "$probe" -- "$BIN" 100 \
+		>/dev/null 2>"$TMP/last.err"; then
+		echo "failed: $(last_error)"
+		return
+	fi
+	lines=$(grep -c . "$TMP/verify.out")
+	[ "$lines" -ge 100 ] || echo "only $lines output lines for 100 calls"
+}
+
+# utap_row ROW OPTS PROBE
+utap_row()
+{
+	local row=$1 opts=$2 probe=$3 why
+	if [ -n "$UTAP_OK" ]; then
+		not_available "$row" "$UTAP_OK"
+		return
+	fi
+	why=$(utap_verify "$opts" "$probe")
+	if [ -n "$why" ]; then
+		not_available "$row" "$why"
+		return
+	fi
+	# shellcheck disable=SC2086
+	measure "$row" "$N" "$UTAP" $opts -o /dev/null "$probe" -- "$BIN" "$N"
+}
+
+bench_utap()
+{
+	local entry="p $BIN:bench_fn x=%0" ret="r $BIN:bench_fn v=\$retval" mode
+	UTAP_OK=$(utap_check)
+	for mode in emulate xol singlestep; do
+		utap_row "utap entry, $mode" "--step-mode=$mode" "$entry"
+	done
+	utap_row "utap return probe" "" "$ret"
+	utap_row "utap entry, emulate, --pin" "--step-mode=emulate --pin" "$entry"
+}
+
+# --- the floor tracer and ltrace ------------------------------------------------------
+
+bench_floor()
+{
+	local off=$1
+	measure "floor, blocking waitpid" "$N" "$FLOOR" --expect "$N" "$off" -- "$BIN" "$N"
+	measure "floor, polling waitpid" "$N" "$FLOOR" --poll --expect "$N" "$off" -- "$BIN" "$N"
+}
+
+bench_ltrace()
+{
+	local row="ltrace -x bench_fn" hits
+	if ! command -v ltrace >/dev/null; then
+		not_available "$row" "ltrace not installed (make bench installs it as root)"
+		return
+	fi
+	timeout 20 ltrace -x bench_fn -o "$TMP/ltrace.out" "$BIN" 100 >/dev/null 2>"$TMP/last.err"
+	hits=$(grep -c '^bench_fn(' "$TMP/ltrace.out" 2>/dev/null)
+	if [ "${hits:-0}" -ne 100 ]; then
+		not_available "$row" "ltrace saw ${hits:-0} of 100 calls: $(last_error)"
+		return
+	fi
+	measure "$row" "$LTRACE_N" ltrace -x bench_fn -o /dev/null "$BIN" "$LTRACE_N"
+}
+
+# --- the kernel's uprobe ---------------------------------------------------------------
+
+uprobe_cleanup()
+{
+	[ "$UPROBE_REGISTERED" = 1 ] || return 0
+	echo 0 >"$UPROBE_INSTANCE/events/$UPROBE_GROUP/bench_fn/enable" 2>/dev/null
+	echo 0 >"$TRACEFS/events/$UPROBE_GROUP/bench_fn/enable" 2>/dev/null
+	[ -d "$UPROBE_INSTANCE" ] && rmdir "$UPROBE_INSTANCE" 2>/dev/null
+	echo "-:$UPROBE_GROUP/bench_fn" >>"$TRACEFS/uprobe_events" 2>/dev/null
+	UPROBE_REGISTERED=0
+}
+
+# uprobe_setup OFFSET: register and enable the event; on failure, UPROBE_WHY says why.
+uprobe_setup()
+{
+	local off=$1 enable
+	UPROBE_WHY=""
+	if [ "$(id -u)" != 0 ]; then
+		UPROBE_WHY="not root"
+		return 1
+	fi
+	if [ ! -e "$TRACEFS/uprobe_events" ]; then
+		mount -t tracefs nodev "$TRACEFS" 2>/dev/null
+		if [ ! -e "$TRACEFS/uprobe_events" ]; then
+			UPROBE_WHY="no tracefs uprobe_events"
+			return 1
+		fi
+	fi
+	# A stale event of ours from an interrupted run would make the write fail.
+	echo "-:$UPROBE_GROUP/bench_fn" >>"$TRACEFS/uprobe_events" 2>/dev/null
+	# Append (>>): '>' would clear everybody's uprobe events.
+	if ! echo "p:$UPROBE_GROUP/bench_fn $BIN:$off %di" >>"$TRACEFS/uprobe_events" 2>/dev/null; then
+		UPROBE_WHY="cannot write uprobe_events: $(tail -n 1 "$TRACEFS/error_log" 2>/dev/null)"
+		return 1
+	fi
+	UPROBE_REGISTERED=1
+	# Our own instance keeps the global trace buffer untouched.
+	enable=$TRACEFS/events/$UPROBE_GROUP/bench_fn/enable
+	if mkdir "$UPROBE_INSTANCE" 2>/dev/null || [ -d "$UPROBE_INSTANCE" ]; then
+		enable=$UPROBE_INSTANCE/events/$UPROBE_GROUP/bench_fn/enable
+	fi
+	if ! echo 1 >"$enable" 2>/dev/null; then
+		UPROBE_WHY="cannot enable the event"
+		return 1
+	fi
+}
+
+# uprobe_hits: the event's hit count in uprobe_profile.
+uprobe_hits()
+{
+	awk -v b="$BIN" '$1 == b && $2 == "bench_fn" { print $3; exit }' "$TRACEFS/uprobe_profile"
+}
+
+bench_uprobe()
+{
+	local off=$1 row="kernel uprobe (tracefs)" h0 h1
+	if ! uprobe_setup "$off"; then
+		uprobe_cleanup
+		not_available "$row" "$UPROBE_WHY"
+		return
+	fi
+	h0=$(uprobe_hits)
+	"$BIN" 100 >/dev/null
+	h1=$(uprobe_hits)
+	if [ $((${h1:-0} - ${h0:-0})) -ne 100 ]; then
+		uprobe_cleanup
+		not_available "$row" "the uprobe saw $((${h1:-0} - ${h0:-0})) of 100 calls"
+		return
+	fi
+	measure "$row" "$N" "$BIN" "$N"
+	uprobe_cleanup
+}
+
+# --- syscalls per hit -----------------------------------------------------------------
+
+# strace_counts N CMD...: "syscall calls" lines for CMD's own syscalls (not its tracee's).
+strace_counts()
+{
+	local n=$1
+	shift
+	timeout "$TIMEOUT" strace -c -o "$TMP/strace.out" "$@" >/dev/null 2>"$TMP/last.err" ||
+		return 1
+	awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { print $NF, $4 }' "$TMP/strace.out"
+}
+
+# syscalls_per_hit CMD-WITH-@N@...: (counts at STRACE_N - counts at 0) / STRACE_N,
+# so start-up and exit cost nothing. Prints "total  name per-hit, ...".
+syscalls_per_hit()
+{
+	local a b
+	a=$(strace_counts 0 "${@//@N@/0}") || { echo "n/a (failed: $(last_error))"; return; }
+	b=$(strace_counts "$STRACE_N" "${@//@N@/$STRACE_N}") ||
+		{ echo "n/a (failed: $(last_error))"; return; }
+	awk -v n="$STRACE_N" '
+		FNR == NR { a[$1] = $2; next }
+		{ d = ($2 - a[$1]) / n; if (d >= 0.005) { s[$1] = d; t += d } }
+		END {
+			printf "%5.2f  ", t
+			for (k in s) printf "%s %.2f  ", k, s[k]
+			printf "\n"
+		}' <(echo "$a") <(echo "$b")
+}
+
+# floor_own_count PLACEMENT FLOOR-OPTS...: syscalls per hit as floor counts them itself,
+# at full speed (strace slows the tracer, so a polling loop spins less under it).
+floor_own_count()
+{
+	local placement=$1 w p
+	shift
+	[ "$placement" = p ] && set -- "${PIN_CMD[@]}" "$@"
+	"$@" --expect "$N" "$OFF" -- "$BIN" "$N" >/dev/null 2>"$TMP/own.err" ||
+		{ echo "n/a (failed)"; return; }
+	read -r w p < <(sed -n 's/.* \([0-9]*\) waitpid + \([0-9]*\) ptrace.*/\1 \2/p' "$TMP/own.err")
+	awk -v w="$w" -v p="$p" -v n="$N" \
+		'BEGIN { printf "%5.2f  wait4 %.2f  ptrace %.2f\n", (w + p) / n, w / n, p / n }'
+}
+
+bench_syscalls()
+{
+	local off=$1 entry="p $BIN:bench_fn x=%0" mode
+	echo
+	echo "syscalls per hit (strace -c on the tracer only, N=$STRACE_N minus N=0):"
+	if ! command -v strace >/dev/null; then
+		echo "  n/a (strace not installed)"
+		return
+	fi
+	printf '  %-30s %s\n' "floor, blocking waitpid" \
+		"$(syscalls_per_hit "$FLOOR" "$off" -- "$BIN" @N@)"
+	printf '  %-30s %s\n' "floor, polling waitpid" \
+		"$(syscalls_per_hit "$FLOOR" --poll "$off" -- "$BIN" @N@)"
+	printf '  %-30s %s\n' "floor, polling, own count" "$(floor_own_count u "$FLOOR" --poll)"
+	printf '  %-30s %s\n' "floor, polling, own, pinned" "$(floor_own_count p "$FLOOR" --poll)"
+	for mode in emulate xol; do
+		if [ -n "$UTAP_OK" ]; then
+			printf '  %-30s n/a (%s)\n' "utap entry, $mode" "$UTAP_OK"
+			continue
+		fi
+		printf '  %-30s %s\n' "utap entry, $mode" "$(syscalls_per_hit "$UTAP" \
+			--step-mode=$mode -o /dev/null "$entry" -- "$BIN" @N@)"
+	done
+}
+
+# --- report ----------------------------------------------------------------------------
+
+print_table()
+{
+	local row
+	printf '\n%-30s %8s %12s %12s\n' "method" "N" "unpinned µs" "pinned µs"
+	printf '%-30s %8s %12s %12s\n' "untraced (wall ms at N=$N)" "$N" \
+		"$(awk -v t="${BASE[$N,u]}" 'BEGIN { printf "%.1f", t / 1000 }')" \
+		"$(awk -v t="${BASE[$N,p]}" 'BEGIN { printf "%.1f", t / 1000 }')"
+	for row in "${ROWS[@]}"; do
+		if [ -n "${NA[$row]:-}" ]; then
+			printf '%-30s %8s %s\n' "$row" "-" "n/a (${NA[$row]})"
+		else
+			printf '%-30s %8s %12s %12s\n' "$row" "${ROW_N[$row]}" \
+				"${US[$row,u]}" "${US[$row,p]}"
+		fi
+	done
+}
+
+# ratio A B PLACEMENT: US[A]/US[B] or n/a.
+ratio()
+{
+	local a=${US[$1,$3]:-} b=${US[$2,$3]:-}
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		echo "n/a"
+		return
+	fi
+	awk -v a="$a" -v b="$b" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2fx", a / b }'
+}
+
+# goal RATIO LIMIT: "met" or "MISSED" for a ratio against its goal.
+goal()
+{
+	case $1 in
+	n/a) echo "-" ;;
+	*) awk -v r="${1%x}" -v l="$2" 'BEGIN { print (r <= l ? "met" : "MISSED") }' ;;
+	esac
+}
+
+print_ratios()
+{
+	local mode row r p
+	local floor="floor, blocking waitpid" lt="ltrace -x bench_fn" up="kernel uprobe (tracefs)"
+	printf '\nratios (per-hit cost; lower is better)\n'
+	printf '%-22s %-9s %-16s %-16s %-10s\n' "utap mode" "placement" "/floor(blocking)" \
+		"/ltrace" "/uprobe"
+	for mode in emulate xol; do
+		row="utap entry, $mode"
+		for p in u p; do
+			printf '%-22s %-9s %-16s %-16s %-10s\n' "$mode" \
+				"$([ $p = u ] && echo unpinned || echo pinned)" \
+				"$(ratio "$row" "$floor" $p)" "$(ratio "$row" "$lt" $p)" \
+				"$(ratio "$row" "$up" $p)"
+		done
+	done
+	printf '\ngoals\n'
+	for mode in emulate xol; do
+		row="utap entry, $mode"
+		r=$(ratio "$row" "$floor" u)
+		printf '  %-8s unpinned: utap/floor(blocking) %-7s goal <= 0.5x   %s\n' \
+			"$mode" "$r" "$(goal "$r" 0.5)"
+		r=$(ratio "$row" "$lt" u)
+		printf '  %-8s unpinned: utap/ltrace          %-7s goal <= 0.1x   %s\n' \
+			"$mode" "$r" "$(goal "$r" 0.1)"
+		r=$(ratio "$row" "$floor" p)
+		printf '  %-8s pinned:   utap/floor(blocking) %-7s goal <= 1.25x  %s\n' \
+			"$mode" "$r" "$(goal "$r" 1.25)"
+	done
+	# utap --pin as launched, against the floor pinned with taskset.
+	if [ -n "${US[utap entry, emulate, --pin,u]:-}" ] && [ -n "${US[$floor,p]:-}" ]; then
+		r=$(awk -v a="${US[utap entry, emulate, --pin,u]}" -v b="${US[$floor,p]}" \
+			'BEGIN { printf "%.2fx", a / b }')
+		printf '  %-8s --pin:    utap/floor(pinned)   %-7s goal <= 1.25x  %s\n' \
+			emulate "$r" "$(goal "$r" 1.25)"
+	fi
+	printf '  reference (2-vCPU VM): floor ~37 µs unpinned, ~3.9 pinned; single-step +~19;\n'
+	printf '  ltrace ~207 (47 pinned); kernel uprobe ~14\n'
+}
+
+# --- main ------------------------------------------------------------------------------
+
+cleanup()
+{
+	uprobe_cleanup
+	rm -rf "$TMP"
+}
+
+main()
+{
+	local off
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	[ -x "$BIN" ] && [ -x "$FLOOR" ] || { echo "bench: build $BIN and $FLOOR first" >&2; exit 1; }
+	off=$(file_offset bench_fn) || { echo "bench: no bench_fn in $BIN" >&2; exit 1; }
+	OFF=$off
+	echo "bench: $(nproc) CPUs, kernel $(uname -r), $(date -u '+%F %T UTC')" >&2
+	echo "bench: N=$N (ltrace $LTRACE_N), best of $RUNS, bench_fn at file offset $off" >&2
+	echo "bench: per-hit µs, unpinned / pinned (taskset -c 0):" >&2
+	baseline "$N"
+	bench_floor "$off"
+	bench_utap
+	bench_ltrace
+	bench_uprobe "$off"
+	{
+		echo "utap bench: $(nproc) CPUs, kernel $(uname -r), $(date -u '+%F %T UTC')"
+		echo "per-hit overhead = (traced - untraced wall time) / N, best of $RUNS runs;"
+		echo "pinned = whole command under taskset -c 0"
+		print_table
+		print_ratios
+		bench_syscalls "$off"
+	} | tee "$RESULTS"
+	echo "bench: results in $RESULTS" >&2
+}
+
+main "$@"
