@@ -26,8 +26,7 @@ split_fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int push_word(char ***argv, size_t *argc, size_t *cap, const char *word,
-		     size_t n)
+static int push_word(char ***argv, size_t *argc, size_t *cap, const char *word, size_t n)
 {
 	char **v = *argv;
 
@@ -55,8 +54,7 @@ static bool is_operator(char c)
 	return c && strchr("|&;<>()", c);
 }
 
-int cli_split(const char *line, char ***argv_out, int *argc_out, char *err,
-	      size_t errlen)
+int cli_split(const char *line, char ***argv_out, int *argc_out, char *err, size_t errlen)
 {
 	size_t len = line ? strlen(line) : 0, argc = 0, cap = 0, n = 0;
 	char **argv = NULL, *word;
@@ -94,7 +92,8 @@ int cli_split(const char *line, char ***argv_out, int *argc_out, char *err,
 			break; /* a comment, as in the shell */
 		if (is_operator(*p)) {
 			ret = split_fail(err, errlen,
-					 "unquoted '%c' at column %zu: no shell runs the command; quote it, or use sh -c",
+					 "unquoted '%c' at column %zu: no shell runs the command; "
+					 "quote it, or use sh -c",
 					 *p, (size_t)(p - line + 1));
 			goto out;
 		}
@@ -132,8 +131,8 @@ int cli_split(const char *line, char ***argv_out, int *argc_out, char *err,
 		ret = push_word(&argv, &argc, &cap, word, n);
 	goto out;
 unterminated:
-	ret = split_fail(err, errlen, "unterminated quote at column %zu",
-			 (size_t)(quote - line + 1));
+	ret =
+	    split_fail(err, errlen, "unterminated quote at column %zu", (size_t)(quote - line + 1));
 out:
 	free(word);
 	if (ret) {

@@ -15,16 +15,17 @@
 static const char fetch_hint[] =
 	"a fetch is %N (argument), %REG, $retval, $stackN, $argN or +OFF(FETCH)";
 
+/* clang-format off */
 static const struct {
 	const char *name;
 	enum probe_type type;
 } type_names[] = {
-	{ "u8", PROBE_U8 },   { "u16", PROBE_U16 }, { "u32", PROBE_U32 },
-	{ "u64", PROBE_U64 }, { "s8", PROBE_S8 },   { "s16", PROBE_S16 },
-	{ "s32", PROBE_S32 }, { "s64", PROBE_S64 }, { "x8", PROBE_X8 },
-	{ "x16", PROBE_X16 }, { "x32", PROBE_X32 }, { "x64", PROBE_X64 },
+	{ "u8", PROBE_U8 },   { "u16", PROBE_U16 }, { "u32", PROBE_U32 }, { "u64", PROBE_U64 },
+	{ "s8", PROBE_S8 },   { "s16", PROBE_S16 }, { "s32", PROBE_S32 }, { "s64", PROBE_S64 },
+	{ "x8", PROBE_X8 },   { "x16", PROBE_X16 }, { "x32", PROBE_X32 }, { "x64", PROBE_X64 },
 	{ "string", PROBE_STRING }, { "ustring", PROBE_STRING },
 };
+/* clang-format on */
 
 static bool is_name_char(char c)
 {
@@ -69,8 +70,8 @@ static int parse_number_run(const char **p, const char *end, uint64_t *v)
 	return *p > s && probe_parse_u64(s, *p - s, v) ? 0 : -1;
 }
 
-static int parse_register(struct probe_parser *ps, const char **p,
-			  const char *end, struct fetch **out)
+static int parse_register(struct probe_parser *ps, const char **p, const char *end,
+			  struct fetch **out)
 {
 	const char *at = *p, *s = *p + 1;
 	char name[16], hint[256];
@@ -106,16 +107,15 @@ static int parse_register(struct probe_parser *ps, const char **p,
 	/* Tell the user every name that would have worked. */
 	len = snprintf(hint, sizeof(hint), "registers are");
 	for (i = 0; arch_reg_names[i] && len + 1 < sizeof(hint); i++)
-		len += snprintf(hint + len, sizeof(hint) - len, " %%%s",
-				arch_reg_names[i]);
+		len += snprintf(hint + len, sizeof(hint) - len, " %%%s", arch_reg_names[i]);
 	if (*p == s)
 		return probe_fail(ps, at, hint, "missing register name after '%%'");
 	return probe_fail(ps, at, hint, "unknown register '%.*s'",
 			  (int)(*p - at > 24 ? 24 : *p - at), at);
 }
 
-static int parse_variable(struct probe_parser *ps, const char **p,
-			  const char *end, struct fetch **out)
+static int parse_variable(struct probe_parser *ps, const char **p, const char *end,
+			  struct fetch **out)
 {
 	static const char hint[] = "variables are $retval, $stack, $stackN and $argN";
 	const char *at = *p, *s = *p + 1, *q;
@@ -127,8 +127,7 @@ static int parse_variable(struct probe_parser *ps, const char **p,
 	*p = s + len;
 	if (len == 6 && memcmp(s, "retval", 6) == 0) {
 		if (ps->kind != PROBE_RETURN)
-			return probe_fail(ps, at,
-					  "use r BIN:SYM to probe the return",
+			return probe_fail(ps, at, "use r BIN:SYM to probe the return",
 					  "$retval is only available in return probes (r ...)");
 		*out = new_fetch(FETCH_RETVAL);
 		return *out ? 0 : -ENOMEM;
@@ -143,8 +142,7 @@ static int parse_variable(struct probe_parser *ps, const char **p,
 	 * the Nth argument. */
 	if (len > 5 && memcmp(s, "stack", 5) == 0) {
 		q = s + 5;
-		if (parse_number_run(&q, s + len, &n) || q != s + len ||
-		    n > FETCH_MAX_ARG)
+		if (parse_number_run(&q, s + len, &n) || q != s + len || n > FETCH_MAX_ARG)
 			return probe_fail(ps, at, hint, "invalid stack slot '%.*s'",
 					  (int)(len + 1 > 24 ? 24 : len + 1), at);
 		*out = new_fetch(FETCH_STACK);
@@ -166,12 +164,12 @@ static int parse_variable(struct probe_parser *ps, const char **p,
 			  (int)(len + 1 > 24 ? 24 : len + 1), at);
 }
 
-static int parse_fetch(struct probe_parser *ps, const char **p, const char *end,
-		       int depth, struct fetch **out);
+static int parse_fetch(struct probe_parser *ps, const char **p, const char *end, int depth,
+		       struct fetch **out);
 
 /* "+OFF(FETCH)" or "-OFF(FETCH)"; kprobes' user-space marker "+uOFF" too. */
-static int parse_deref(struct probe_parser *ps, const char **p, const char *end,
-		       int depth, struct fetch **out)
+static int parse_deref(struct probe_parser *ps, const char **p, const char *end, int depth,
+		       struct fetch **out)
 {
 	const char *at = *p, *s = *p + 1, *open;
 	bool negative = **p == '-';
@@ -187,8 +185,8 @@ static int parse_deref(struct probe_parser *ps, const char **p, const char *end,
 	    off > (negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX)) {
 		*p = open;
 		return probe_fail(ps, s, "an offset is decimal or 0x-hex: +8(%di), -0x10(%bp)",
-				  open == end ? "expected '(' after the offset '%.*s'" :
-						"invalid offset '%.*s'",
+				  open == end ? "expected '(' after the offset '%.*s'"
+					      : "invalid offset '%.*s'",
 				  (int)(open - at > 24 ? 24 : open - at), at);
 	}
 	if (depth >= FETCH_MAX_DEPTH)
@@ -203,17 +201,16 @@ static int parse_deref(struct probe_parser *ps, const char **p, const char *end,
 	if (ret)
 		return ret;
 	if (*p >= end)
-		return probe_fail(ps, open, "every '(' needs its ')'",
-				  "unbalanced parenthesis");
+		return probe_fail(ps, open, "every '(' needs its ')'", "unbalanced parenthesis");
 	if (**p != ')')
-		return probe_fail(ps, *p, "write +OFF(FETCH)",
-				  "unexpected '%c' inside parentheses", **p);
+		return probe_fail(ps, *p, "write +OFF(FETCH)", "unexpected '%c' inside parentheses",
+				  **p);
 	(*p)++;
 	return 0;
 }
 
-static int parse_fetch(struct probe_parser *ps, const char **p, const char *end,
-		       int depth, struct fetch **out)
+static int parse_fetch(struct probe_parser *ps, const char **p, const char *end, int depth,
+		       struct fetch **out)
 {
 	if (*p >= end)
 		return probe_fail(ps, *p, fetch_hint, "missing fetch");
@@ -227,18 +224,20 @@ static int parse_fetch(struct probe_parser *ps, const char **p, const char *end,
 		return parse_deref(ps, p, end, depth, out);
 	case ')':
 		if (depth > 0)
-			return probe_fail(ps, *p, fetch_hint,
-					  "missing fetch inside '()'");
-		return probe_fail(ps, *p, "every ')' needs its '('",
-				  "unbalanced parenthesis");
-	case '!':
+			return probe_fail(ps, *p, fetch_hint, "missing fetch inside '()'");
+		return probe_fail(ps, *p, "every ')' needs its '('", "unbalanced parenthesis");
 	case '@':
+		if (*p + 1 >= end || (*p)[1] != '(')
+			return probe_fail(
+			    ps, *p, fetch_hint,
+			    "fetches from a fixed address (@ADDR) are not supported yet");
+		/* @(struct iphdr *) is a surftrace cast, like !(type) */
+		/* fall through */
+	case '!':
 		return probe_fail(ps, *p, "write the offset: +OFF(FETCH):TYPE",
-				  "surftrace's '%c(type)' casts are not supported yet",
-				  **p);
+				  "surftrace's '%c(type)' casts are not supported yet", **p);
 	default:
-		return probe_fail(ps, *p, fetch_hint, "expected a fetch, not '%c'",
-				  **p);
+		return probe_fail(ps, *p, fetch_hint, "expected a fetch, not '%c'", **p);
 	}
 }
 
@@ -248,14 +247,13 @@ static int parse_type(struct probe_parser *ps, const char *s, const char *end,
 	size_t i, n = end - s - 1;
 
 	for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
-		if (strlen(type_names[i].name) == n &&
-		    memcmp(type_names[i].name, s + 1, n) == 0) {
+		if (strlen(type_names[i].name) == n && memcmp(type_names[i].name, s + 1, n) == 0) {
 			*type = type_names[i].type;
 			return 0;
 		}
-	return probe_fail(ps, s,
-			  "types are :u8 :u16 :u32 :u64 :s8 :s16 :s32 :s64 :x8 :x16 :x32 :x64 :string",
-			  "unknown type '%.*s'", (int)(n + 1 > 24 ? 24 : n + 1), s);
+	return probe_fail(
+	    ps, s, "types are :u8 :u16 :u32 :u64 :s8 :s16 :s32 :s64 :x8 :x16 :x32 :x64 :string",
+	    "unknown type '%.*s'", (int)(n + 1 > 24 ? 24 : n + 1), s);
 }
 
 /* The width of TYPE with the format of PREFIX ('X', 'S' or 'U'). */
@@ -273,16 +271,14 @@ static enum probe_type with_format(enum probe_type type, char prefix)
 /* [X|S|U]FETCH[:TYPE]: surftrace writes the format as a prefix (default U),
  * uprobe_events as the type; both may be given, the prefix then sets the
  * format and the type the width. */
-int probe_parse_arg(struct probe_parser *ps, const char *s, const char *end,
-		    struct probe_arg *arg)
+int probe_parse_arg(struct probe_parser *ps, const char *s, const char *end, struct probe_arg *arg)
 {
 	const char *p = s;
 	char prefix = 0;
 	int ret;
 
 	arg->type = PROBE_U64;
-	if (end - p >= 2 && (*p == 'X' || *p == 'S' || *p == 'U') &&
-	    strchr("%$+-!@", p[1])) {
+	if (end - p >= 2 && (*p == 'X' || *p == 'S' || *p == 'U') && strchr("%$+-!@", p[1])) {
 		prefix = *p;
 		p++;
 	}

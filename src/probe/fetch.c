@@ -4,8 +4,7 @@
 
 #include "probe/probe.h"
 
-static int read_mem(const struct arch_mem *mem, uint64_t addr, void *buf,
-		    size_t n)
+static int read_mem(const struct arch_mem *mem, uint64_t addr, void *buf, size_t n)
 {
 	if (!mem || !mem->read)
 		return -EFAULT;
@@ -28,16 +27,14 @@ static int fetch_word(const struct fetch *fetch, const struct arch_regs *regs,
 		*out = arch_retval(regs);
 		return 0;
 	case FETCH_STACK:
-		return read_mem(mem, arch_sp(regs) + (uint64_t)fetch->offset, out,
-				sizeof(*out));
+		return read_mem(mem, arch_sp(regs) + (uint64_t)fetch->offset, out, sizeof(*out));
 	case FETCH_DEREF:
 		if (!fetch->inner)
 			return -EINVAL;
 		ret = fetch_word(fetch->inner, regs, mem, &base);
 		if (ret)
 			return ret;
-		return read_mem(mem, base + (uint64_t)fetch->offset, out,
-				sizeof(*out));
+		return read_mem(mem, base + (uint64_t)fetch->offset, out, sizeof(*out));
 	}
 	return -EINVAL;
 }
@@ -45,11 +42,17 @@ static int fetch_word(const struct fetch *fetch, const struct arch_regs *regs,
 size_t probe_type_size(enum probe_type type)
 {
 	switch (type) {
-	case PROBE_U8: case PROBE_S8: case PROBE_X8:
+	case PROBE_U8:
+	case PROBE_S8:
+	case PROBE_X8:
 		return 1;
-	case PROBE_U16: case PROBE_S16: case PROBE_X16:
+	case PROBE_U16:
+	case PROBE_S16:
+	case PROBE_X16:
 		return 2;
-	case PROBE_U32: case PROBE_S32: case PROBE_X32:
+	case PROBE_U32:
+	case PROBE_S32:
+	case PROBE_X32:
 		return 4;
 	default:
 		return 8;
@@ -70,9 +73,8 @@ static uint64_t narrow(uint64_t v, enum probe_type type)
 	return v;
 }
 
-int probe_fetch(const struct fetch *fetch, enum probe_type type,
-		const struct arch_regs *regs, const struct arch_mem *mem,
-		uint64_t *out)
+int probe_fetch(const struct fetch *fetch, enum probe_type type, const struct arch_regs *regs,
+		const struct arch_mem *mem, uint64_t *out)
 {
 	uint64_t base, value = 0;
 	size_t size = probe_type_size(type);

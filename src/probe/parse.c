@@ -13,8 +13,7 @@ struct span {
 	size_t n;
 };
 
-int probe_fail(struct probe_parser *ps, const char *at, const char *hint,
-	       const char *fmt, ...)
+int probe_fail(struct probe_parser *ps, const char *at, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 	size_t len = strlen(ps->text);
@@ -68,8 +67,7 @@ bool probe_parse_u64(const char *s, size_t n, uint64_t *out)
 
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
 /* The next whitespace-separated token at or after *P; false at the end. */
@@ -98,8 +96,8 @@ static bool is_ident(const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
-		if (!(c == '_' || (c >= 'a' && c <= 'z') ||
-		      (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+		if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9')))
 			return false;
 	}
 	return true;
@@ -109,19 +107,17 @@ static bool is_ident(const char *s, size_t n)
  * EVENT then names the probe instead of "p0". */
 static int parse_kind(struct probe_parser *ps, struct span tok, struct probe *out)
 {
-	static const char hint[] =
-		"a probe starts with p (function entry) or r (function return)";
+	static const char hint[] = "a probe starts with p (function entry) or r (function return)";
 	const char *event, *slash;
 	size_t n;
 	char c = tok.s[0];
 
-	if ((c != 'p' && c != 'r' && c != 'P' && c != 'R') ||
-	    (tok.n > 1 && tok.s[1] != ':'))
+	if ((c != 'p' && c != 'r' && c != 'P' && c != 'R') || (tok.n > 1 && tok.s[1] != ':'))
 		return probe_fail(ps, tok.s, hint, "unknown probe kind '%.*s'",
 				  (int)(tok.n > 32 ? 32 : tok.n), tok.s);
 	out->kind = (c == 'p' || c == 'P') ? PROBE_ENTRY : PROBE_RETURN;
-	snprintf(out->name, sizeof(out->name), "%c%d",
-		 out->kind == PROBE_ENTRY ? 'p' : 'r', out->index);
+	snprintf(out->name, sizeof(out->name), "%c%d", out->kind == PROBE_ENTRY ? 'p' : 'r',
+		 out->index);
 	if (tok.n == 1)
 		return 0;
 	event = tok.s + 2;
@@ -132,10 +128,8 @@ static int parse_kind(struct probe_parser *ps, struct span tok, struct probe *ou
 		event = slash + 1;
 	}
 	if (!is_ident(event, n) || n >= sizeof(out->name))
-		return probe_fail(ps, event,
-				  "an event name is 1 to 15 letters, digits or '_'",
-				  "invalid event name '%.*s'",
-				  (int)(n > 32 ? 32 : n), event);
+		return probe_fail(ps, event, "an event name is 1 to 15 letters, digits or '_'",
+				  "invalid event name '%.*s'", (int)(n > 32 ? 32 : n), event);
 	memcpy(out->name, event, n);
 	out->name[n] = '\0';
 	ps->named = true;
@@ -163,8 +157,7 @@ static const char *find_colon(struct span tok)
 	return colon;
 }
 
-static int parse_location(struct probe_parser *ps, struct span tok,
-			  struct probe *out)
+static int parse_location(struct probe_parser *ps, struct span tok, struct probe *out)
 {
 	static const char ret_suffix[] = "%return";
 	const size_t ret_len = sizeof(ret_suffix) - 1;
@@ -173,8 +166,7 @@ static int parse_location(struct probe_parser *ps, struct span tok,
 	size_t n;
 
 	if (!colon)
-		return probe_fail(ps, tok.s,
-				  "write BIN:SYM, e.g. /bin/ls:main or libc.so.6:malloc",
+		return probe_fail(ps, tok.s, "write BIN:SYM, e.g. /bin/ls:main or libc.so.6:malloc",
 				  "missing ':' between binary and symbol");
 	if (colon == tok.s)
 		return probe_fail(ps, tok.s, "write BIN:SYM, e.g. /bin/ls:main",
@@ -184,8 +176,7 @@ static int parse_location(struct probe_parser *ps, struct span tok,
 		return -ENOMEM;
 	sym = colon + 1;
 	/* uprobe_events' "PATH:OFFSET%return" makes a return probe. */
-	if ((size_t)(end - sym) >= ret_len &&
-	    memcmp(end - ret_len, ret_suffix, ret_len) == 0) {
+	if ((size_t)(end - sym) >= ret_len && memcmp(end - ret_len, ret_suffix, ret_len) == 0) {
 		out->kind = PROBE_RETURN;
 		if (!ps->named) /* "p0" becomes "r0"; an EVENT name stays */
 			out->name[0] = 'r';
@@ -198,10 +189,9 @@ static int parse_location(struct probe_parser *ps, struct span tok,
 	if (sym[0] >= '0' && sym[0] <= '9') {
 		/* A symbol never starts with a digit: a file offset. */
 		if (!probe_parse_u64(sym, n, &out->file_offset))
-			return probe_fail(ps, sym,
-					  "a file offset is decimal or 0x-hex, e.g. bin:0x1139",
-					  "invalid file offset '%.*s'",
-					  (int)(n > 32 ? 32 : n), sym);
+			return probe_fail(
+			    ps, sym, "a file offset is decimal or 0x-hex, e.g. bin:0x1139",
+			    "invalid file offset '%.*s'", (int)(n > 32 ? 32 : n), sym);
 		out->by_file_offset = true;
 		return 0;
 	}
@@ -213,11 +203,10 @@ static int parse_location(struct probe_parser *ps, struct span tok,
 			return probe_fail(ps, sym, "write BIN:SYM+OFF",
 					  "missing symbol before '+'");
 		if (!probe_parse_u64(plus + 1, end - plus - 1, &out->sym_offset))
-			return probe_fail(ps, plus + 1,
-					  "an offset is decimal or 0x-hex, e.g. main+0x10",
-					  "invalid offset '%.*s'",
-					  (int)(end - plus - 1 > 32 ? 32 : end - plus - 1),
-					  plus + 1);
+			return probe_fail(
+			    ps, plus + 1, "an offset is decimal or 0x-hex, e.g. main+0x10",
+			    "invalid offset '%.*s'",
+			    (int)(end - plus - 1 > 32 ? 32 : end - plus - 1), plus + 1);
 		n = plus - sym;
 	}
 	out->sym = strndup(sym, n);
@@ -229,7 +218,6 @@ static int add_arg(struct probe_parser *ps, struct span tok, struct probe *out)
 	const char *eq = memchr(tok.s, '=', tok.n);
 	struct probe_arg *args, *arg;
 	size_t i, name_len;
-	int ret;
 
 	if (tok.n >= 2 && tok.s[0] == 'f' && tok.s[1] == ':')
 		return probe_fail(ps, tok.s, "filter the output instead, e.g. with grep",
@@ -239,10 +227,9 @@ static int add_arg(struct probe_parser *ps, struct span tok, struct probe *out)
 				  "expected NAME=FETCH");
 	name_len = eq - tok.s;
 	if (!is_ident(tok.s, name_len))
-		return probe_fail(ps, tok.s,
-				  "a name is letters, digits and '_', not starting with a digit",
-				  "invalid argument name '%.*s'",
-				  (int)(name_len > 32 ? 32 : name_len), tok.s);
+		return probe_fail(
+		    ps, tok.s, "a name is letters, digits and '_', not starting with a digit",
+		    "invalid argument name '%.*s'", (int)(name_len > 32 ? 32 : name_len), tok.s);
 	for (i = 0; i < out->nargs; i++)
 		if (strlen(out->args[i].name) == name_len &&
 		    memcmp(out->args[i].name, tok.s, name_len) == 0)
@@ -260,14 +247,12 @@ static int add_arg(struct probe_parser *ps, struct span tok, struct probe *out)
 		return -ENOMEM;
 	/* Counted before the fetch is parsed so probe_free releases it. */
 	out->nargs++;
-	ret = probe_parse_arg(ps, eq + 1, tok.s + tok.n, arg);
-	return ret;
+	return probe_parse_arg(ps, eq + 1, tok.s + tok.n, arg);
 }
 
-int probe_parse(const char *text, int index, struct probe *out,
-		struct probe_error *err)
+int probe_parse(const char *text, int index, struct probe *out, struct probe_error *err)
 {
-	struct probe_parser ps = { .text = text ? text : "", .err = err };
+	struct probe_parser ps = {.text = text ? text : "", .err = err};
 	struct span tok;
 	const char *p = ps.text;
 	int ret;

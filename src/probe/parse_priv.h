@@ -9,24 +9,23 @@
 #include "probe/probe.h"
 
 struct probe_parser {
-	const char *text;        /* the whole probe, for columns */
-	enum probe_kind kind;    /* known once the location is parsed */
-	bool named;              /* "p:EVENT" gave the probe its name */
+	const char *text;	 /* the whole probe, for columns */
+	enum probe_kind kind;	 /* known once the location is parsed */
+	bool named;		 /* "p:EVENT" gave the probe its name */
 	struct probe_error *err; /* may be NULL */
 };
 
 /* Fill PS->err with a message about the text at AT (a column is derived
  * from it) and return -EINVAL. HINT may be NULL. */
-int probe_fail(struct probe_parser *ps, const char *at, const char *hint,
-	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int probe_fail(struct probe_parser *ps, const char *at, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Decimal or 0x-hex, exactly N characters, no overflow. */
 bool probe_parse_u64(const char *s, size_t n, uint64_t *out);
 
 /* Parse the FETCH of "NAME=FETCH" in [S, END) into ARG->fetch and ARG->type.
  * Returns 0, -EINVAL (error filled in) or -ENOMEM. */
-int probe_parse_arg(struct probe_parser *ps, const char *s, const char *end,
-		    struct probe_arg *arg);
+int probe_parse_arg(struct probe_parser *ps, const char *s, const char *end, struct probe_arg *arg);
 
 void probe_fetch_free(struct fetch *fetch);
 

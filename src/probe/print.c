@@ -67,8 +67,7 @@ static void line_puts(struct line *l, const char *s)
 	line_put(l, s, strlen(s));
 }
 
-static void __attribute__((format(printf, 2, 3)))
-line_printf(struct line *l, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3))) line_printf(struct line *l, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -105,13 +104,27 @@ static void put_json_chars(struct line *l, const char *s, size_t n)
 		unsigned char c = s[i];
 
 		switch (c) {
-		case '"': line_puts(l, "\\\""); break;
-		case '\\': line_puts(l, "\\\\"); break;
-		case '\n': line_puts(l, "\\n"); break;
-		case '\r': line_puts(l, "\\r"); break;
-		case '\t': line_puts(l, "\\t"); break;
-		case '\b': line_puts(l, "\\b"); break;
-		case '\f': line_puts(l, "\\f"); break;
+		case '"':
+			line_puts(l, "\\\"");
+			break;
+		case '\\':
+			line_puts(l, "\\\\");
+			break;
+		case '\n':
+			line_puts(l, "\\n");
+			break;
+		case '\r':
+			line_puts(l, "\\r");
+			break;
+		case '\t':
+			line_puts(l, "\\t");
+			break;
+		case '\b':
+			line_puts(l, "\\b");
+			break;
+		case '\f':
+			line_puts(l, "\\f");
+			break;
 		default:
 			if (c < 0x20 || c >= 0x7f)
 				line_printf(l, "\\u%04x", c);
@@ -138,15 +151,33 @@ static void put_c_chars(struct line *l, const char *s, size_t n)
 		unsigned char c = s[i];
 
 		switch (c) {
-		case '"': line_puts(l, "\\\""); break;
-		case '\\': line_puts(l, "\\\\"); break;
-		case '\n': line_puts(l, "\\n"); break;
-		case '\r': line_puts(l, "\\r"); break;
-		case '\t': line_puts(l, "\\t"); break;
-		case '\a': line_puts(l, "\\a"); break;
-		case '\b': line_puts(l, "\\b"); break;
-		case '\f': line_puts(l, "\\f"); break;
-		case '\v': line_puts(l, "\\v"); break;
+		case '"':
+			line_puts(l, "\\\"");
+			break;
+		case '\\':
+			line_puts(l, "\\\\");
+			break;
+		case '\n':
+			line_puts(l, "\\n");
+			break;
+		case '\r':
+			line_puts(l, "\\r");
+			break;
+		case '\t':
+			line_puts(l, "\\t");
+			break;
+		case '\a':
+			line_puts(l, "\\a");
+			break;
+		case '\b':
+			line_puts(l, "\\b");
+			break;
+		case '\f':
+			line_puts(l, "\\f");
+			break;
+		case '\v':
+			line_puts(l, "\\v");
+			break;
 		default:
 			if (c < 0x20 || c >= 0x7f)
 				line_printf(l, "\\%03o", c);
@@ -160,8 +191,7 @@ static void put_c_chars(struct line *l, const char *s, size_t n)
  * PRINT_STRING_MAX bytes. *LEN gets the bytes read, *CUT whether the limit
  * was hit before a NUL. Returns -EFAULT only when not even the first byte
  * can be read. */
-static int read_string(const struct arch_mem *mem, uint64_t addr, char *buf,
-		       size_t *len, bool *cut)
+static int read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size_t *len, bool *cut)
 {
 	size_t got = 0;
 
@@ -176,8 +206,7 @@ static int read_string(const struct arch_mem *mem, uint64_t addr, char *buf,
 		if (mem->read(mem->ctx, at, buf + got, chunk) != 0) {
 			/* A reader that refuses a partial range: take what
 			 * is readable byte by byte (only on this rare path). */
-			while (chunk-- && mem->read(mem->ctx, addr + got,
-						    buf + got, 1) == 0) {
+			while (chunk-- && mem->read(mem->ctx, addr + got, buf + got, 1) == 0) {
 				if (buf[got] == '\0')
 					break;
 				got++;
@@ -207,8 +236,8 @@ static bool is_hex(enum probe_type t)
 	return t >= PROBE_X8 && t <= PROBE_X64;
 }
 
-static void put_value(struct line *l, const struct probe_hit *hit,
-		      const struct probe_arg *arg, bool json)
+static void put_value(struct line *l, const struct probe_hit *hit, const struct probe_arg *arg,
+		      bool json)
 {
 	char str[PRINT_STRING_MAX];
 	size_t len;
@@ -217,8 +246,7 @@ static void put_value(struct line *l, const struct probe_hit *hit,
 
 	if (probe_fetch(arg->fetch, arg->type, hit->regs, hit->mem, &v) ||
 	    (arg->type == PROBE_STRING &&
-	     (!hit->mem || !hit->mem->read ||
-	      read_string(hit->mem, v, str, &len, &cut)))) {
+	     (!hit->mem || !hit->mem->read || read_string(hit->mem, v, str, &len, &cut)))) {
 		line_puts(l, json ? "null" : "(fault)");
 		return;
 	}
@@ -238,8 +266,8 @@ static void put_value(struct line *l, const struct probe_hit *hit,
 	}
 }
 
-static void format_text(struct line *l, const struct probe_hit *hit,
-			const char *name, const char *sym)
+static void format_text(struct line *l, const struct probe_hit *hit, const char *name,
+			const char *sym)
 {
 	const struct probe *probe = hit->probe;
 	size_t i;
@@ -248,19 +276,16 @@ static void format_text(struct line *l, const struct probe_hit *hit,
 	line_printf(l, "-%d", (int)hit->tid);
 	if (hit->cpu >= 0)
 		line_printf(l, " [%03d]", hit->cpu);
-	line_printf(l, " %llu.%06llu: %s: ",
-		    (unsigned long long)(hit->time_ns / 1000000000),
+	line_printf(l, " %llu.%06llu: %s: ", (unsigned long long)(hit->time_ns / 1000000000),
 		    (unsigned long long)(hit->time_ns % 1000000000 / 1000), name);
 	if (probe && probe->kind == PROBE_RETURN) {
 		if (hit->caller)
 			line_printf(l, "(%s+0x%llx <- %s)", hit->caller,
 				    (unsigned long long)hit->caller_off, sym);
 		else
-			line_printf(l, "(0x%llx <- %s)",
-				    (unsigned long long)hit->caller_addr, sym);
+			line_printf(l, "(0x%llx <- %s)", (unsigned long long)hit->caller_addr, sym);
 	} else {
-		line_printf(l, "(%s+0x%llx/0x%llx)", sym,
-			    (unsigned long long)hit->sym_off,
+		line_printf(l, "(%s+0x%llx/0x%llx)", sym, (unsigned long long)hit->sym_off,
 			    (unsigned long long)hit->sym_size);
 	}
 	for (i = 0; probe && i < probe->nargs; i++) {
@@ -270,8 +295,8 @@ static void format_text(struct line *l, const struct probe_hit *hit,
 	line_puts(l, "\n");
 }
 
-static void format_json(struct line *l, const struct probe_hit *hit,
-			const char *name, const char *sym)
+static void format_json(struct line *l, const struct probe_hit *hit, const char *name,
+			const char *sym)
 {
 	const struct probe *probe = hit->probe;
 	char caller[64];
@@ -279,11 +304,9 @@ static void format_json(struct line *l, const struct probe_hit *hit,
 
 	line_puts(l, "{\"probe\":");
 	put_json_string(l, name);
-	line_printf(l, ",\"tid\":%d,\"pid\":%d,\"comm\":", (int)hit->tid,
-		    (int)hit->pid);
+	line_printf(l, ",\"tid\":%d,\"pid\":%d,\"comm\":", (int)hit->tid, (int)hit->pid);
 	put_json_string(l, hit->comm ? hit->comm : "");
-	line_printf(l, ",\"time_ns\":%llu,\"sym\":",
-		    (unsigned long long)hit->time_ns);
+	line_printf(l, ",\"time_ns\":%llu,\"sym\":", (unsigned long long)hit->time_ns);
 	put_json_string(l, sym);
 	if (probe && probe->kind == PROBE_RETURN) {
 		line_puts(l, ",\"caller\":\"");

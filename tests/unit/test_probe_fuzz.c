@@ -11,11 +11,19 @@
 #define ITERATIONS 200000
 #define MAX_LEN 400
 
+/* clang-format off */
 /* Valid and invalid probes, as in test_probe_parse.c's table. */
 static const char *const probe_seeds[] = {
-	"p /bin/ls:main", "r /bin/ls:main", "P ./a.out:work", "R libc.so.6:malloc",
-	"p /opt/a:b/prog:main", "p prog:ns::klass::method", "p prog:work+0x1f",
-	"p /usr/lib/libz.so.1:0x1139", "p prog:0x1139%return", "r:grp/ev prog:f",
+	"p /bin/ls:main",
+	"r /bin/ls:main",
+	"P ./a.out:work",
+	"R libc.so.6:malloc",
+	"p /opt/a:b/prog:main",
+	"p prog:ns::klass::method",
+	"p prog:work+0x1f",
+	"p /usr/lib/libz.so.1:0x1139",
+	"p prog:0x1139%return",
+	"r:grp/ev prog:f",
 	"p prog:f a=%0 b=%1 c=%2 d=%3 e=%4 f=%5 g=%6 h=%7",
 	"p prog:f v=X%0:u32 w=S+4(%di):u16 u=U%1",
 	"p prog:f v=%di w=%si x=%dx y=%cx z=%r8 q=%r9 a=%ax b=%bx c=%sp d=%bp e=%ip",
@@ -23,18 +31,38 @@ static const char *const probe_seeds[] = {
 	"p prog:f v=+0x10(+8(+0(%0))):s8 w=-0x10(%bp):x8 u=+u8(%di):u32",
 	"p prog:f s=%0:string t=+8(%si):string u=%1:ustring",
 	"p prog:f s=$stack a=$stack0 b=$stack2 c=$arg1 d=$arg7",
-	"", "x prog:f", "p", "p main", "p :main", "p prog:", "p prog:f+0xzz",
-	"p prog:f v", "p prog:f 1v=%0", "p prog:f v=%0 w=%1 v=%2", "p prog:f v=%dq",
-	"p prog:f v=$retval", "p prog:f v=%0:u7", "p prog:f v=+8(%di",
-	"p prog:f v=+8(%di))", "p prog:f v=%0->next", "p prog:f v=X!(u64)%ax",
-	"p prog:f f:comm==1", "p prog:f v=X%0:string", "p:1bad prog:f",
+	"",
+	"x prog:f",
+	"p",
+	"p main",
+	"p :main",
+	"p prog:",
+	"p prog:f+0xzz",
+	"p prog:f v",
+	"p prog:f 1v=%0",
+	"p prog:f v=%0 w=%1 v=%2",
+	"p prog:f v=%dq",
+	"p prog:f v=$retval",
+	"p prog:f v=%0:u7",
+	"p prog:f v=+8(%di",
+	"p prog:f v=+8(%di))",
+	"p prog:f v=%0->next",
+	"p prog:f v=X!(u64)%ax",
+	"p prog:f f:comm==1",
+	"p prog:f v=X%0:string",
+	"p:1bad prog:f",
 };
 
+/* clang-format on */
+
+/* clang-format off */
 static const char *const split_seeds[] = {
-	"./prog a b", "echo 'a b' c", "echo \"a \\\"b\\\" \\$x\"", "a'b'c \"\"",
-	"a\\ b\\\n c", "prog # comment", "echo 'oops", "echo \"oops", "a | b",
+	"./prog a b",  "echo 'a b' c", "echo \"a \\\"b\\\" \\$x\"",
+	"a'b'c \"\"",  "a\\ b\\\n c",  "prog # comment",
+	"echo 'oops",  "echo \"oops",  "a | b",
 	"x '' \"\" y", "trailing\\",
 };
+/* clang-format on */
 
 /* Bytes the grammar cares about, so mutations reach deep paths often. */
 static const char syntax[] = "%$+-():=:xXSU0123456789 \t'\"\\/#|prdisax>;&";
@@ -116,8 +144,7 @@ static int fake_read(void *ctx, uint64_t addr, void *buf, size_t n)
 	static const char bytes[64] = "fuzz string\0\x01\x02\x03\x04\x05";
 
 	(void)ctx;
-	if (addr < 0x1000 || addr - 0x1000 >= sizeof(bytes) ||
-	    n > sizeof(bytes) - (addr - 0x1000))
+	if (addr < 0x1000 || addr - 0x1000 >= sizeof(bytes) || n > sizeof(bytes) - (addr - 0x1000))
 		return -EFAULT;
 	memcpy(buf, bytes + (addr - 0x1000), n);
 	return 0;
@@ -125,7 +152,7 @@ static int fake_read(void *ctx, uint64_t addr, void *buf, size_t n)
 
 static int fuzz_probes(FILE *sink)
 {
-	struct arch_mem mem = { .read = fake_read };
+	struct arch_mem mem = {.read = fake_read};
 	struct arch_regs regs;
 	struct probe_error err;
 	struct probe probe;
@@ -147,8 +174,12 @@ static int fuzz_probes(FILE *sink)
 		ret = probe_parse(buf, i, &probe, &err);
 		if (ret == 0) {
 			struct probe_hit hit = {
-				.probe = &probe, .comm = buf, .cpu = i % 3 - 1,
-				.sym = probe.sym, .regs = &regs, .mem = &mem,
+			    .probe = &probe,
+			    .comm = buf,
+			    .cpu = i % 3 - 1,
+			    .sym = probe.sym,
+			    .regs = &regs,
+			    .mem = &mem,
 			};
 
 			accepted++;
@@ -157,11 +188,11 @@ static int fuzz_probes(FILE *sink)
 			/* Printing any accepted probe must be safe too. */
 			if (i % 8 == 0)
 				probe_print_hit(sink, &hit, i % 16 == 0);
-		} else if (ret != -EINVAL || err.column < 1 ||
-			   (size_t)err.column > len + 1 || !err.msg[0]) {
+		} else if (ret != -EINVAL || err.column < 1 || (size_t)err.column > len + 1 ||
+			   !err.msg[0]) {
 			if (bad++ < 5)
-				printf("#   '%s': ret %d column %d msg '%s'\n", buf,
-				       ret, err.column, err.msg);
+				printf("#   '%s': ret %d column %d msg '%s'\n", buf, ret,
+				       err.column, err.msg);
 		}
 		probe_free(&probe);
 	}
@@ -191,8 +222,7 @@ static int fuzz_split(void)
 		}
 		col = strstr(err, "column ");
 		column = col ? strtol(col + 7, NULL, 10) : 0;
-		if (ret != -EINVAL || argv || column < 1 ||
-		    (size_t)column > strlen(buf) + 1) {
+		if (ret != -EINVAL || argv || column < 1 || (size_t)column > strlen(buf) + 1) {
 			if (bad++ < 5)
 				printf("#   '%s': ret %d err '%s'\n", buf, ret, err);
 		}
@@ -207,10 +237,8 @@ int main(void)
 	ok(sink != NULL, "open /dev/null");
 	if (!sink)
 		return tap_done();
-	is_int(fuzz_probes(sink), 0, "%d mutated probes: no crash, sane errors",
-	       ITERATIONS);
-	is_int(fuzz_split(), 0, "%d mutated command lines: no crash, sane errors",
-	       ITERATIONS);
+	is_int(fuzz_probes(sink), 0, "%d mutated probes: no crash, sane errors", ITERATIONS);
+	is_int(fuzz_split(), 0, "%d mutated command lines: no crash, sane errors", ITERATIONS);
 	fclose(sink);
 	return tap_done();
 }

@@ -22,6 +22,7 @@ struct parse_case {
 	const char *msg;
 };
 
+/* clang-format off */
 #define OK(t, n, k, b, s, o, a) { t, n, k, b, s, o, a, 0, NULL }
 #define ERR(t, c, m) { t, NULL, 0, NULL, NULL, 0, NULL, c, m }
 
@@ -130,6 +131,8 @@ static const struct parse_case cases[] = {
 	ERR("p prog:f v=di", 12, "expected a fetch"),
 	ERR("p prog:f v=%0->next", 14, "'->' member access is not supported"),
 	ERR("p prog:f v=X!(u64)%ax", 13, "casts are not supported"),
+	ERR("p prog:f v=@(struct iphdr *)%0", 12, "casts are not supported"),
+	ERR("p prog:f v=@0x1000", 12, "(@ADDR) are not supported"),
 	ERR("p prog:f v=%0xyz", 14, "unexpected 'xyz' after the fetch"),
 	ERR("p prog:f v=%0 junk", 15, "expected NAME=FETCH"),
 	ERR("p prog:f v=X%0:string", 12, "X prefix does not apply to :string"),
@@ -138,6 +141,7 @@ static const struct parse_case cases[] = {
 	ERR("p prog:f v=+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(+0(%di)))))))))))))))))",
 	    62, "nested deeper"),
 };
+/* clang-format on */
 
 /* The plan as one compact string: "v=+8(di):u32 w=stack(16):s64". */
 static void fetch_str(const struct fetch *f, char *buf, size_t len)
@@ -166,8 +170,7 @@ static void fetch_str(const struct fetch *f, char *buf, size_t len)
 }
 
 static const char *const type_str[] = {
-	"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64",
-	"x8", "x16", "x32", "x64", "string",
+    "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "x8", "x16", "x32", "x64", "string",
 };
 
 static void plan_str(const struct probe *p, char *buf, size_t len)
@@ -178,8 +181,8 @@ static void plan_str(const struct probe *p, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < p->nargs && n < len; i++) {
 		fetch_str(p->args[i].fetch, one, sizeof(one));
-		n += snprintf(buf + n, len - n, "%s%s=%s:%s", i ? " " : "",
-			      p->args[i].name, one, type_str[p->args[i].type]);
+		n += snprintf(buf + n, len - n, "%s%s=%s:%s", i ? " " : "", p->args[i].name, one,
+			      type_str[p->args[i].type]);
 	}
 }
 
@@ -193,8 +196,7 @@ static void check(const struct parse_case *c)
 	if (c->msg) {
 		is_int(ret, -EINVAL, "'%s' is rejected", c->text);
 		is_int(err.column, c->column, "'%s': column", c->text);
-		ok(strstr(err.msg, c->msg) != NULL, "'%s': message '%s'", c->text,
-		   err.msg);
+		ok(strstr(err.msg, c->msg) != NULL, "'%s': message '%s'", c->text, err.msg);
 		probe_free(&p);
 		return;
 	}
@@ -204,8 +206,7 @@ static void check(const struct parse_case *c)
 		return;
 	}
 	is_str(p.name, c->name, "'%s': name", c->text);
-	is_int(p.kind, c->kind == 'r' ? PROBE_RETURN : PROBE_ENTRY, "'%s': kind",
-	       c->text);
+	is_int(p.kind, c->kind == 'r' ? PROBE_RETURN : PROBE_ENTRY, "'%s': kind", c->text);
 	is_str(p.bin, c->bin, "'%s': bin", c->text);
 	if (c->sym) {
 		is_str(p.sym, c->sym, "'%s': sym", c->text);
@@ -238,11 +239,9 @@ int main(void)
 
 	/* Hints say what would have worked. */
 	probe_parse("p prog:f v=%dq", 0, &p, &err);
-	ok(strstr(err.hint, "%di") && strstr(err.hint, "%r9"), "register hint: %s",
-	   err.hint);
+	ok(strstr(err.hint, "%di") && strstr(err.hint, "%r9"), "register hint: %s", err.hint);
 	probe_parse("p prog:f v=%0:u7", 0, &p, &err);
-	ok(strstr(err.hint, ":u32") && strstr(err.hint, ":string"), "type hint: %s",
-	   err.hint);
+	ok(strstr(err.hint, ":u32") && strstr(err.hint, ":string"), "type hint: %s", err.hint);
 	probe_parse("x prog:f", 0, &p, &err);
 	ok(strstr(err.hint, "p") && strstr(err.hint, "r"), "kind hint: %s", err.hint);
 

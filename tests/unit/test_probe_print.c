@@ -27,7 +27,7 @@ static int fake_read(void *ctx, uint64_t addr, void *buf, size_t n)
 }
 
 static struct fake_mem fake;
-static struct arch_mem mem = { .read = fake_read, .ctx = &fake };
+static struct arch_mem mem = {.read = fake_read, .ctx = &fake};
 static struct arch_regs regs;
 
 static void poke(uint64_t addr, const void *data, size_t n)
@@ -42,26 +42,33 @@ static void poke64(uint64_t addr, uint64_t v)
 
 /* Parse TEXT, print one hit with the current registers, return the line
  * (static buffer). */
-static const char *hit_line(const char *text, bool json, int cpu,
-			    const char *caller)
+static const char *hit_line(const char *text, bool json, int cpu, const char *caller)
 {
 	static char line[4096];
 	struct probe_error err;
 	struct probe probe;
 	struct probe_hit hit = {
-		.probe = &probe, .pid = 41, .tid = 42, .comm = "x",
-		.time_ns = 1234567890123ull, .cpu = cpu, .sym = "work",
-		.sym_off = 0, .sym_size = 0x20, .caller = caller,
-		.caller_off = 0x4f, .caller_addr = 0x401234,
-		.regs = &regs, .mem = &mem,
+	    .probe = &probe,
+	    .pid = 41,
+	    .tid = 42,
+	    .comm = "x",
+	    .time_ns = 1234567890123ull,
+	    .cpu = cpu,
+	    .sym = "work",
+	    .sym_off = 0,
+	    .sym_size = 0x20,
+	    .caller = caller,
+	    .caller_off = 0x4f,
+	    .caller_addr = 0x401234,
+	    .regs = &regs,
+	    .mem = &mem,
 	};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out;
 
 	if (probe_parse(text, 0, &probe, &err)) {
-		snprintf(line, sizeof(line), "parse error %d: %s", err.column,
-			 err.msg);
+		snprintf(line, sizeof(line), "parse error %d: %s", err.column, err.msg);
 		return line;
 	}
 	out = open_memstream(&buf, &len);
@@ -88,15 +95,15 @@ static void test_text(void)
 	is_str(hit_line("r prog:work v=X$retval", false, 1, "main"),
 	       "x-42 [001] 1234.567890: r0: (main+0x4f <- work) v=0x1\n", "return");
 	is_str(hit_line("r prog:work v=$retval", false, -1, NULL),
-	       "x-42 1234.567890: r0: (0x401234 <- work) v=1\n",
-	       "return, unknown caller");
+	       "x-42 1234.567890: r0: (0x401234 <- work) v=1\n", "return, unknown caller");
 
 	regs.user.rdi = 0xffffffff;
 	regs.user.rsi = 0x1ff;
 	regs.user.rdx = 0x80;
 	is_str(hit_line("p prog:work a=S%0:s32 b=%0:s32 c=%1:u8 d=X%1:u16 e=%2:s8 f=S%0 g=X%2",
 			false, -1, NULL),
-	       "x-42 1234.567890: p0: (work+0x0/0x20) a=-1 b=-1 c=255 d=0x1ff e=-128 f=4294967295 g=0x80\n",
+	       "x-42 1234.567890: p0: (work+0x0/0x20) a=-1 b=-1 c=255 d=0x1ff e=-128 f=4294967295 "
+	       "g=0x80\n",
 	       "types: widths, signs, hex");
 
 	/* Pointer chains and stack arguments. */
@@ -106,14 +113,13 @@ static void test_text(void)
 	poke64(BASE + 48, (uint64_t)-3);
 	regs.user.rdi = BASE;
 	regs.user.rsp = BASE + 32;
-	is_str(hit_line("p prog:work a=+8(+0(%di)) b=%6 c=S%7 d=+24(%di):u8 e=-8(%sp):x64",
-			false, -1, NULL),
+	is_str(hit_line("p prog:work a=+8(+0(%di)) b=%6 c=S%7 d=+24(%di):u8 e=-8(%sp):x64", false,
+			-1, NULL),
 	       "x-42 1234.567890: p0: (work+0x0/0x20) a=42 b=7 c=-3 d=42 e=0x2a\n",
 	       "derefs and stack arguments");
 	regs.user.rdi = 5;
 	regs.user.rsp = 0;
-	is_str(hit_line("p prog:work a=+0(%di) b=%6 c=%0 d=+8(+0(%di)):string",
-			false, -1, NULL),
+	is_str(hit_line("p prog:work a=+0(%di) b=%6 c=%0 d=+8(+0(%di)):string", false, -1, NULL),
 	       "x-42 1234.567890: p0: (work+0x0/0x20) a=(fault) b=(fault) c=5 d=(fault)\n",
 	       "faults");
 }
@@ -130,7 +136,8 @@ static void test_strings(void)
 	regs.user.rdi = BASE + 100;
 	regs.user.rsi = BASE + 200;
 	is_str(hit_line("p prog:work s=%0:string t=+8(%si):string", false, -1, NULL),
-	       "x-42 1234.567890: p0: (work+0x0/0x20) s=\"hello\" t=\"a\\\"b\\\\c\\n\\t\\001\\377z\"\n",
+	       "x-42 1234.567890: p0: (work+0x0/0x20) s=\"hello\" "
+	       "t=\"a\\\"b\\\\c\\n\\t\\001\\377z\"\n",
 	       "strings: register pointer, deref address, C escapes");
 
 	/* 300 bytes without a NUL: cut at 256 with a "..." mark. */
@@ -174,8 +181,15 @@ static void test_json(void)
 	struct probe probe;
 	struct probe_error err;
 	struct probe_hit hit = {
-		.probe = &probe, .pid = 1, .tid = 2, .comm = "a\"b\n",
-		.time_ns = 5, .cpu = 0, .sym = "work", .regs = &regs, .mem = &mem,
+	    .probe = &probe,
+	    .pid = 1,
+	    .tid = 2,
+	    .comm = "a\"b\n",
+	    .time_ns = 5,
+	    .cpu = 0,
+	    .sym = "work",
+	    .regs = &regs,
+	    .mem = &mem,
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -227,20 +241,20 @@ static void test_fetch(void)
 	memset(&regs, 0, sizeof(regs));
 	poke64(BASE + 500, 0x8899aabbccddeeffull);
 	regs.user.rdi = BASE + 500;
-	is_int(probe_parse("p prog:f a=+0(%di):s16 b=+0(%di):u32 c=+1(%di):x8", 0,
-			   &probe, &err), 0, "parse fetches");
-	is_int(probe_fetch(probe.args[0].fetch, probe.args[0].type, &regs, &mem, &v),
-	       0, "fetch s16");
+	is_int(probe_parse("p prog:f a=+0(%di):s16 b=+0(%di):u32 c=+1(%di):x8", 0, &probe, &err), 0,
+	       "parse fetches");
+	is_int(probe_fetch(probe.args[0].fetch, probe.args[0].type, &regs, &mem, &v), 0,
+	       "fetch s16");
 	is_int(v, (uint64_t)(int64_t)(int16_t)0xeeff, "s16 sign-extended");
 	probe_fetch(probe.args[1].fetch, probe.args[1].type, &regs, &mem, &v);
 	is_int(v, 0xccddeeff, "u32 reads 4 bytes");
 	probe_fetch(probe.args[2].fetch, probe.args[2].type, &regs, &mem, &v);
 	is_int(v, 0xee, "x8 at +1");
 	regs.user.rdi = 0;
-	is_int(probe_fetch(probe.args[0].fetch, probe.args[0].type, &regs, &mem, &v),
-	       -EFAULT, "unreadable: -EFAULT");
-	is_int(probe_fetch(probe.args[0].fetch, probe.args[0].type, &regs, NULL, &v),
-	       -EFAULT, "no reader: -EFAULT");
+	is_int(probe_fetch(probe.args[0].fetch, probe.args[0].type, &regs, &mem, &v), -EFAULT,
+	       "unreadable: -EFAULT");
+	is_int(probe_fetch(probe.args[0].fetch, probe.args[0].type, &regs, NULL, &v), -EFAULT,
+	       "no reader: -EFAULT");
 	probe_free(&probe);
 	is_int(probe_type_size(PROBE_S16), 2, "s16 is 2 bytes");
 	is_int(probe_type_size(PROBE_STRING), 8, "string is a pointer");

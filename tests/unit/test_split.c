@@ -13,6 +13,7 @@ struct split_case {
 	const char *error; /* a piece of the error message */
 };
 
+/* clang-format off */
 static const struct split_case cases[] = {
 	{ "", "", NULL },
 	{ "   \t ", "", NULL },
@@ -46,6 +47,7 @@ static const struct split_case cases[] = {
 	{ "a;b", NULL, "unquoted ';' at column 2" },
 	{ "sleep 1 &", NULL, "unquoted '&' at column 9" },
 };
+/* clang-format on */
 
 static void check(const struct split_case *c)
 {
@@ -68,8 +70,7 @@ static void check(const struct split_case *c)
 	}
 	joined[0] = '\0';
 	for (i = 0; i < argc; i++)
-		n += snprintf(joined + n, sizeof(joined) - n, "%s%s", i ? "|" : "",
-			      argv[i]);
+		n += snprintf(joined + n, sizeof(joined) - n, "%s%s", i ? "|" : "", argv[i]);
 	is_str(joined, c->words, "'%s': words", c->line);
 	ok(argv[argc] == NULL, "'%s': NULL-terminated", c->line);
 	cli_split_free(argv);
@@ -84,8 +85,8 @@ int main(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check(&cases[i]);
 	/* Many words grow the vector; argc and err may be omitted. */
-	is_int(cli_split("a b c d e f g h i j k l m n o p q r s t", &argv, NULL,
-			 NULL, 0), 0, "20 words");
+	is_int(cli_split("a b c d e f g h i j k l m n o p q r s t", &argv, NULL, NULL, 0), 0,
+	       "20 words");
 	for (argc = 0; argv[argc]; argc++)
 		;
 	is_int(argc, 20, "all 20 there");
