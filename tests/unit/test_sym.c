@@ -71,6 +71,15 @@ static void test_self(const struct proc_maps *maps)
 	if (!ret)
 		is_int(runtime_addr(maps, any, s.file_offset), (uintptr_t)main,
 		       "main: file offset maps to its runtime address");
+	if (!ret) {
+		unsigned char bytes[16];
+
+		ok(sym_read(mod, s.file_offset, bytes, sizeof(bytes)) == sizeof(bytes) &&
+			   memcmp(bytes, (const void *)(uintptr_t)main, sizeof(bytes)) == 0,
+		   "sym_read at main's offset gives the code that runs");
+		ok(sym_offset_to_vaddr(mod, s.file_offset, &delta) == 0 && delta == s.vaddr,
+		   "offset -> vaddr -> offset round trip");
+	}
 	ret = sym_lookup_name(mod, "test_sym_static_fn", &s);
 	is_int(ret, 0, "static function found");
 	if (!ret) {
