@@ -33,8 +33,8 @@ static int parse_line(char *line, struct proc_map *m)
 	len = strlen(line);
 	if (len && line[len - 1] == '\n')
 		line[--len] = '\0';
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %lu %n", &m->start,
-		   &m->end, m->perms, &m->pgoff, &major, &minor, &ino, &pos) < 7 ||
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %" SCNx64 " %x:%x %lu %n", &m->start, &m->end,
+		   m->perms, &m->pgoff, &major, &minor, &ino, &pos) < 7 ||
 	    pos < 0)
 		return -EINVAL;
 	m->dev = makedev(major, minor);
@@ -134,7 +134,8 @@ const struct proc_map *proc_maps_find_offset(const struct proc_maps *maps,
 
 	for (i = 0; i < maps->n; i++) {
 		m = &maps->map[i];
-		if (!same_file(m, module_any) || off < m->pgoff || off - m->pgoff >= m->end - m->start)
+		if (!same_file(m, module_any) || off < m->pgoff ||
+		    off - m->pgoff >= m->end - m->start)
 			continue;
 		/* Page rounding can put one file page in two mappings, and a
 		 * library can be loaded twice: prefer the executable mapping,
@@ -144,8 +145,8 @@ const struct proc_map *proc_maps_find_offset(const struct proc_maps *maps,
 				best = m;
 			continue;
 		}
-		if (!best ||
-		    distance(m->start, module_any->start) < distance(best->start, module_any->start))
+		if (!best || distance(m->start, module_any->start) <
+				 distance(best->start, module_any->start))
 			best = m;
 	}
 	return best;
@@ -204,7 +205,8 @@ uint64_t proc_maps_find_gap_near(const struct proc_maps *maps, uint64_t lo, uint
 		hole_lo = prev && prev->end > USER_LOW ? prev->end : USER_LOW;
 		hole_hi = next && next->start < USER_HIGH ? next->start : USER_HIGH;
 		if (prev && strcmp(prev->path, "[heap]") == 0)
-			hole_lo = hole_lo < UINT64_MAX - HEAP_ROOM ? hole_lo + HEAP_ROOM : UINT64_MAX;
+			hole_lo =
+			    hole_lo < UINT64_MAX - HEAP_ROOM ? hole_lo + HEAP_ROOM : UINT64_MAX;
 		if (next && strcmp(next->path, "[stack]") == 0)
 			hole_hi = hole_hi > STACK_ROOM ? hole_hi - STACK_ROOM : 0;
 		hole_lo = round_up(hole_lo > win_lo ? hole_lo : win_lo, page);

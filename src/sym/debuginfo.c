@@ -164,13 +164,14 @@ static Elf *by_debuglink(const char *name, const char *open_path, const char *di
 	return NULL;
 }
 
-Elf *sym_debuginfo_open(Elf *main, const char *open_path, const char *display_path, int *fd)
+Elf *sym_debuginfo_open(Elf *main, int main_fd, const char *open_path, const char *display_path,
+			int *fd)
 {
-	struct debug_want want = { 0 };
+	struct debug_want want = {0};
 	const char *link;
 	Elf *elf;
 
-	if (stat(open_path, &want.main_st) < 0)
+	if (fstat(main_fd, &want.main_st) < 0)
 		return NULL;
 	want.build_id_len = dwelf_elf_gnu_build_id(main, &want.build_id);
 	if (want.build_id_len > 0) {

@@ -17,8 +17,8 @@ struct sym_entry {
 	const char *name;    /* base name, without "@VERSION" */
 	const char *version; /* "GLIBC_2.2.5" or NULL */
 	uint64_t vaddr, size, file_offset;
-	unsigned char bind;  /* STB_* */
-	bool hidden_version; /* "name@V" (compat), not "name@@V" (default) */
+	unsigned char bind;   /* STB_* */
+	bool hidden_version;  /* "name@V" (compat), not "name@@V" (default) */
 	bool version_in_name; /* .symtab spelling: VERSION points into the name */
 };
 
@@ -51,10 +51,11 @@ int sym_symtab_index(struct sym_module *mod);
 /* The first section of type TYPE in ELF, or NULL. */
 Elf_Scn *sym_find_section(Elf *elf, GElf_Word type);
 
-/* debuginfo.c: find and open the separate debuginfo of MAIN (opened from
- * OPEN_PATH, shown to users as DISPLAY_PATH): by build-id, then by
- * .gnu_debuglink.  Returns an ELF handle holding a .symtab and its file
- * descriptor in *FD, or NULL if there is none. */
-Elf *sym_debuginfo_open(Elf *main, const char *open_path, const char *display_path, int *fd);
+/* debuginfo.c: find and open the separate debuginfo of MAIN (open as
+ * MAIN_FD from OPEN_PATH, shown to users as DISPLAY_PATH): by build-id,
+ * then by .gnu_debuglink.  Returns an ELF handle holding a .symtab and its
+ * file descriptor in *FD, or NULL if there is none. */
+Elf *sym_debuginfo_open(Elf *main, int main_fd, const char *open_path, const char *display_path,
+			int *fd);
 
 #endif

@@ -71,7 +71,7 @@ static int load_symbols(struct sym_module *mod, Elf *elf, const char *open_path,
 		mod->has_symtab = true;
 		return sym_symtab_load(mod, elf, scn);
 	}
-	debug = sym_debuginfo_open(elf, open_path, display_path, &debug_fd);
+	debug = sym_debuginfo_open(elf, mod->fd, open_path, display_path, &debug_fd);
 	if (debug) {
 		mod->has_symtab = true;
 		ret = sym_symtab_load(mod, debug, sym_find_section(debug, SHT_SYMTAB));
@@ -85,8 +85,8 @@ static int load_symbols(struct sym_module *mod, Elf *elf, const char *open_path,
 	return 0; /* no symbols at all: lookups will say -ENOENT */
 }
 
-int sym_module_open(const char *open_path, const char *display_path,
-		    struct sym_module **out, char *err, size_t errlen)
+int sym_module_open(const char *open_path, const char *display_path, struct sym_module **out,
+		    char *err, size_t errlen)
 {
 	struct sym_module *mod;
 	Elf *elf = NULL;

@@ -16,8 +16,8 @@ struct version_names {
 	size_t n;
 };
 
-static void load_versions(Elf *elf, GElf_Word strtab, const char *strings,
-			  size_t strsize, struct version_names *v)
+static void load_versions(Elf *elf, GElf_Word strtab, const char *strings, size_t strsize,
+			  struct version_names *v)
 {
 	Elf_Scn *scn = sym_find_section(elf, SHT_GNU_verdef);
 	GElf_Shdr shdr;
@@ -58,7 +58,7 @@ static bool wanted(const GElf_Sym *sym)
 
 int sym_symtab_load(struct sym_module *mod, Elf *elf, Elf_Scn *scn)
 {
-	struct version_names versions = { NULL, 0 };
+	struct version_names versions = {NULL, 0};
 	Elf_Data *data, *strdata, *versym = NULL;
 	struct sym_entry *e;
 	GElf_Shdr shdr;
@@ -123,8 +123,10 @@ int sym_symtab_load(struct sym_module *mod, Elf *elf, Elf_Scn *scn)
 	 * whose name is a suffix of this one. */
 	for (i = 0; i < mod->nsyms; i++) {
 		e = &mod->syms[i];
-		if (e->version_in_name)
-			mod->strings[e->version - mod->strings - (e->hidden_version ? 1 : 2)] = '\0';
+		if (!e->version_in_name)
+			continue;
+		at = mod->strings + (e->version - mod->strings); /* writable */
+		at[e->hidden_version ? -1 : -2] = '\0';
 	}
 	return sym_symtab_index(mod);
 }

@@ -54,7 +54,8 @@ static void test_self(void)
 		off = (uintptr_t)local_fn - f->start + f->pgoff;
 		ok(proc_maps_find_offset(&maps, m ? m : f, off) == f,
 		   "the file offset of a function leads back to its mapping, from any mapping");
-		ok(proc_maps_find_offset(&maps, f, 1ULL << 60) == NULL, "no mapping holds a huge offset");
+		ok(proc_maps_find_offset(&maps, f, 1ULL << 60) == NULL,
+		   "no mapping holds a huge offset");
 	}
 	proc_maps_free(&maps);
 }
@@ -123,7 +124,7 @@ static uint64_t absdiff(uint64_t a, uint64_t b)
  * The farthest pairs are pairs of ends. */
 static bool within(uint64_t gap, uint64_t size, uint64_t lo, uint64_t hi)
 {
-	uint64_t ends_a[] = { gap, gap + size - 1 }, ends_b[] = { lo, hi - 1 };
+	uint64_t ends_a[] = {gap, gap + size - 1}, ends_b[] = {lo, hi - 1};
 	int i, j;
 
 	for (i = 0; i < 2; i++) {
@@ -159,7 +160,8 @@ static void test_gap_live(void)
 	gap = f ? proc_maps_find_gap_near(&maps, lo, hi, size) : 0;
 	ok(gap != 0 && gap % 4096 == 0, "a page-aligned gap near the executable: %#llx",
 	   (unsigned long long)gap);
-	ok(gap && within(gap, size, lo, hi), "every byte of it within 2 GiB of every byte of the module");
+	ok(gap && within(gap, size, lo, hi),
+	   "every byte of it within 2 GiB of every byte of the module");
 	for (i = 0; gap && i < maps.n; i++) {
 		if (gap < maps.map[i].end && maps.map[i].start < gap + size)
 			break;
@@ -192,13 +194,13 @@ static void test_gap_table(void)
 {
 	const uint64_t lo = 0x100000000ULL;
 	struct proc_map m[] = {
-		{ .start = 0x10000, .end = 0x40000000, .path = "" },
-		{ .start = 0xf0000000, .end = lo, .path = "/lib/y.so" },
-		{ .start = lo, .end = lo + 0x100000, .path = "/bin/x" },
-		{ .start = lo + 0x200000, .end = lo + 0x300000, .path = "[heap]" },
-		{ .start = 0x7ff000000000ULL, .end = 0x7ff000100000ULL, .path = "[stack]" },
+	    {.start = 0x10000, .end = 0x40000000, .path = ""},
+	    {.start = 0xf0000000, .end = lo, .path = "/lib/y.so"},
+	    {.start = lo, .end = lo + 0x100000, .path = "/bin/x"},
+	    {.start = lo + 0x200000, .end = lo + 0x300000, .path = "[heap]"},
+	    {.start = 0x7ff000000000ULL, .end = 0x7ff000100000ULL, .path = "[stack]"},
 	};
-	struct proc_maps maps = { m, 5 };
+	struct proc_maps maps = {m, 5};
 	uint64_t gap;
 
 	gap = proc_maps_find_gap_near(&maps, lo, m[2].end, 4096);

@@ -1,4 +1,5 @@
-/* test_sym.c: symbol lookup by name and offset, against this process and against stripped copies. */
+/* test_sym.c: symbol lookup by name and offset, against this process and against stripped copies.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +15,14 @@
 #include "tests/tap.h"
 
 int main(void);
+
+/* A function as hand-written assembly often leaves it: no .size. */
+__asm__(".text\n"
+	".globl test_sym_unsized\n"
+	".type test_sym_unsized, @function\n"
+	"test_sym_unsized:\n"
+	".fill 16, 1, 0x90\n"
+	"ret\n");
 
 static __attribute__((noinline, used)) int test_sym_static_fn(int x)
 {
@@ -46,6 +55,27 @@ static bool same_inode(const struct proc_map *a, const struct proc_map *b)
 	return a->dev == b->dev && a->ino == b->ino;
 }
 
+/* The way utap opens a tracee's files, whatever its mount namespace. */
+static void test_via_proc_root(const char *exe, const struct sym_module *self)
+{
+	struct sym_symbol a, b;
+	struct sym_module *mod;
+	char path[PATH_MAX + 32], err[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/%d/root%s", (int)getpid(), exe);
+	ret = sym_module_open(path, exe, &mod, err, sizeof(err));
+	is_int(ret, 0, "open through /proc/PID/root (%s)", ret ? err : "ok");
+	if (ret)
+		return;
+	ok(sym_lookup_name(mod, "test_sym_static_fn", &a) == 0 &&
+	       sym_lookup_name(self, "test_sym_static_fn", &b) == 0 &&
+	       a.file_offset == b.file_offset,
+	   "same offsets as through /proc/self/exe");
+	is_str(sym_module_path(mod), exe, "shown under the tracee's own path");
+	sym_module_close(mod);
+}
+
 static void test_self(const struct proc_maps *maps)
 {
 	char err[256], exe[PATH_MAX];
@@ -75,7 +105,7 @@ static void test_self(const struct proc_maps *maps)
 		unsigned char bytes[16];
 
 		ok(sym_read(mod, s.file_offset, bytes, sizeof(bytes)) == sizeof(bytes) &&
-			   memcmp(bytes, (const void *)(uintptr_t)main, sizeof(bytes)) == 0,
+		       memcmp(bytes, (const void *)(uintptr_t)main, sizeof(bytes)) == 0,
 		   "sym_read at main's offset gives the code that runs");
 		ok(sym_offset_to_vaddr(mod, s.file_offset, &delta) == 0 && delta == s.vaddr,
 		   "offset -> vaddr -> offset round trip");
@@ -91,6 +121,15 @@ static void test_self(const struct proc_maps *maps)
 		   "offset + 1 resolves back to it with delta 1");
 	}
 	is_int(sym_lookup_name(mod, "no_such_function_xyz", &s), -ENOENT, "unknown name: ENOENT");
+	test_via_proc_root(exe, mod);
+
+	ret = sym_lookup_name(mod, "test_sym_unsized", &s);
+	ok(ret == 0 && s.size == 0, "a function without .size is found, size 0");
+	if (!ret) {
+		ret = sym_lookup_offset(mod, s.file_offset + 9, &back, &delta);
+		ok(ret == 0 && strcmp(back.name, "test_sym_unsized") == 0 && delta == 9,
+		   "it extends to the next symbol: offset + 9 is inside it");
+	}
 	if (sym_lookup_name(mod, "main", &s) == 0)
 		ok(sym_module_is_pie(mod) == (s.vaddr != (uintptr_t)main),
 		   "PIE exactly when main does not run at its link-time address");
@@ -142,7 +181,7 @@ static void test_libc(const struct proc_maps *maps, const char *label)
 	if (!ret)
 		is_str(back.name, "malloc", "the alias chosen is malloc, not __libc_malloc");
 	ok(sym_lookup_name(mod, "malloc@@GLIBC_2.2.5", &back) == 0 &&
-		   back.file_offset == s.file_offset,
+	       back.file_offset == s.file_offset,
 	   "malloc@@GLIBC_2.2.5 names malloc");
 	ret = sym_lookup_name(mod, "memcpy", &s);
 	is_int(ret, 0, "memcpy (an IFUNC) found");
@@ -186,30 +225,30 @@ static void test_bin_matches(void)
 		const char *bin, *path;
 		bool match;
 	} cases[] = {
-		{ "libc", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
-		{ "libc", "/lib/libc-2.36.so", true },
-		{ "libc", "/usr/lib/x86_64-linux-gnu/libcap.so.2", false },
-		{ "libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
-		{ "libc.so", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
-		{ "libpthread", "/lib/x86_64-linux-gnu/libpthread.so.0", true },
-		{ "prog", "/home/u/prog", true },
-		{ "prog", "/home/u/program", false },
-		{ "prog", "/home/u/prog-2", true },
-		{ "/home/u/prog", "/home/u/prog", true },
-		{ "/home//u/./prog", "/home/u/prog", true },
-		{ "./prog", "prog", true },
-		{ "./prog", "/home/u/prog", false },
-		{ "u/prog", "/home/u/prog", false },
-		{ "/other/prog", "/home/u/prog", false },
-		{ "", "/home/u/prog", false },
-		{ "libc", "", false },
+	    {"libc", "/usr/lib/x86_64-linux-gnu/libc.so.6", true},
+	    {"libc", "/lib/libc-2.36.so", true},
+	    {"libc", "/usr/lib/x86_64-linux-gnu/libcap.so.2", false},
+	    {"libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", true},
+	    {"libc.so", "/usr/lib/x86_64-linux-gnu/libc.so.6", true},
+	    {"libpthread", "/lib/x86_64-linux-gnu/libpthread.so.0", true},
+	    {"prog", "/home/u/prog", true},
+	    {"prog", "/home/u/program", false},
+	    {"prog", "/home/u/prog-2", true},
+	    {"/home/u/prog", "/home/u/prog", true},
+	    {"/home//u/./prog", "/home/u/prog", true},
+	    {"./prog", "prog", true},
+	    {"./prog", "/home/u/prog", false},
+	    {"u/prog", "/home/u/prog", false},
+	    {"/other/prog", "/home/u/prog", false},
+	    {"", "/home/u/prog", false},
+	    {"libc", "", false},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		is_int(sym_bin_matches(cases[i].bin, cases[i].path), cases[i].match,
-		       "bin '%s' %s '%s'", cases[i].bin, cases[i].match ? "matches" : "does not match",
-		       cases[i].path);
+		       "bin '%s' %s '%s'", cases[i].bin,
+		       cases[i].match ? "matches" : "does not match", cases[i].path);
 }
 
 int main(void)

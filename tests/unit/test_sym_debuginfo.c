@@ -1,4 +1,5 @@
-/* test_sym_debuginfo.c: stripped binaries fall back to .dynsym, or find their debuginfo by build-id or .gnu_debuglink. */
+/* test_sym_debuginfo.c: stripped binaries fall back to .dynsym, or find their debuginfo by build-id
+ * or .gnu_debuglink. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,11 +18,12 @@
 
 /* The program the test builds, strips and looks into. */
 static const char prog_src[] =
-	"#include <stdio.h>\n"
-	"static __attribute__((noinline)) int helper_static(int x)\n"
-	"{ __asm__ volatile(\"\" : \"+r\"(x)); return x * 3 + VARIANT; }\n"
-	"__attribute__((noinline)) int helper_global(int x) { return helper_static(x) + 2; }\n"
-	"int main(int argc, char **argv) { (void)argv; printf(\"%d\\n\", helper_global(argc)); return 0; }\n";
+    "#include <stdio.h>\n"
+    "static __attribute__((noinline)) int helper_static(int x)\n"
+    "{ __asm__ volatile(\"\" : \"+r\"(x)); return x * 3 + VARIANT; }\n"
+    "__attribute__((noinline)) int helper_global(int x) { return helper_static(x) + 2; }\n"
+    "int main(int argc, char **argv) { (void)argv; printf(\"%d\\n\", helper_global(argc)); return "
+    "0; }\n";
 
 static char tmp[256]; /* short, so paths built from it fit PATH_MAX */
 
@@ -181,7 +183,8 @@ static void test_debuglink(void)
 
 int main(void)
 {
-	snprintf(tmp, sizeof(tmp), "%s/utap-sym-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(tmp, sizeof(tmp), "%s/utap-sym-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (system("gcc --version >/dev/null 2>&1") != 0 ||
 	    system("objcopy --version >/dev/null 2>&1") != 0) {
 		printf("1..0 # SKIP gcc or objcopy not installed\n");
