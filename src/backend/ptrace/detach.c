@@ -1,0 +1,128 @@
+/* detach.c: leave every traced process exactly as it would have been:
+ * no int3, no hijacked return address, no thread in a slot, no XOL page,
+ * every signal that arrived meanwhile delivered. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend/ptrace/tracee.h"
+#include "proc/mem.h"
+#include "util/log.h"
+
+/* A thread stopped inside an out-of-line slot (between our jump there and
+ * the jump back) is stepped until it is out. */
+static int leave_slot(struct tracer *t, struct thread *th)
+{
+	struct space *s = th->proc->space;
+	struct arch_regs regs;
+	int rc;
+
+	for (int steps = 0; steps < 16; steps++) {
+		rc = arch_regs_get(th->tid, &regs);
+		if (rc < 0)
+			return rc;
+		if (!xol_contains(s, arch_ip(&regs)))
+			return 0;
+		if (arch_ip(&regs) == s->trampoline) {
+			/* about to trap in the trampoline: return for real */
+			rc = uret_return(t, th, &regs, false);
+			if (rc == 0)
+				rc = arch_regs_set(th->tid, &regs);
+			return rc;
+		}
+		rc = singlestep_thread(t, th);
+		if (rc < 0)
+			return rc;
+	}
+	log_error("thread %d: could not leave the out-of-line slot", th->tid);
+	return -EFAULT;
+}
+
+int detach_process(struct tracer *t, struct process *proc)
+{
+	struct space *s = proc->space;
+	struct thread *th;
+	bool shared = s->refs > 1;
+
+	for (th = proc->threads; th; th = th->next_in_proc)
+		leave_slot(t, th);
+	for (th = proc->threads; th; th = th->next_in_proc) {
+		shadow_restore_all(t, th, th->tid);
+		th->nshadow = 0;
+	}
+	/* A vfork child shares the memory with its parent: the parent's
+	 * detach (or its own exec) takes care of the text and the pages. */
+	if (!shared) {
+		for (size_t i = 0; i < s->nsites; i++) {
+			if (s->site_list[i]->planted)
+				site_restore(s, s->memfd, s->site_list[i]);
+			s->site_list[i]->planted = false;
+		}
+		if (s->xol && proc->threads && xol_unmap_all(t, proc->threads) < 0)
+			log_verbose("pid %d: the out-of-line page stays mapped", proc->pid);
+	}
+	for (th = proc->threads; th; th = th->next_in_proc) {
+		int sig = th->npending ? th->pending_sig[0] : 0;
+
+		for (int i = 1; i < th->npending; i++)
+			syscall(SYS_tgkill, proc->pid, th->tid, th->pending_sig[i]);
+		if (ptrace(PTRACE_DETACH, th->tid, 0L, (long)sig) < 0 && errno != ESRCH)
+			log_verbose("detach %d: %m", th->tid);
+	}
+	log_verbose("detached from %d", proc->pid);
+	tracer_remove_process(t, proc);
+	return 0;
+}
+
+int detach_all(struct tracer *t)
+{
+	int status;
+	pid_t tid;
+
+	t->detaching = true;
+	/* Stop everyone; stops that raced with ours are handled in detaching
+	 * mode (traps rewound, signals held, new threads and children kept
+	 * stopped) until nothing is left running or pending. */
+	for (int round = 0; round < 100; round++) {
+		bool running = false;
+
+		stop_world(t, NULL);
+		while (t->ndeferred || t->norphans) {
+			int found = 0;
+
+			for (struct process *p = t->procs; p && !found; p = p->next) {
+				for (struct thread *th = p->threads; th; th = th->next_in_proc) {
+					if (th->has_deferred) {
+						th->has_deferred = false;
+						t->ndeferred--;
+						handle_stop(t, th->tid, th->deferred_status);
+						found = 1;
+						break;
+					}
+				}
+			}
+			if (!found && t->norphans) {
+				tid = t->orphans[0].tid;
+				status = t->orphans[0].status;
+				t->orphans[0] = t->orphans[--t->norphans];
+				handle_stop(t, tid, status);
+			} else if (!found) {
+				t->ndeferred = 0;
+			}
+		}
+		for (struct process *p = t->procs; p; p = p->next)
+			for (struct thread *th = p->threads; th; th = th->next_in_proc)
+				if (th->state == THREAD_RUNNING)
+					running = true;
+		if (!running)
+			break;
+	}
+	while (t->procs)
+		detach_process(t, t->procs);
+	return 0;
+}

@@ -1,0 +1,243 @@
+/* hit.c: what happens at a probe hit: handlers, return-address hijack, trampoline. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend/ptrace/tracee.h"
+#include "proc/mem.h"
+#include "util/log.h"
+
+/* Deeper than this, return probes are skipped (as the kernel's uretprobes
+ * cap their depth) so a runaway recursion cannot eat our memory. */
+#define SHADOW_MAX 4096
+
+static int thread_mem_read(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+	return mem_read(((struct thread *)ctx)->tid, addr, buf, n);
+}
+
+static int thread_mem_write(void *ctx, uint64_t addr, const void *buf, size_t n)
+{
+	return mem_write(((struct thread *)ctx)->tid, addr, buf, n);
+}
+
+void thread_mem(struct thread *th, struct arch_mem *mem)
+{
+	mem->read = thread_mem_read;
+	mem->write = thread_mem_write;
+	mem->ctx = th;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int thread_cpu(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	int cpu = -1, field = 0;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* comm may hold spaces */
+	if (!p)
+		return -1;
+	/* field 39 is "processor"; after ')' comes field 3 */
+	for (field = 2; p && field < 39; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		cpu = atoi(p + 1);
+	return cpu;
+}
+
+/* CALLER and offset for an address, from the module's symbols. */
+static const char *symbolize(struct tracer *t, struct space *s, uint64_t addr, uint64_t *off)
+{
+	struct module *m = space_module_at(s, addr);
+	struct sym_symbol sym;
+	struct sym_module *sm;
+	uint64_t foff;
+
+	if (!m) {
+		space_scan_modules(t, s);
+		m = space_module_at(s, addr);
+	}
+	if (!m || module_addr_to_offset(m, addr, &foff) < 0)
+		return NULL;
+	sm = tracer_sym(t, s, m);
+	if (!sm || sym_lookup_offset(sm, foff, &sym, off) < 0)
+		return NULL;
+	return sym.name;
+}
+
+static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
+		     const struct probe *p, const struct site *site, const struct arch_regs *regs,
+		     const struct arch_mem *mem)
+{
+	memset(h, 0, sizeof(*h));
+	h->probe = p;
+	h->pid = th->proc->pid;
+	h->tid = th->tid;
+	h->comm = thread_comm(th);
+	h->time_ns = now_ns();
+	h->cpu = t->opts->show_cpu ? thread_cpu(th->tid) : -1;
+	h->sym = site->sym ? site->sym : "?";
+	h->sym_off = site->sym_off;
+	h->sym_size = site->sym_size;
+	h->regs = regs;
+	h->mem = mem;
+}
+
+static void hijack_return(struct tracer *t, struct thread *th, const struct arch_regs *regs,
+			  struct site *site)
+{
+	struct space *s = th->proc->space;
+	uint64_t slot = arch_return_address_slot(regs), ret;
+	struct shadow_entry *e;
+
+	if (!s->trampoline || mem_read(th->tid, slot, &ret, sizeof(ret)) < 0)
+		return;
+	if (ret != s->trampoline) {
+		/* Frames at or above this one that never returned through the
+		 * trampoline were left by longjmp or an exception: forget them. */
+		while (th->nshadow && th->shadow[th->nshadow - 1].slot <= slot)
+			th->nshadow--;
+	} else {
+		/* A tail call from a function we already hijacked: chain, the
+		 * real return address is the one saved for that frame. */
+		if (!th->nshadow || th->shadow[th->nshadow - 1].slot != slot)
+			return;
+		ret = th->shadow[th->nshadow - 1].ret;
+	}
+	if (th->nshadow >= SHADOW_MAX)
+		return;
+	if (th->nshadow == th->shadow_cap) {
+		size_t cap = th->shadow_cap ? th->shadow_cap * 2 : 16;
+		struct shadow_entry *grown = realloc(th->shadow, cap * sizeof(*grown));
+
+		if (!grown)
+			return;
+		th->shadow = grown;
+		th->shadow_cap = cap;
+	}
+	if (ret != s->trampoline && mem_write(th->tid, slot, &s->trampoline, sizeof(ret)) < 0)
+		return;
+	e = &th->shadow[th->nshadow++];
+	e->slot = slot;
+	e->ret = ret;
+	e->site = site;
+	e->time_ns = 0;
+}
+
+int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site)
+{
+	const struct options *o = t->opts;
+	struct probe_hit h;
+	struct arch_mem mem;
+
+	t->hits++;
+	if (site->kind == SITE_RENDEZVOUS) {
+		/* The dynamic linker mapped or unmapped something. */
+		if (th->proc->main)
+			t->rendezvous_hits++;
+		space_scan_modules(t, th->proc->space);
+		plant_probes(t, th, false);
+	}
+	if (th->proc->report) {
+		thread_mem(th, &mem);
+		for (int i = 0; i < site->nentry; i++) {
+			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]], site, regs, &mem);
+			probe_print_hit(t->out, &h, o->json);
+		}
+		if (site->nreturn)
+			hijack_return(t, th, regs, site);
+	}
+	return step_over(t, th, regs, site);
+}
+
+static void print_returns(struct tracer *t, struct thread *th, const struct arch_regs *regs,
+			  const struct shadow_entry *e)
+{
+	const struct options *o = t->opts;
+	struct probe_hit h;
+	struct arch_mem mem;
+	uint64_t caller_off = 0;
+	const char *caller;
+
+	if (!th->proc->report)
+		return;
+	thread_mem(th, &mem);
+	caller = symbolize(t, th->proc->space, e->ret, &caller_off);
+	for (int i = 0; i < e->site->nreturn; i++) {
+		fill_hit(t, th, &h, &o->probes[e->site->return_probes[i]], e->site, regs, &mem);
+		h.caller = caller;
+		h.caller_off = caller_off;
+		h.caller_addr = e->ret;
+		probe_print_hit(t->out, &h, o->json);
+	}
+}
+
+/* Pop the frames returning at the trampoline; set REGS' ip to the real
+ * return address. Returns 0, or -EFAULT if no saved frame matches. */
+int uret_return(struct tracer *t, struct thread *th, struct arch_regs *regs, bool print)
+{
+	/* After "ret" popped the hijacked slot, sp is just above it. */
+	uint64_t slot = arch_sp(regs) - sizeof(uint64_t), ret;
+
+	while (th->nshadow && th->shadow[th->nshadow - 1].slot < slot)
+		th->nshadow--;
+	if (!th->nshadow || th->shadow[th->nshadow - 1].slot != slot)
+		return -EFAULT;
+	ret = th->shadow[th->nshadow - 1].ret;
+	while (th->nshadow && th->shadow[th->nshadow - 1].slot == slot) {
+		struct shadow_entry e = th->shadow[--th->nshadow];
+
+		if (print)
+			print_returns(t, th, regs, &e);
+	}
+	arch_set_ip(regs, ret);
+	return 0;
+}
+
+int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs)
+{
+	int rc;
+
+	t->hits++;
+	rc = uret_return(t, th, regs, true);
+	if (rc < 0) {
+		log_error("thread %d returned through utap's trampoline but no return address "
+			  "was saved for its stack pointer %#llx; stopping",
+			  th->tid, (unsigned long long)arch_sp(regs));
+		t->fatal = true;
+		t->fatal_status = 1;
+		return rc;
+	}
+	rc = arch_regs_set(th->tid, regs);
+	if (rc < 0)
+		return rc;
+	th->resume_ip = arch_ip(regs);
+	return thread_resume(t, th, 0);
+}
+
+void shadow_restore_all(struct tracer *t, struct thread *th, pid_t in_pid)
+{
+	/* Innermost first, so a chained (tail-call) slot ends with the
+	 * outermost frame's real address, which is the right one. */
+	for (size_t i = th->nshadow; i-- > 0;)
+		mem_write(in_pid, th->shadow[i].slot, &th->shadow[i].ret, sizeof(uint64_t));
+	(void)t;
+}

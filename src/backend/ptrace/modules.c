@@ -1,0 +1,124 @@
+/* modules.c: the files an address space maps, as seen through /proc/PID/maps. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/ptrace/tracee.h"
+#include "util/log.h"
+
+void target_path(pid_t pid, const char *path, char *buf, size_t n)
+{
+	char self_root[64], root[4096];
+	ssize_t len;
+
+	/* Paths in /proc/PID/maps are in the target's mount namespace; going
+	 * through /proc/PID/root opens the target's file even in a container.
+	 * When the target shares our root, use the plain path (clearer errors). */
+	snprintf(self_root, sizeof(self_root), "/proc/%d/root", (int)pid);
+	len = readlink(self_root, root, sizeof(root) - 1);
+	if (len == 1 && root[0] == '/' && access(path, R_OK) == 0)
+		snprintf(buf, n, "%s", path);
+	else
+		snprintf(buf, n, "/proc/%d/root%s", (int)pid, path);
+}
+
+static struct module *find_module(struct space *s, dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < s->nmodules; i++) {
+		if (s->modules[i].dev == dev && s->modules[i].ino == ino)
+			return &s->modules[i];
+	}
+	return NULL;
+}
+
+int space_scan_modules(struct tracer *t, struct space *s)
+{
+	struct proc_maps maps;
+	int rc = proc_maps_read(s->pid, &maps);
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < s->nmodules; i++)
+		s->modules[i].nmaps = 0;
+	/* Modules are only added: an unmapped library (dlclose) keeps its entry
+	 * until the space dies, which is harmless for lookups by address since
+	 * its range is only trusted together with a fresh mapping. */
+	for (size_t i = 0; i < maps.n; i++) {
+		struct proc_map *m = &maps.map[i];
+		struct module_map *grown_maps;
+		struct module *mod;
+
+		if (m->path[0] != '/' || m->ino == 0)
+			continue;
+		mod = find_module(s, m->dev, m->ino);
+		if (!mod) {
+			struct module *grown = realloc(s->modules, (s->nmodules + 1) * sizeof(*grown));
+
+			if (!grown) {
+				rc = -ENOMEM;
+				break;
+			}
+			s->modules = grown;
+			mod = &s->modules[s->nmodules++];
+			memset(mod, 0, sizeof(*mod));
+			mod->dev = m->dev;
+			mod->ino = m->ino;
+			mod->path = strdup(m->path);
+			mod->lo = m->start;
+			mod->hi = m->end;
+		}
+		grown_maps = realloc(mod->maps, (mod->nmaps + 1) * sizeof(*mod->maps));
+		if (!grown_maps) {
+			rc = -ENOMEM;
+			break;
+		}
+		mod->maps = grown_maps;
+		mod->maps[mod->nmaps].start = m->start;
+		mod->maps[mod->nmaps].end = m->end;
+		mod->maps[mod->nmaps].pgoff = m->pgoff;
+		mod->nmaps++;
+		if (m->start < mod->lo)
+			mod->lo = m->start;
+		if (m->end > mod->hi)
+			mod->hi = m->end;
+	}
+	proc_maps_free(&maps);
+	(void)t;
+	return rc;
+}
+
+struct module *space_module_at(struct space *s, uint64_t addr)
+{
+	for (size_t i = 0; i < s->nmodules; i++) {
+		if (addr >= s->modules[i].lo && addr < s->modules[i].hi)
+			return &s->modules[i];
+	}
+	return NULL;
+}
+
+int module_addr_to_offset(const struct module *m, uint64_t addr, uint64_t *off)
+{
+	for (size_t i = 0; i < m->nmaps; i++) {
+		if (addr >= m->maps[i].start && addr < m->maps[i].end) {
+			*off = addr - m->maps[i].start + m->maps[i].pgoff;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int module_offset_to_addr(const struct module *m, uint64_t off, uint64_t *addr)
+{
+	for (size_t i = 0; i < m->nmaps; i++) {
+		uint64_t len = m->maps[i].end - m->maps[i].start;
+
+		if (off >= m->maps[i].pgoff && off < m->maps[i].pgoff + len) {
+			*addr = m->maps[i].start + (off - m->maps[i].pgoff);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,281 @@
+/* plant.c: turn probes into planted sites in an address space: match
+ * modules, resolve, decide the step plan, fill the XOL slot, write int3. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend/ptrace/resolve.h"
+#include "backend/ptrace/tracee.h"
+#include "proc/mem.h"
+#include "util/log.h"
+
+static bool wants_module(struct space *s, const struct probe *p, const struct module *m)
+{
+	char path[4096];
+	struct stat st;
+
+	if (!strchr(p->bin, '/'))
+		return sym_bin_matches(p->bin, m->path);
+	/* A path names a file: compare identities, so symlinks and relative
+	 * paths work. An absolute path is looked up in the target's root. */
+	if (p->bin[0] == '/')
+		target_path(s->pid, p->bin, path, sizeof(path));
+	else
+		snprintf(path, sizeof(path), "%s", p->bin);
+	return stat(path, &st) == 0 && st.st_dev == m->dev && st.st_ino == m->ino;
+}
+
+static bool mark_resolved(struct space *s, int probe, const struct module *m)
+{
+	void *grown;
+
+	for (size_t i = 0; i < s->nresolved; i++) {
+		if (s->resolved[i].probe == probe && s->resolved[i].dev == m->dev &&
+		    s->resolved[i].ino == m->ino)
+			return false;
+	}
+	grown = realloc(s->resolved, (s->nresolved + 1) * sizeof(*s->resolved));
+	if (!grown)
+		return false;
+	s->resolved = grown;
+	s->resolved[s->nresolved].probe = probe;
+	s->resolved[s->nresolved].dev = m->dev;
+	s->resolved[s->nresolved].ino = m->ino;
+	s->nresolved++;
+	return true;
+}
+
+static int add_index(int **v, int *n, int idx)
+{
+	int *grown;
+
+	for (int i = 0; i < *n; i++)
+		if ((*v)[i] == idx)
+			return 0;
+	grown = realloc(*v, (size_t)(*n + 1) * sizeof(int));
+	if (!grown)
+		return -ENOMEM;
+	*v = grown;
+	(*v)[(*n)++] = idx;
+	return 0;
+}
+
+/* Decide how to step over the instruction, once, and prepare its slot. */
+static int prepare_site(struct tracer *t, struct thread *th, struct site *site,
+			const struct sym_module *sm, uint64_t file_offset, char *err, size_t errlen)
+{
+	struct space *s = th->proc->space;
+	uint8_t bytes[16];
+	char why[160] = "";
+	ssize_t n;
+	int rc;
+
+	n = sym_read(sm, file_offset, bytes, sizeof(bytes));
+	if (n <= 0) {
+		snprintf(err, errlen, "cannot read the instruction at offset %#llx of %s",
+			 (unsigned long long)file_offset, sym_module_path(sm));
+		return -EIO;
+	}
+	rc = arch_step_plan(bytes, (size_t)n, site->addr, t->opts->step_mode, &site->plan, why,
+			    sizeof(why));
+	if (rc < 0 || site->plan.mode == ARCH_STEP_REFUSE) {
+		snprintf(err, errlen, "cannot probe %s+%#llx (%s): %s", site->sym ? site->sym : "?",
+			 (unsigned long long)site->sym_off, site->plan.text, why);
+		return -EINVAL;
+	}
+	if (why[0])
+		log_verbose("%s+%#llx: %s", site->sym ? site->sym : "?",
+			    (unsigned long long)site->sym_off, why);
+	if (site->plan.mode == ARCH_STEP_XOL) {
+		rc = xol_slot(t, th, site->addr, &site->slot_addr);
+		if (rc == 0)
+			rc = arch_xol_relocate(&site->plan, site->slot_addr);
+		if (rc == 0)
+			rc = mem_poke(s->memfd, site->slot_addr, site->plan.slot_code,
+				      site->plan.slot_len);
+		if (rc < 0) {
+			log_verbose("%s+%#llx: no out-of-line slot (%s); single-stepping",
+				    site->sym ? site->sym : "?", (unsigned long long)site->sym_off,
+				    strerror(-rc));
+			site->plan.mode = ARCH_STEP_SINGLESTEP;
+		}
+	}
+	log_debug("site %#llx %s+%#llx '%s': %s", (unsigned long long)site->addr,
+		  site->sym ? site->sym : "?", (unsigned long long)site->sym_off, site->plan.text,
+		  arch_step_mode_name(site->plan.mode));
+	return 0;
+}
+
+int site_write_trap(struct space *s, struct site *site)
+{
+	int rc = mem_poke(s->memfd, site->addr, arch_trap_insn, arch_trap_len);
+
+	if (rc == 0)
+		site->planted = true;
+	return rc;
+}
+
+int site_restore(struct space *s, int memfd, struct site *site)
+{
+	(void)s;
+	return mem_poke(memfd, site->addr, site->plan.insn, arch_trap_len);
+}
+
+/* The site at R in module M, created and planted if new. */
+static struct site *get_site(struct tracer *t, struct thread *th, struct module *m,
+			     const struct sym_module *sm, const struct resolved *r, char *err,
+			     size_t errlen)
+{
+	struct space *s = th->proc->space;
+	struct site *site;
+	uint64_t addr;
+
+	if (module_offset_to_addr(m, r->file_offset, &addr) < 0) {
+		snprintf(err, errlen, "offset %#llx of %s is not mapped in process %d",
+			 (unsigned long long)r->file_offset, m->path, th->proc->pid);
+		return NULL;
+	}
+	site = space_site(s, addr);
+	if (site)
+		return site;
+	site = space_add_site(s, addr);
+	if (!site) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	site->sym = r->sym;
+	site->sym_off = r->sym_off;
+	site->sym_size = r->sym_size;
+	if (prepare_site(t, th, site, sm, r->file_offset, err, errlen) < 0 ||
+	    site_write_trap(s, site) < 0) {
+		if (!err[0])
+			snprintf(err, errlen, "cannot write the breakpoint at %#llx",
+				 (unsigned long long)addr);
+		site->plan.mode = ARCH_STEP_REFUSE;
+		return NULL;
+	}
+	return site;
+}
+
+static void probe_error(struct tracer *t, int i, const char *err)
+{
+	if (t->probe_failed[i])
+		return;
+	t->probe_failed[i] = true;
+	log_error("probe %d (%s): %s", i + 1, t->opts->probes[i].text, err);
+	/* Before the program's own code ran, a bad probe stops everything,
+	 * as it would have before launch. Later, the program goes on. */
+	if (t->launched && t->rendezvous_hits <= 2) {
+		t->fatal = true;
+		t->fatal_status = 2;
+	}
+}
+
+int plant_probes(struct tracer *t, struct thread *th, bool final)
+{
+	const struct options *o = t->opts;
+	struct space *s = th->proc->space;
+	char err[512];
+
+	(void)final;
+	for (size_t i = 0; i < o->nprobes; i++) {
+		const struct probe *p = &o->probes[i];
+
+		for (size_t k = 0; k < s->nmodules; k++) {
+			struct module *m = &s->modules[k];
+			struct sym_module *sm;
+			struct resolved r;
+			struct site *site;
+
+			if (!m->nmaps || !wants_module(s, p, m) || !mark_resolved(s, (int)i, m))
+				continue;
+			t->probe_matched[i] = true;
+			err[0] = '\0';
+			sm = tracer_sym(t, s, m);
+			if (!sm) {
+				snprintf(err, sizeof(err), "%s: cannot read its symbols", m->path);
+				probe_error(t, (int)i, err);
+				continue;
+			}
+			if (resolve_probe(sm, p, &r, err, sizeof(err)) < 0) {
+				probe_error(t, (int)i, err);
+				continue;
+			}
+			site = get_site(t, th, m, sm, &r, err, sizeof(err));
+			if (!site) {
+				probe_error(t, (int)i, err);
+				continue;
+			}
+			if (p->kind == PROBE_ENTRY)
+				add_index(&site->entry_probes, &site->nentry, (int)i);
+			else
+				add_index(&site->return_probes, &site->nreturn, (int)i);
+			log_verbose("probe %zu: %s at %#llx (%s+%#llx in %s, file offset %#llx), %s",
+				    i + 1, p->name, (unsigned long long)site->addr,
+				    r.sym ? r.sym : "?", (unsigned long long)r.sym_off, m->path,
+				    (unsigned long long)r.file_offset,
+				    arch_step_mode_name(site->plan.mode));
+		}
+	}
+	return 0;
+}
+
+static bool is_dynamic_linker(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return strncmp(base, "ld-linux", 8) == 0 || strncmp(base, "ld.so", 5) == 0 ||
+	       strncmp(base, "ld-", 3) == 0;
+}
+
+int plant_rendezvous(struct tracer *t, struct thread *th)
+{
+	struct space *s = th->proc->space;
+	struct probe fake = {.bin = "", .sym = "_dl_debug_state", .kind = PROBE_ENTRY};
+	char err[512];
+
+	if (s->rendezvous)
+		return 0;
+	/* glibc's dynamic linker calls _dl_debug_state (r_debug.r_brk) before
+	 * and after every change to the list of loaded objects. */
+	for (size_t k = 0; k < s->nmodules; k++) {
+		struct module *m = &s->modules[k];
+		struct sym_module *sm;
+		struct resolved r;
+		struct site *site;
+
+		if (!m->nmaps || !is_dynamic_linker(m->path))
+			continue;
+		sm = tracer_sym(t, s, m);
+		if (!sm || resolve_probe(sm, &fake, &r, err, sizeof(err)) < 0)
+			continue;
+		err[0] = '\0';
+		site = get_site(t, th, m, sm, &r, err, sizeof(err));
+		if (!site) {
+			log_verbose("no rendezvous breakpoint in %s: %s", m->path, err);
+			continue;
+		}
+		site->kind = SITE_RENDEZVOUS;
+		s->rendezvous = true;
+		return 0;
+	}
+	return 0;
+}
+
+int plant_new_image(struct tracer *t, struct thread *th)
+{
+	int rc = space_scan_modules(t, th->proc->space);
+
+	if (rc < 0)
+		return rc;
+	rc = xol_setup(t, th);
+	if (rc < 0)
+		log_verbose("pid %d: no out-of-line page (%s); single-stepping instead",
+			    th->proc->pid, strerror(-rc));
+	plant_probes(t, th, false);
+	return plant_rendezvous(t, th);
+}

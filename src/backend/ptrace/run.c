@@ -1,0 +1,237 @@
+/* run.c: the ptrace backend from start to end: check, launch or attach,
+ * plant, loop, detach, exit status. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "backend/ptrace/resolve.h"
+#include "backend/ptrace/tracee.h"
+#include "proc/launch.h"
+#include "util/log.h"
+
+/* The file a probe names, when it can be known before starting: a path,
+ * the launched command, or a module the attached process maps. */
+static bool known_file(const struct options *o, const struct probe *p, const char *cmd_path,
+		       const struct proc_maps *maps, char *buf, size_t n)
+{
+	if (strchr(p->bin, '/')) {
+		if (p->bin[0] == '/' && o->attach_pid)
+			target_path(o->attach_pid, p->bin, buf, n);
+		else
+			snprintf(buf, n, "%s", p->bin);
+		return true;
+	}
+	if (cmd_path && sym_bin_matches(p->bin, cmd_path)) {
+		snprintf(buf, n, "%s", cmd_path);
+		return true;
+	}
+	for (size_t i = 0; maps && i < maps->n; i++) {
+		if (maps->map[i].path[0] == '/' && sym_bin_matches(p->bin, maps->map[i].path)) {
+			target_path(o->attach_pid, maps->map[i].path, buf, n);
+			return true;
+		}
+	}
+	return false;
+}
+
+int ptrace_backend_check(const struct options *o)
+{
+	char cmd_path[4096], file[4096], err[1024];
+	struct proc_maps maps = {0};
+	bool have_maps = false;
+	int rc = 0;
+
+	if (o->argv) {
+		if (proc_find_command(o->argv[0], cmd_path, sizeof(cmd_path), err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			return -EINVAL;
+		}
+	} else {
+		if (kill(o->attach_pid, 0) < 0 && errno == ESRCH) {
+			log_error("no process with ID %d\n      hint: check it with ps -p %d",
+				  (int)o->attach_pid, (int)o->attach_pid);
+			return -EINVAL;
+		}
+		have_maps = proc_maps_read(o->attach_pid, &maps) == 0;
+		if (!have_maps) {
+			proc_explain_eperm(o->attach_pid, err, sizeof(err));
+			log_error("%s", err);
+			return -EINVAL;
+		}
+	}
+	for (size_t i = 0; i < o->nprobes && rc == 0; i++) {
+		const struct probe *p = &o->probes[i];
+		struct sym_module *mod;
+		struct resolved r;
+
+		if (!known_file(o, p, o->argv ? cmd_path : NULL, have_maps ? &maps : NULL, file,
+				sizeof(file))) {
+			log_verbose("probe %zu: '%s' is not mapped yet; it is probed when it is loaded",
+				    i + 1, p->bin);
+			continue;
+		}
+		if (sym_module_open(file, p->bin, &mod, err, sizeof(err)) < 0) {
+			log_error("probe %zu (%s): %s: %s", i + 1, p->text, p->bin, err);
+			rc = -EINVAL;
+			break;
+		}
+		if (resolve_probe(mod, p, &r, err, sizeof(err)) < 0) {
+			log_error("probe %zu (%s): %s", i + 1, p->text, err);
+			rc = -EINVAL;
+		}
+		sym_module_close(mod);
+	}
+	if (have_maps)
+		proc_maps_free(&maps);
+	return rc;
+}
+
+/* Launched: wait for the exec stop, plant there (before ld.so runs). */
+static int start_launched(struct tracer *t)
+{
+	char path[4096], err[256];
+	struct process *proc;
+	pid_t pid;
+
+	if (proc_find_command(t->opts->argv[0], path, sizeof(path), err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return -EINVAL;
+	}
+	pid = proc_launch(path, t->opts->argv, t->opts->pin);
+	if (pid < 0) {
+		log_error("cannot launch %s: %s", path, strerror(-pid));
+		return pid;
+	}
+	t->launched = true;
+	t->main_pid = pid;
+	proc = tracer_add_process(t, pid, space_new(pid));
+	proc->main = true;
+	tracer_add_thread(t, proc, pid)->state = THREAD_RUNNING;
+	/* Everything until the exec is our own child code; the exec stop
+	 * is handled by the main loop like any exec. */
+	return 0;
+}
+
+static int start_attached(struct tracer *t)
+{
+	pid_t pid = t->opts->attach_pid, *tids = NULL;
+	char err[1024];
+	struct process *proc;
+	struct thread *th;
+	int n, status;
+
+	n = proc_attach(pid, &tids, err, sizeof(err));
+	if (n < 0) {
+		log_error("%s", err);
+		return -EINVAL;
+	}
+	t->main_pid = pid;
+	proc = tracer_add_process(t, pid, space_new(pid));
+	proc->main = true;
+	t->rendezvous_hits = 3; /* its code runs already: errors are not fatal */
+	for (int i = 0; i < n; i++) {
+		th = tracer_add_thread(t, proc, tids[i]);
+		th->state = THREAD_RUNNING;
+		th->interrupted = true;
+	}
+	free(tids);
+	/* Collect every thread's interrupt stop; anything else that came
+	 * first is handled after planting. */
+	for (th = proc->threads; th; th = th->next_in_proc) {
+		if (wait_thread(t, th->tid, &status) < 0)
+			continue;
+		th->interrupted = false;
+		th->state = THREAD_STOPPED;
+		if (!(WIFSTOPPED(status) && (status >> 16) == PTRACE_EVENT_STOP &&
+		      WSTOPSIG(status) == SIGTRAP)) {
+			th->deferred_status = status;
+			th->has_deferred = true;
+			t->ndeferred++;
+		} else {
+			th->world_stopped = true;
+		}
+	}
+	th = proc->threads;
+	if (!th)
+		return -ESRCH;
+	plant_new_image(t, th);
+	resume_world(t);
+	return 0;
+}
+
+volatile int utap_stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	utap_stop_requested = 1;
+}
+
+static void install_signals(double duration)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal; /* no SA_RESTART: waitpid returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	if (duration > 0) {
+		struct itimerval it = {{0, 0}, {(long)duration,
+						(long)((duration - (long)duration) * 1e6)}};
+
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+}
+
+int ptrace_backend_run(const struct options *o, FILE *out)
+{
+	struct tracer t;
+	int rc, status;
+
+	memset(&t, 0, sizeof(t));
+	t.opts = o;
+	t.out = out;
+	t.probe_matched = calloc(o->nprobes, sizeof(bool));
+	t.probe_failed = calloc(o->nprobes, sizeof(bool));
+	if (!t.probe_matched || !t.probe_failed)
+		return 1;
+	install_signals(o->duration);
+	rc = o->argv ? start_launched(&t) : start_attached(&t);
+	if (rc < 0)
+		return rc == -EINVAL ? 2 : 1;
+	events_loop(&t);
+	fflush(out);
+	if (t.fatal && t.launched && !t.main_gone) {
+		/* A bad probe found before the program's code ran: it never runs. */
+		kill(t.main_pid, SIGKILL);
+		waitpid(t.main_pid, &status, 0);
+		return t.fatal_status;
+	}
+	if (t.launched && !t.main_gone) {
+		/* Detached early: the program goes on; its status is still ours. */
+		while (waitpid(t.main_pid, &status, 0) < 0 && errno == EINTR)
+			;
+		t.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	for (size_t i = 0; i < o->nprobes; i++)
+		if (!t.probe_matched[i])
+			log_error("probe %zu (%s): no loaded module matched '%s'", i + 1,
+				  o->probes[i].text, o->probes[i].bin);
+	for (size_t i = 0; i < t.nsymcache; i++)
+		sym_module_close(t.symcache[i].sym);
+	free(t.symcache);
+	free(t.probe_matched);
+	free(t.probe_failed);
+	if (t.fatal)
+		return t.fatal_status;
+	return t.launched ? t.exit_status : 0;
+}

@@ -1,0 +1,147 @@
+/* step.c: resume a thread past its probed instruction, following the plan
+ * made when the site was planted: emulate, out-of-line, or single-step. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "backend/ptrace/tracee.h"
+#include "proc/mem.h"
+#include "util/log.h"
+
+int stop_world(struct tracer *t, struct thread *except)
+{
+	int status, rc;
+
+	for (struct process *p = t->procs; p; p = p->next) {
+		for (struct thread *th = p->threads; th; th = th->next_in_proc) {
+			if (th == except || (th->state != THREAD_RUNNING && th->state != THREAD_LISTENING))
+				continue;
+			if (ptrace(PTRACE_INTERRUPT, th->tid, 0L, 0L) == 0)
+				th->interrupted = true;
+		}
+	}
+	for (struct process *p = t->procs; p; p = p->next) {
+		for (struct thread *th = p->threads; th; th = th->next_in_proc) {
+			if (!th->interrupted)
+				continue;
+			th->interrupted = false;
+			rc = wait_thread(t, th->tid, &status);
+			if (rc < 0)
+				continue;
+			th->state = THREAD_STOPPED;
+			if (WIFSTOPPED(status) && (status >> 16) == PTRACE_EVENT_STOP &&
+			    WSTOPSIG(status) == SIGTRAP) {
+				th->world_stopped = true;
+			} else {
+				/* It stopped for its own reason first: handle that
+				 * later, as if waitpid had just returned it. */
+				th->deferred_status = status;
+				th->has_deferred = true;
+				t->ndeferred++;
+			}
+		}
+	}
+	return 0;
+}
+
+void resume_world(struct tracer *t)
+{
+	for (struct process *p = t->procs; p; p = p->next) {
+		for (struct thread *th = p->threads; th; th = th->next_in_proc) {
+			if (!th->world_stopped)
+				continue;
+			th->world_stopped = false;
+			thread_resume(t, th, 0);
+		}
+	}
+}
+
+static void hold_signal(struct thread *th, int sig)
+{
+	if (th->npending < (int)(sizeof(th->pending_sig) / sizeof(th->pending_sig[0])))
+		th->pending_sig[th->npending++] = sig;
+}
+
+int singlestep_thread(struct tracer *t, struct thread *th)
+{
+	int status, rc;
+
+	for (;;) {
+		if (ptrace(PTRACE_SINGLESTEP, th->tid, 0L, 0L) < 0)
+			return -errno;
+		rc = wait_thread(t, th->tid, &status);
+		if (rc < 0)
+			return rc;
+		if (!WIFSTOPPED(status)) {
+			t->orphans[t->norphans].tid = th->tid;
+			t->orphans[t->norphans++].status = status;
+			return -ESRCH;
+		}
+		if (status >> 16) {
+			/* An event inside the stepped instruction (a syscall
+			 * that clones or forks): record it, finish the step. */
+			if ((status >> 16) != PTRACE_EVENT_STOP)
+				handle_event_nonresuming(t, th, status);
+			continue;
+		}
+		if (WSTOPSIG(status) == SIGTRAP)
+			return 0;
+		/* Not now: delivering it would run the handler in the middle
+		 * of our step. It is delivered when the thread resumes. */
+		hold_signal(th, WSTOPSIG(status));
+	}
+}
+
+static int step_in_place(struct tracer *t, struct thread *th, struct arch_regs *regs,
+			 struct site *site)
+{
+	struct space *s = th->proc->space;
+	int rc;
+
+	/* The only mode that removes the int3: nobody else may run meanwhile. */
+	arch_set_ip(regs, site->addr);
+	rc = arch_regs_set(th->tid, regs);
+	if (rc < 0)
+		return rc;
+	stop_world(t, th);
+	rc = mem_poke(s->memfd, site->addr, site->plan.insn, arch_trap_len);
+	if (rc == 0) {
+		rc = singlestep_thread(t, th);
+		mem_poke(s->memfd, site->addr, arch_trap_insn, arch_trap_len);
+	}
+	resume_world(t);
+	if (rc < 0)
+		return rc;
+	rc = arch_regs_get(th->tid, regs);
+	if (rc < 0)
+		return rc;
+	th->resume_ip = arch_ip(regs);
+	return thread_resume(t, th, 0);
+}
+
+int step_over(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site)
+{
+	struct arch_mem mem;
+	int rc;
+
+	switch (site->plan.mode) {
+	case ARCH_STEP_EMULATE:
+		thread_mem(th, &mem);
+		rc = arch_emulate(&site->plan, regs, &mem);
+		if (rc < 0)
+			return step_in_place(t, th, regs, site);
+		break;
+	case ARCH_STEP_XOL:
+		arch_set_ip(regs, site->slot_addr);
+		break;
+	default:
+		return step_in_place(t, th, regs, site);
+	}
+	rc = arch_regs_set(th->tid, regs);
+	if (rc < 0)
+		return rc;
+	th->resume_ip = arch_ip(regs);
+	return thread_resume(t, th, 0);
+}

@@ -1,0 +1,246 @@
+/* tracee.h: the ptrace backend's view of traced processes: address spaces
+ * with their probe sites and XOL pages, processes, threads. */
+#ifndef UTAP_PTRACE_TRACEE_H
+#define UTAP_PTRACE_TRACEE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "arch/arch.h"
+#include "options.h"
+#include "proc/maps.h"
+#include "sym/sym.h"
+
+struct tracer;
+
+/* A file mapped into an address space. sym is shared, owned by the tracer. */
+struct module {
+	dev_t dev;
+	ino_t ino;
+	char *path;      /* as the target sees it */
+	uint64_t lo, hi; /* lowest and highest address it maps */
+	struct module_map {
+		uint64_t start, end, pgoff;
+	} *maps;         /* its mappings, refreshed at every scan */
+	size_t nmaps;
+	struct sym_module *sym; /* NULL until needed; sym_failed if it could not open */
+	bool sym_failed;
+};
+
+enum site_kind { SITE_PROBE, SITE_RENDEZVOUS };
+
+/* One address where an int3 is planted, and what to do when it is hit. */
+struct site {
+	uint64_t addr;
+	enum site_kind kind;
+	struct arch_step_plan plan; /* decided once, at planting */
+	uint64_t slot_addr;         /* XOL slot, if plan.mode == XOL */
+	const char *sym;            /* function, for printing */
+	uint64_t sym_off, sym_size;
+	int *entry_probes; /* indexes into opts->probes */
+	int nentry;
+	int *return_probes;
+	int nreturn;
+	bool planted;
+	struct site *hash_next;
+};
+
+#define SITE_HASH_SIZE 1024
+
+struct xol_page {
+	uint64_t addr;
+	unsigned used; /* slots handed out */
+	struct xol_page *next;
+};
+
+/* An address space: shared by a process's threads (and by a vfork child). */
+struct space {
+	int refs;
+	pid_t pid;  /* a process in it, for memory access */
+	int memfd;  /* /proc/PID/mem, to write text */
+	struct site *sites[SITE_HASH_SIZE];
+	struct site **site_list;
+	size_t nsites;
+	struct xol_page *xol;
+	uint64_t trampoline; /* return trampoline (int3) in the first XOL page */
+	uint64_t gadget;     /* syscall; int3 in the first XOL page */
+	struct module *modules;
+	size_t nmodules;
+	/* (probe, module) pairs already resolved, so rescans add nothing twice */
+	struct {
+		int probe;
+		dev_t dev;
+		ino_t ino;
+	} *resolved;
+	size_t nresolved;
+	bool rendezvous;    /* breakpoint on the dynamic linker planted */
+	bool libs_loaded;   /* the dynamic linker finished the initial load */
+	uint64_t r_debug_state; /* address of _dl_debug_state */
+};
+
+/* One return address we replaced by the trampoline. */
+struct shadow_entry {
+	uint64_t slot;     /* where on the stack it was */
+	uint64_t ret;      /* the real return address */
+	struct site *site; /* the probed function's entry site */
+	uint64_t time_ns;
+};
+
+enum thread_state {
+	THREAD_RUNNING,
+	THREAD_STOPPED,  /* in a ptrace-stop we have not resumed */
+	THREAD_LISTENING, /* group-stopped, resumed with PTRACE_LISTEN */
+};
+
+struct thread {
+	pid_t tid;
+	struct process *proc;
+	enum thread_state state;
+	struct shadow_entry *shadow;
+	size_t nshadow, shadow_cap;
+	int pending_sig[8]; /* signals held while we stepped it, to deliver */
+	int npending;
+	uint64_t resume_ip; /* where it was resumed, to tell our traps apart */
+	char comm[17];
+	bool comm_valid;
+	int deferred_status; /* a stop collected while stopping the world */
+	bool has_deferred;
+	bool interrupted;    /* we sent PTRACE_INTERRUPT and await its stop */
+	bool world_stopped;  /* stopped by stop_world, to resume after */
+	struct thread *hash_next;
+	struct thread *next_in_proc;
+};
+
+struct process {
+	pid_t pid;
+	struct space *space;
+	struct thread *threads;
+	bool report;  /* hits are reported (not a vfork child we only protect) */
+	bool main;    /* the process the user launched or attached */
+	struct process *next;
+};
+
+#define THREAD_HASH_SIZE 256
+
+/* A stop collected by waitpid for a thread we did not know yet. */
+struct orphan_stop {
+	pid_t tid;
+	int status;
+};
+
+struct tracer {
+	const struct options *opts;
+	FILE *out;
+	struct process *procs;
+	struct thread *threads[THREAD_HASH_SIZE];
+	struct orphan_stop orphans[64];
+	int norphans;
+	int ndeferred;
+	/* sym modules, shared by every space, keyed by dev/ino */
+	struct {
+		dev_t dev;
+		ino_t ino;
+		struct sym_module *sym;
+	} *symcache;
+	size_t nsymcache;
+	pid_t main_pid;
+	int exit_status; /* of the main process, once known */
+	bool main_gone;
+	bool launched;
+	bool detaching;
+	bool fatal;      /* a late error: detach and exit with fatal_status */
+	int fatal_status;
+	/* adaptive spin before blocking in waitpid */
+	unsigned spin_ns;
+	unsigned block_streak;
+	unsigned long hits;
+	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
+	bool *probe_matched; /* per probe: some module matched its BIN */
+	bool *probe_failed;  /* per probe: an error was reported already */
+};
+
+/* ---- tracer.c: tables ---- */
+struct thread *tracer_thread(struct tracer *t, pid_t tid);
+struct thread *tracer_add_thread(struct tracer *t, struct process *proc, pid_t tid);
+void tracer_remove_thread(struct tracer *t, struct thread *th);
+struct process *tracer_add_process(struct tracer *t, pid_t pid, struct space *space);
+void tracer_remove_process(struct tracer *t, struct process *proc);
+struct space *space_new(pid_t pid);
+struct space *space_get(struct space *s);
+void space_put(struct space *s);
+/* A copy for a forked child: same sites and XOL pages (same addresses). */
+struct space *space_fork(struct space *parent, pid_t child);
+struct site *space_site(const struct space *s, uint64_t addr);
+struct site *space_add_site(struct space *s, uint64_t addr);
+struct sym_module *tracer_sym(struct tracer *t, struct space *s, struct module *m);
+/* Resume a stopped thread (delivering one held signal). */
+int thread_resume(struct tracer *t, struct thread *th, int sig);
+const char *thread_comm(struct thread *th);
+
+/* ---- modules.c ---- */
+int space_scan_modules(struct tracer *t, struct space *s);
+struct module *space_module_at(struct space *s, uint64_t addr);
+/* File offset <-> address through the module's current mappings. 0/-ENOENT. */
+int module_addr_to_offset(const struct module *m, uint64_t addr, uint64_t *off);
+int module_offset_to_addr(const struct module *m, uint64_t off, uint64_t *addr);
+/* The open path of a target path: through /proc/PID/root. */
+void target_path(pid_t pid, const char *path, char *buf, size_t n);
+
+/* ---- inject.c ---- */
+int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr,
+		   const uint64_t args[6], int64_t *result);
+/* Run a syscall in a thread whose process has no XOL page yet: uses a
+ * temporary gadget at the program's entry point; all threads must be stopped. */
+int inject_syscall_bootstrap(struct tracer *t, struct thread *th, long nr,
+			     const uint64_t args[6], int64_t *result);
+
+/* ---- xol.c ---- */
+int xol_setup(struct tracer *t, struct thread *th);
+int xol_slot(struct tracer *t, struct thread *th, uint64_t near, uint64_t *slot);
+bool xol_contains(const struct space *s, uint64_t addr);
+int xol_unmap_all(struct tracer *t, struct thread *th);
+
+/* ---- plant.c ---- */
+/* Resolve every probe against the modules now mapped, plant new sites.
+ * FIRST_LOAD: report symbols that are missing as errors (fatal). */
+int plant_probes(struct tracer *t, struct thread *th, bool final);
+int plant_rendezvous(struct tracer *t, struct thread *th);
+int site_write_trap(struct space *s, struct site *site);
+int site_restore(struct space *s, int memfd, struct site *site);
+
+/* ---- hit.c ---- */
+int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site);
+int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs);
+void shadow_restore_all(struct tracer *t, struct thread *th, pid_t in_pid);
+int uret_return(struct tracer *t, struct thread *th, struct arch_regs *regs, bool print);
+void thread_mem(struct thread *th, struct arch_mem *mem);
+
+/* ---- step.c ---- */
+int step_over(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site);
+/* Stop every running thread (but EXCEPT) of every traced process; stops
+ * other than our interrupt are kept as deferred events. */
+int stop_world(struct tracer *t, struct thread *except);
+void resume_world(struct tracer *t);
+int singlestep_thread(struct tracer *t, struct thread *th);
+
+/* ---- events.c ---- */
+int events_loop(struct tracer *t);
+int handle_stop(struct tracer *t, pid_t tid, int status);
+/* Bookkeeping for an event stop (clone, fork, vfork, exec) of a thread we
+ * keep stopped (single-stepping, detaching). */
+void handle_event_nonresuming(struct tracer *t, struct thread *th, int status);
+/* After exec: a fresh space, probes re-resolved and planted. */
+int plant_new_image(struct tracer *t, struct thread *th);
+/* Detach one process whose threads are all stopped: remove every trace of
+ * us, deliver held signals, forget it. */
+int detach_process(struct tracer *t, struct process *proc);
+int wait_thread(struct tracer *t, pid_t tid, int *status);
+
+/* ---- detach.c ---- */
+int detach_all(struct tracer *t);
+
+extern volatile int utap_stop_requested;
+
+#endif

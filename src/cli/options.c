@@ -1,0 +1,245 @@
+/* options.c: the command line: probes, launch or attach, output, modes. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/split.h"
+#include "options.h"
+#include "util/log.h"
+
+static const char usage_text[] =
+	"usage: utap [OPTIONS] PROBE... -- CMD [ARGS...]\n"
+	"       utap [OPTIONS] PROBE... -c 'CMD ARGS'\n"
+	"       utap [OPTIONS] PROBE... -p PID\n"
+	"\n"
+	"Trace a program's functions with int3 breakpoints and ptrace: no kernel\n"
+	"module, no eBPF, no root.\n"
+	"\n"
+	"PROBE (one argument each, surftrace syntax):\n"
+	"  p BIN:SYM [NAME=FETCH ...]     at the entry of SYM\n"
+	"  r BIN:SYM [NAME=FETCH ...]     when SYM returns\n"
+	"  BIN:SYM+OFF                    at an instruction inside SYM\n"
+	"  BIN:0xOFFSET                   at a file offset in BIN\n"
+	"  BIN is a path, the executable's basename, or a library name prefix\n"
+	"  (libc:malloc probes the libc the program really uses).\n"
+	"\n"
+	"FETCH:\n"
+	"  %0..%5          integer arguments (System V order); %6 and up from the stack\n"
+	"  %di %si %ax ... registers, as in uprobe_events\n"
+	"  $retval         the return value (r probes)\n"
+	"  +OFF(FETCH)     the memory at FETCH+OFF\n"
+	"  :u8..:u64 :s8..:s64 :x8..:x64 :string   type of the value (default u64)\n"
+	"  X/S/U prefix    print as hex / signed / unsigned (default)\n"
+	"\n"
+	"OPTIONS:\n"
+	"  -c 'CMD ARGS'   launch CMD (split like a shell would, no shell run)\n"
+	"  -p, -x PID      attach to a running process; detach on Ctrl-C, SIGTERM, SIGHUP\n"
+	"  --duration SECS detach (or stop) after SECS seconds\n"
+	"  -o FILE         write hit lines to FILE\n"
+	"  --json          one JSON object per hit\n"
+	"  -f              follow forked children (default: leave them untouched)\n"
+	"  --step-mode=M   auto|emulate|xol|singlestep: how to step over probed\n"
+	"                  instructions (a mode that cannot falls back, -v says so)\n"
+	"  --pin           run utap and the launched program on one CPU (faster hits)\n"
+	"  --cpu           show the CPU column (costs a read per hit)\n"
+	"  -v              say more (twice: debug)\n"
+	"  -h, --help      this text\n"
+	"\n"
+	"Output, one line per hit (probes are named p0, r1, ... by position):\n"
+	"  COMM-TID SECS.USECS: p0: (work+0x0/0x2a) i=3 a=7\n"
+	"  COMM-TID SECS.USECS: r1: (main+0x4f <- work) ret=10\n"
+	"\n"
+	"Examples:\n"
+	"  utap 'p ./prog:work i=%0 a=+0(%1):u32' -- ./prog 10\n"
+	"  utap 'r ./prog:work ret=$retval' -c './prog 10'\n"
+	"  utap 'p libc:malloc size=%0' 'r libc:malloc ptr=X$retval' -p 1234\n"
+	"\n"
+	"Exit status: the program's own (128+N if killed by signal N), 2 for bad input.\n";
+
+enum { OPT_JSON = 256, OPT_DURATION, OPT_STEP_MODE, OPT_PIN, OPT_CPU };
+
+static int parse_step_mode(const char *s, enum arch_step_mode *mode)
+{
+	static const struct {
+		const char *name;
+		enum arch_step_mode mode;
+	} modes[] = {{"auto", ARCH_STEP_AUTO},
+		     {"emulate", ARCH_STEP_EMULATE},
+		     {"xol", ARCH_STEP_XOL},
+		     {"singlestep", ARCH_STEP_SINGLESTEP}};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(s, modes[i].name) == 0) {
+			*mode = modes[i].mode;
+			return 0;
+		}
+	}
+	log_error("--step-mode: unknown mode '%s'\n      hint: auto, emulate, xol or singlestep", s);
+	return -EINVAL;
+}
+
+static int parse_pid(const char *s, pid_t *pid)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0' || v <= 0 || v > 4194304) {
+		log_error("-p: '%s' is not a process ID\n      hint: a positive number, e.g. -p $(pidof prog)", s);
+		return -EINVAL;
+	}
+	*pid = (pid_t)v;
+	return 0;
+}
+
+static int add_probe(struct options *opts, const char *text)
+{
+	struct probe_error err;
+	struct probe *p;
+
+	p = realloc(opts->probes, (opts->nprobes + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	opts->probes = p;
+	memset(&err, 0, sizeof(err));
+	if (probe_parse(text, (int)opts->nprobes, &p[opts->nprobes], &err) < 0) {
+		log_error("probe %zu, column %d: %s\n      %s\n      %*s^%s%s", opts->nprobes + 1,
+			  err.column, err.msg, text, err.column > 0 ? err.column - 1 : 0, "",
+			  err.hint[0] ? "\n      hint: " : "", err.hint);
+		return -EINVAL;
+	}
+	opts->nprobes++;
+	return 0;
+}
+
+static int split_command(struct options *opts, const char *line)
+{
+	char err[128];
+	int argc;
+
+	if (cli_split(line, &opts->argv, &argc, err, sizeof(err)) < 0) {
+		log_error("-c: %s", err);
+		return -EINVAL;
+	}
+	if (argc == 0) {
+		log_error("-c: the command is empty\n      hint: -c './prog args'");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *opts)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"duration", required_argument, NULL, OPT_DURATION},
+		{"step-mode", required_argument, NULL, OPT_STEP_MODE},
+		{"pin", no_argument, NULL, OPT_PIN},
+		{"cpu", no_argument, NULL, OPT_CPU},
+		{"output", required_argument, NULL, 'o'},
+		{"verbose", no_argument, NULL, 'v'},
+		{0},
+	};
+	const char *command = NULL;
+	char *end;
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	/* '+': stop at the first non-option so "-- CMD -x" reaches CMD. */
+	while ((c = getopt_long(argc, argv, "+hc:p:x:o:fv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return 1;
+		case 'c':
+			command = optarg;
+			break;
+		case 'p':
+		case 'x':
+			if (parse_pid(optarg, &opts->attach_pid) < 0)
+				return -EINVAL;
+			break;
+		case 'o':
+			opts->output = optarg;
+			break;
+		case 'f':
+			opts->follow_forks = true;
+			break;
+		case 'v':
+			utap_log_level++;
+			break;
+		case OPT_JSON:
+			opts->json = true;
+			break;
+		case OPT_PIN:
+			opts->pin = true;
+			break;
+		case OPT_CPU:
+			opts->show_cpu = true;
+			break;
+		case OPT_DURATION:
+			opts->duration = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || opts->duration <= 0) {
+				log_error("--duration: '%s' is not a number of seconds", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_STEP_MODE:
+			if (parse_step_mode(optarg, &opts->step_mode) < 0)
+				return -EINVAL;
+			break;
+		default:
+			fprintf(stderr, "      hint: utap --help\n");
+			return -EINVAL;
+		}
+	}
+	/* Probes, then optionally "--" and the command. getopt has already
+	 * consumed a "--" that came right after the options. */
+	for (; optind < argc; optind++) {
+		if (strcmp(argv[optind], "--") == 0) {
+			if (optind + 1 >= argc) {
+				log_error("'--' must be followed by a command\n      hint: -- ./prog args");
+				return -EINVAL;
+			}
+			opts->argv = &argv[optind + 1];
+			break;
+		}
+		if (add_probe(opts, argv[optind]) < 0)
+			return -EINVAL;
+	}
+	if (command && opts->argv) {
+		log_error("-c and '-- CMD' both name a command\n      hint: use one of them");
+		return -EINVAL;
+	}
+	if (command && split_command(opts, command) < 0)
+		return -EINVAL;
+	opts->split_argv = command != NULL;
+	if (opts->nprobes == 0) {
+		log_error("no probe given\n      hint: utap 'p ./prog:func a=%%0' -- ./prog");
+		return -EINVAL;
+	}
+	if (!opts->argv && !opts->attach_pid) {
+		log_error("nothing to trace\n      hint: add '-- CMD ARGS', -c 'CMD ARGS' or -p PID");
+		return -EINVAL;
+	}
+	if (opts->argv && opts->attach_pid) {
+		log_error("-p and a command both given\n      hint: attach (-p) or launch (--, -c), not both");
+		return -EINVAL;
+	}
+	if (opts->pin && opts->attach_pid)
+		log_verbose("--pin: pinning only utap itself; the attached process keeps its CPUs");
+	return 0;
+}
+
+void options_free(struct options *opts)
+{
+	if (opts->split_argv)
+		cli_split_free(opts->argv);
+	for (size_t i = 0; i < opts->nprobes; i++)
+		probe_free(&opts->probes[i]);
+	free(opts->probes);
+}

@@ -1,0 +1,38 @@
+/* main.c: utap's entry: parse the command line, check, run the backend. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backend/backend.h"
+#include "options.h"
+#include "util/log.h"
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	FILE *out = stdout;
+	int rc;
+
+	rc = options_parse(argc, argv, &opts);
+	if (rc != 0) {
+		options_free(&opts);
+		return rc > 0 ? 0 : 2;
+	}
+	if (ptrace_backend_check(&opts) < 0) {
+		options_free(&opts);
+		return 2;
+	}
+	if (opts.output) {
+		out = fopen(opts.output, "we");
+		if (!out) {
+			log_error("-o %s: %s", opts.output, strerror(errno));
+			options_free(&opts);
+			return 2;
+		}
+	}
+	rc = ptrace_backend_run(&opts, out);
+	if (out != stdout)
+		fclose(out);
+	options_free(&opts);
+	return rc;
+}

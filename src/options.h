@@ -1,0 +1,32 @@
+/* options.h: what the user asked for on the command line. */
+#ifndef UTAP_OPTIONS_H
+#define UTAP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "arch/arch.h"
+#include "probe/probe.h"
+
+struct options {
+	struct probe *probes;
+	size_t nprobes;
+	char **argv;          /* command to launch (NULL when attaching) */
+	bool split_argv;      /* argv came from -c and is ours to free */
+	pid_t attach_pid;     /* -p / -x, 0 if launching */
+	const char *output;   /* -o FILE */
+	bool json;
+	bool follow_forks;    /* -f */
+	bool pin;             /* --pin */
+	bool show_cpu;        /* --cpu */
+	double duration;      /* --duration SECS, 0 = unlimited */
+	enum arch_step_mode step_mode;
+};
+
+/* Parse argv. Returns 0 to run, 1 when --help/--version was printed (exit 0),
+ * or -EINVAL after printing "utap: ..." (exit 2). */
+int options_parse(int argc, char **argv, struct options *opts);
+void options_free(struct options *opts);
+
+#endif
