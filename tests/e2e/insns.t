@@ -1,0 +1,55 @@
+#!/bin/bash
+# insns.t: one probe on every instruction kind the step-over engine handles
+# (insns lists them), under every --step-mode: the program's output is
+# unchanged, every probe is hit once per round, return values are right.
+. "$(dirname "$0")/lib.sh"
+require_utap
+
+N=3
+MODES="auto emulate xol singlestep"
+VARIANTS="insns insns-nopie"
+
+# probes_of NAME: the probe list, entries first ("p0" ...), then returns.
+probes_of()
+{
+	local bin=$T/$1
+	"$bin" --probes | awk -v bin="$bin" '
+		$1 == "entry" { print "p " bin ":" $2 }
+		$1 == "return" { print "r " bin ":" $2 " ret=$retval:s64" }'
+}
+
+# check_run NAME MODE: hit counts and return values against the output.
+check_run()
+{
+	local name=$1 mode=$2 i=0 kind sym bad_count="" bad_ret="" want got
+	while read -r kind sym; do
+		case $kind in
+		entry | return) ;;
+		*) continue ;;
+		esac
+		[ "$kind" = entry ] && probe=p$i || probe=r$i
+		i=$((i + 1))
+		got=$(hit_count "$HITS" "$probe")
+		[ "$got" = "$N" ] || bad_count="$bad_count $probe($sym)=$got"
+		if [ "$kind" = return ]; then
+			want=$(grep "^call $sym " "$PLAIN_OUT" | field ret)
+			got=$(hit_values "$HITS" "$probe" ret)
+			[ "$got" = "$want" ] ||
+				bad_ret="$bad_ret $sym:[$(echo $got)]!=[$(echo $want)]"
+		fi
+	done < <("$T/$name" --probes)
+	is "${bad_count# }" "" "$name $mode: every probe hit once per round ($N)"
+	is "${bad_ret# }" "" "$name $mode: every return value as the target printed"
+}
+
+for v in $VARIANTS; do
+	mapfile -t PROBES < <(probes_of "$v")
+	for mode in $MODES; do
+		UTAP_OPTS=(--step-mode="$mode")
+		traced_same "$v $mode" "${PROBES[@]}" -- "$T/$v" "$N"
+		check_run "$v" "$mode"
+		ok "$v $mode: syscalls still returned our pid" \
+			grep -q ' getpid=same' "$UTAP_OUT"
+	done
+done
+done_testing

@@ -1,0 +1,35 @@
+#!/bin/bash
+# signals.t: a target signalling itself K times while its functions (and its
+# handler's) are probed: the handler runs exactly once per signal, under
+# every step mode; no SIGTRAP of ours leaks to it.
+. "$(dirname "$0")/lib.sh"
+require_utap
+
+K=25
+# variant        step mode
+CASES="
+signals          auto
+signals-O2       auto
+signals          emulate
+signals          xol
+signals          singlestep
+"
+USR1=$(kill -l USR1)
+
+while read -r v mode; do
+	[ -n "$v" ] || continue
+	UTAP_OPTS=(--step-mode="$mode")
+	traced_same "$v $mode" \
+		"p $T/$v:sig_work i=%0:s32" \
+		"p $T/$v:on_signal sig=%0:s32" \
+		"r $T/$v:sig_work ret=\$retval:s64" \
+		-- "$T/$v" "$K"
+	sent=$(out_values "$UTAP_OUT" signals sent)
+	is "$(out_values "$UTAP_OUT" signals handled)" "$sent" \
+		"$v $mode: handler ran once per signal"
+	is "$(hit_count "$HITS" p0)" "$sent" "$v $mode: sig_work hit once per round"
+	is "$(hit_count "$HITS" p1)" "$sent" "$v $mode: handler's call hit once per signal"
+	is "$(hit_values "$HITS" p1 sig | sort -u)" "$USR1" \
+		"$v $mode: the handler saw SIGUSR1"
+done <<<"$CASES"
+done_testing
