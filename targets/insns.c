@@ -194,6 +194,7 @@ struct insn_case {
 	const int *offset;    /* probe at SYM+*offset, NULL: at entry */
 	long (*call)(long);   /* how main() calls it */
 	int is_pid;           /* returns our pid: printed as pid= */
+	int may_refuse;       /* utap may refuse to probe it, as uprobes do */
 };
 
 static const struct insn_case cases[] = {
@@ -206,7 +207,7 @@ static const struct insn_case cases[] = {
 	{ "ins_rip_mov", NULL, ins_rip_mov },
 	{ "ins_rip_add", NULL, ins_rip_add },
 	{ "ins_rip_store", NULL, ins_rip_store },
-	{ "ins_rip_lock", NULL, ins_rip_lock },
+	{ "ins_rip_lock", NULL, ins_rip_lock, 0, 1 },
 	{ "ins_rip_lea", NULL, ins_rip_lea },
 	{ "ins_rip_cmp32", NULL, ins_rip_cmp32 },
 	{ "ins_rip_cmp8", NULL, ins_rip_cmp8 },
@@ -235,6 +236,8 @@ static const struct insn_case cases[] = {
 /*
  * --probes: one line per probe point, "entry SYM[+OFF]" (hit once a round),
  * "return SYM" where the printed ret is the function's own return value,
+ * "maybe SYM" for an entry utap may refuse (the kernel's uprobes refuse a
+ * lock prefix): refused cleanly or traced right, both are fine,
  * "inside SYM+OFF" for an offset that falls inside an instruction.
  */
 static void list_probes(void)
@@ -242,14 +245,16 @@ static void list_probes(void)
 	size_t c;
 
 	for (c = 0; c < NCASES; c++) {
-		if (cases[c].offset)
+		if (cases[c].may_refuse)
+			printf("maybe %s\n", cases[c].sym);
+		else if (cases[c].offset)
 			printf("entry %s+%d\n", cases[c].sym, *cases[c].offset);
 		else
 			printf("entry %s\n", cases[c].sym);
 	}
 	for (c = 0; c < NCASES; c++)
 		if (!cases[c].offset && !cases[c].is_pid &&
-		    cases[c].call != do_ret)
+		    !cases[c].may_refuse && cases[c].call != do_ret)
 			printf("return %s\n", cases[c].sym);
 	/* the syscall instruction itself, besides ins_syscall's entry */
 	printf("entry ins_syscall+%d\n", ins_off_syscall);

@@ -18,6 +18,30 @@ probes_of()
 		$1 == "return" { print "r " bin ":" $2 " ret=$retval:s64" }'
 }
 
+# check_maybe NAME MODE SYM: refused cleanly (exit 2, one "utap:" line, the
+# target not started) or traced right (output unchanged, hit every round).
+check_maybe()
+{
+	local name=$1 mode=$2 sym=$3
+	run_plain "$T/$name" "$N"
+	run_utap --step-mode="$mode" -o "$HITS" "p $T/$name:$sym" -- "$T/$name" "$N"
+	if [ "$UTAP_RC" = 2 ]; then
+		is "$(grep -c '^utap:' "$UTAP_ERR")/$(wc -c <"$UTAP_OUT")" 1/0 \
+			"$name $mode: $sym refused cleanly"
+	else
+		mask "$PLAIN_OUT" >"$TMP/plain.masked"
+		mask "$UTAP_OUT" >"$TMP/traced.masked"
+		if cmp -s "$TMP/plain.masked" "$TMP/traced.masked" &&
+			[ "$(hit_count "$HITS" p0)" = "$N" ]; then
+			pass "$name $mode: $sym traced right"
+		else
+			fail "$name $mode: $sym neither refused nor traced right"
+			diag "exit $UTAP_RC, $(hit_count "$HITS" p0) hits"
+			diag_file "$UTAP_ERR"
+		fi
+	fi
+}
+
 # check_run NAME MODE: hit counts and return values against the output.
 check_run()
 {
@@ -50,6 +74,9 @@ for v in $VARIANTS; do
 		check_run "$v" "$mode"
 		ok "$v $mode: syscalls still returned our pid" \
 			grep -q ' getpid=same' "$UTAP_OUT"
+		for sym in $("$T/$v" --probes | sed -n 's/^maybe //p'); do
+			check_maybe "$v" "$mode" "$sym"
+		done
 	done
 done
 done_testing

@@ -27,11 +27,13 @@ is "$(hit_values "$TMP/o.txt" p0 tid | sort -u | grep -c '^[0-9][0-9]*$')" 1 \
 is "$(awk '{ print $1 }' "$TMP/o.txt" | sed 's/-[0-9]*$//' | sort -u)" calls \
 	"-o: hits carry the command name"
 
+jq_true() { jq -e "$@" >/dev/null; }
+
 # --json: one object per hit, the same values as the text lines.
 run_utap --json -o "$TMP/o.json" "$P0" "r $C:work ret=\$retval:s64" -- "$C" "$N"
 is "$UTAP_RC" 0 "--json: exit status 0"
 ok "--json: every line is a JSON object" \
-	jq -e -s 'length > 0 and all(type == "object")' "$TMP/o.json"
+	jq_true -s 'length > 0 and all(type == "object")' "$TMP/o.json"
 is "$(jq -r 'select(.probe == "p0") | .args.i' "$TMP/o.json")" \
 	"$(out_values "$PLAIN_OUT" work i)" "--json: args.i as the target passed"
 is "$(jq -r 'select(.probe == "p0") | .args.a' "$TMP/o.json")" \

@@ -17,12 +17,12 @@ mkdir "$D/out"
 chown "$NOBODY:$NOBODY" "$D/out"
 chmod 755 "$D"
 
-as_nobody() { setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups "$@"; }
+# An array, not a function: a backgrounded function would be a root subshell.
+AS_NOBODY=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
 
 # Launched.
 run_plain "$D/calls" 5
-timeout -k 5 "$UTAP_TIMEOUT" setpriv --reuid=$NOBODY --regid=$NOBODY \
-	--clear-groups "$D/utap" -o "$D/out/hits" \
+timeout -k 5 "$UTAP_TIMEOUT" "${AS_NOBODY[@]}" "$D/utap" -o "$D/out/hits" \
 	"p $D/calls:work i=%0:s32" "r $D/calls:work ret=\$retval:s64" \
 	-- "$D/calls" 5 >"$UTAP_OUT" 2>"$UTAP_ERR" </dev/null
 is "$?" 0 "nobody, launched: exit status 0" || diag_file "$UTAP_ERR"
@@ -33,11 +33,10 @@ same_values "nobody, launched: every return value" \
 	"$(hit_values "$D/out/hits" r1 ret)" "$(out_values "$PLAIN_OUT" work ret)"
 
 # Attached to nobody's own longrun.
-start_bg "$D/out/lr.out" as_nobody "$D/longrun"
+start_bg "$D/out/lr.out" "${AS_NOBODY[@]}" "$D/longrun"
 LR_PID=$BG_PID
 wait_for "$D/out/lr.out" '^round=1 ' || bail "longrun did not start"
-timeout -k 5 "$UTAP_TIMEOUT" setpriv --reuid=$NOBODY --regid=$NOBODY \
-	--clear-groups "$D/utap" --duration 1 -o "$D/out/hits2" \
+timeout -k 5 "$UTAP_TIMEOUT" "${AS_NOBODY[@]}" "$D/utap" --duration 1 -o "$D/out/hits2" \
 	"p $D/longrun:step i=%0:s64" -p "$LR_PID" \
 	>"$UTAP_OUT" 2>"$UTAP_ERR" </dev/null
 is "$?" 0 "nobody, attached: exit status 0" || diag_file "$UTAP_ERR"
@@ -51,8 +50,7 @@ ok "nobody, attached: longrun's results all ok" grep -q '^done .* bad=0$' "$D/ou
 start_bg "$TMP/root-lr.out" "$D/longrun"
 ROOT_PID=$BG_PID
 wait_for "$TMP/root-lr.out" '^round=1 ' || bail "longrun did not start"
-timeout -k 5 "$UTAP_TIMEOUT" setpriv --reuid=$NOBODY --regid=$NOBODY \
-	--clear-groups "$D/utap" --duration 1 "p $D/longrun:step" -p "$ROOT_PID" \
+timeout -k 5 "$UTAP_TIMEOUT" "${AS_NOBODY[@]}" "$D/utap" --duration 1 "p $D/longrun:step" -p "$ROOT_PID" \
 	>"$UTAP_OUT" 2>"$UTAP_ERR" </dev/null
 is "$?" 2 "nobody on root's process: exit status 2"
 is "$(grep -c '^utap:' "$UTAP_ERR")" 1 "nobody on root's process: one 'utap:' line" ||
