@@ -88,6 +88,9 @@ static const struct {
 	{ 0x78, "vmread is privileged" },
 	{ 0x79, "vmwrite is privileged" },
 	{ 0xae, "group 15 (fences, xsave, fs/gs base) is refused, as by the kernel" },
+	/* not in the kernel's list: like ud2 they exist only to fault */
+	{ 0xb9, "ud1 is meant to fault" },
+	{ 0xff, "ud0 is meant to fault" },
 };
 
 static const char *opcode_refusal(const struct dis_insn *insn)
