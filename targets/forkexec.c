@@ -7,7 +7,11 @@
 
 #include "probed.h"
 
-/* WHO: 1 parent before fork, 2 fork child, 3 exec'd child, 4 vfork+exec'd child, 5 parent at the end. */
+/*
+ * WHO: 1 parent before fork, 2 fork child, 3 exec'd child, 4 vfork+exec'd
+ * child, 5 parent at the end, 6 the vfork child before its exec (it shares
+ * the parent's memory, int3s included; the parent prints for it).
+ */
 PROBED long stage(int who)
 {
 	return who * 11;
@@ -37,6 +41,8 @@ static int wait_child(pid_t pid, const char *what)
 	return status;
 }
 
+static volatile long vfork_ret;
+
 int main(int argc, char **argv)
 {
 	char *self = argv[0];
@@ -64,10 +70,14 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		return 1;
 	if (pid == 0) {
+		/* Only a call and a store: what a vfork child may do. */
+		vfork_ret = stage(6);
 		execl(self, self, "vexec", (char *)NULL);
 		_exit(127);
 	}
+	/* After the wait, so the exec'd child's line always comes first. */
 	wait_child(pid, "vfork-child");
+	printf("stage who=6 role=vfork-child pid=%d ret=%ld\n", (int)pid, vfork_ret);
 
 	report("parent", 5);
 	return 0;

@@ -1,4 +1,5 @@
-/* longrun.c: runs until SIGTERM, calling step(i) every few ms and checking every result itself ("ok"/"BAD"); for attach, detach, re-attach. */
+/* longrun.c: runs until SIGTERM, threads calling step(i) every few ms and checking every result ("ok"/"BAD"); for attach, detach, re-attach. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +8,19 @@
 #include "probed.h"
 
 #define CALLS_PER_ROUND 3
+#define MAX_THREADS 16
+/* Thread T's arguments are T * STRIDE + 0, 1, 2, ... */
+#define STRIDE 1000000000L
 
 static volatile sig_atomic_t stop;
+static long max_rounds;
+
+struct worker {
+	pthread_t id;
+	long thread;
+	long rounds;
+	long bad;
+};
 
 static void on_term(int sig)
 {
@@ -17,34 +29,63 @@ static void on_term(int sig)
 
 PROBED long step(long i)
 {
-	return i * i + 7;
+	return i * 3 + 7;
 }
 
-int main(int argc, char **argv)
+static void *run(void *arg)
 {
-	/* Optional: stop on our own after this many rounds (0: never). */
-	long max_rounds = argc > 1 ? atol(argv[1]) : 0;
+	struct worker *w = arg;
 	struct timespec pause = { 0, 3 * 1000 * 1000 };
-	long round = 0, i = 0, bad = 0;
+	long i = w->thread * STRIDE;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
-	printf("started\n");
-	while (!stop && (!max_rounds || round < max_rounds)) {
+	while (!stop && (!max_rounds || w->rounds < max_rounds)) {
 		int c, round_bad = 0;
 
 		for (c = 0; c < CALLS_PER_ROUND; c++, i++) {
 			long got = step(i);
 
 			printf("step i=%ld ret=%ld\n", i, got);
-			if (got != i * i + 7)
+			if (got != i * 3 + 7)
 				round_bad++;
 		}
-		bad += round_bad;
-		printf("round=%ld %s\n", round++, round_bad ? "BAD" : "ok");
+		w->bad += round_bad;
+		printf("round=%ld thread=%ld %s\n", w->rounds++, w->thread,
+		       round_bad ? "BAD" : "ok");
 		nanosleep(&pause, NULL);
 	}
-	printf("done rounds=%ld calls=%ld bad=%ld\n", round, i, bad);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	/* longrun [THREADS [ROUNDS]]: ROUNDS 0 (default) runs until SIGTERM. */
+	int nthreads = argc > 1 ? atoi(argv[1]) : 1;
+	struct worker w[MAX_THREADS] = { 0 };
+	long rounds = 0, bad = 0;
+	int t;
+
+	max_rounds = argc > 2 ? atol(argv[2]) : 0;
+	if (nthreads < 1 || nthreads > MAX_THREADS)
+		nthreads = 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
+	printf("started threads=%d\n", nthreads);
+	/* Thread 0 is the main thread itself. */
+	for (t = 1; t < nthreads; t++) {
+		w[t].thread = t;
+		if (pthread_create(&w[t].id, NULL, run, &w[t])) {
+			perror("pthread_create");
+			return 1;
+		}
+	}
+	run(&w[0]);
+	for (t = 0; t < nthreads; t++) {
+		if (t)
+			pthread_join(w[t].id, NULL);
+		rounds += w[t].rounds;
+		bad += w[t].bad;
+	}
+	printf("done threads=%d rounds=%ld bad=%ld\n", nthreads, rounds, bad);
 	return bad ? 1 : 0;
 }

@@ -60,4 +60,12 @@ is "$UTAP_RC" 0 "-c: exit status 0"
 same_lines "$UTAP_OUT" "$PLAIN_OUT" "-c: the target got the argv a shell would give"
 is "$(hit_count "$TMP/c.txt" p0)" "$(out_values "$PLAIN_OUT" checksum=[0-9-]+ calls)" \
 	"-c: hits as usual"
+
+# --pin and -v change how utap runs, not what the target does or what is seen.
+for opt in --pin -v; do
+	UTAP_OPTS=("$opt")
+	traced_same "$opt" "$P0" -- "$C" "$N"
+	same_values "$opt: every i as passed" \
+		"$(hit_values "$HITS" p0 i)" "$(out_values "$PLAIN_OUT" work i)"
+done
 done_testing
