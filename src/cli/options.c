@@ -145,12 +145,20 @@ int options_parse(int argc, char **argv, struct options *opts)
 		{0},
 	};
 	const char *command = NULL;
+	int c, dashdash = argc;
 	char *end;
-	int c;
 
 	memset(opts, 0, sizeof(*opts));
-	/* '+': stop at the first non-option so "-- CMD -x" reaches CMD. */
-	while ((c = getopt_long(argc, argv, "+hc:p:x:o:fv", longopts, NULL)) != -1) {
+	opterr = 0; /* our own messages, in our own format */
+	/* Options may come before or after the probes, but nothing after "--"
+	 * is ours: getopt only sees (and permutes) what precedes it. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			dashdash = i;
+			break;
+		}
+	}
+	while ((c = getopt_long(dashdash, argv, "hc:p:x:o:fv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -193,23 +201,25 @@ int options_parse(int argc, char **argv, struct options *opts)
 				return -EINVAL;
 			break;
 		default:
-			fprintf(stderr, "      hint: utap --help\n");
+			if (optopt && strchr("cpxo", optopt))
+				log_error("option -%c needs a value\n      hint: utap --help", optopt);
+			else
+				log_error("unknown option '%s'\n      hint: utap --help",
+					  argv[optind - 1]);
 			return -EINVAL;
 		}
 	}
-	/* Probes, then optionally "--" and the command. getopt has already
-	 * consumed a "--" that came right after the options. */
-	for (; optind < argc; optind++) {
-		if (strcmp(argv[optind], "--") == 0) {
-			if (optind + 1 >= argc) {
-				log_error("'--' must be followed by a command\n      hint: -- ./prog args");
-				return -EINVAL;
-			}
-			opts->argv = &argv[optind + 1];
-			break;
-		}
+	/* The probes, then the command after "--". */
+	for (; optind < dashdash; optind++) {
 		if (add_probe(opts, argv[optind]) < 0)
 			return -EINVAL;
+	}
+	if (dashdash < argc) {
+		if (dashdash + 1 >= argc) {
+			log_error("'--' must be followed by a command\n      hint: -- ./prog args");
+			return -EINVAL;
+		}
+		opts->argv = &argv[dashdash + 1];
 	}
 	if (command && opts->argv) {
 		log_error("-c and '-- CMD' both name a command\n      hint: use one of them");

@@ -1,6 +1,7 @@
 /* events.c: the main loop: wait for stops, tell them apart, dispatch. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,9 @@ static pid_t next_stop(struct tracer *t, int *status)
 		uint64_t until = mono_ns() + t->spin_ns;
 
 		do {
+			/* If the tracee shares our CPU, let it run at once;
+			 * on another CPU this returns immediately. */
+			sched_yield();
 			got = waitpid(-1, status, __WALL | WNOHANG);
 			if (got != 0) {
 				/* A hit came while we spun: keep spinning next time. */
@@ -101,11 +105,22 @@ static pid_t next_stop(struct tracer *t, int *status)
 		 * while it computes or sleeps. */
 		if (++t->block_streak > 4)
 			t->spin_ns = t->spin_ns / 2 > SPIN_MIN_NS ? t->spin_ns / 2 : SPIN_MIN_NS;
-	} else if (++t->block_streak > 64) {
+	} else if (t->spin_allowed && ++t->block_streak > 64) {
 		t->block_streak = 0;
 		t->spin_ns = 20000; /* try spinning again now and then */
 	}
 	return waitpid(-1, status, __WALL);
+}
+
+/* Confined to one CPU (--pin, taskset): spinning could only delay the
+ * tracee, which needs that very CPU to reach its next hit. */
+static bool single_cpu(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return false;
+	return CPU_COUNT(&set) == 1;
 }
 
 static void on_exit_status(struct tracer *t, struct thread *th, int status)
@@ -347,7 +362,8 @@ int events_loop(struct tracer *t)
 	int status;
 	pid_t tid;
 
-	t->spin_ns = 50000;
+	t->spin_allowed = !single_cpu();
+	t->spin_ns = t->spin_allowed ? 50000 : 0;
 	while (t->procs) {
 		if ((utap_stop_requested || t->fatal) && !t->detaching)
 			return detach_all(t);
