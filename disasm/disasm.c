@@ -62,10 +62,17 @@ void dis_close(struct dis *dis)
 static bool is_legacy_prefix(uint8_t byte)
 {
 	switch (byte) {
-	case 0xf0: case 0xf2: case 0xf3:	    /* lock, repne/bnd, rep */
-	case 0x26: case 0x2e: case 0x36: case 0x3e: /* es cs ss ds */
-	case 0x64: case 0x65:			    /* fs gs */
-	case 0x66: case 0x67:			    /* operand, address size */
+	case 0xf0:
+	case 0xf2:
+	case 0xf3: /* lock, repne/bnd, rep */
+	case 0x26:
+	case 0x2e:
+	case 0x36:
+	case 0x3e: /* es cs ss ds */
+	case 0x64:
+	case 0x65: /* fs gs */
+	case 0x66:
+	case 0x67: /* operand, address size */
 		return true;
 	}
 	return false;
@@ -151,8 +158,7 @@ static void copy_operands(const cs_x86 *x86, struct dis_insn *insn)
 			dst->mem.index = src->mem.index;
 			dst->mem.scale = src->mem.scale;
 			dst->mem.disp = src->mem.disp;
-			if (src->mem.base == X86_REG_RIP ||
-			    src->mem.base == X86_REG_EIP)
+			if (src->mem.base == X86_REG_RIP || src->mem.base == X86_REG_EIP)
 				insn->kind |= DIS_RIP_RELATIVE;
 			break;
 		default:
@@ -166,20 +172,18 @@ static void copy_operands(const cs_x86 *x86, struct dis_insn *insn)
  * capstone 4 rejects the register form of the multi-byte nop (0f 1f /0
  * with mod = 11), which CPUs execute as a nop: decode it here.
  */
-static int decode_register_nop(const uint8_t *bytes, size_t n, uint64_t addr,
-			       struct dis_insn *insn)
+static int decode_register_nop(const uint8_t *bytes, size_t n, uint64_t addr, struct dis_insn *insn)
 {
 	size_t i = 0;
 
 	while (i < n && i < DIS_MAX_LEN &&
-	       (bytes[i] == 0x66 || bytes[i] == 0x2e || bytes[i] == 0x3e ||
-		bytes[i] == 0x26 || bytes[i] == 0x36 || bytes[i] == 0x64 ||
-		bytes[i] == 0x65))
+	       (bytes[i] == 0x66 || bytes[i] == 0x2e || bytes[i] == 0x3e || bytes[i] == 0x26 ||
+		bytes[i] == 0x36 || bytes[i] == 0x64 || bytes[i] == 0x65))
 		i++;
 	if (i < n && (bytes[i] & 0xf0) == 0x40)
 		i++;
-	if (i + 3 > n || i + 3 > DIS_MAX_LEN || bytes[i] != 0x0f ||
-	    bytes[i + 1] != 0x1f || (bytes[i + 2] & 0xc0) != 0xc0)
+	if (i + 3 > n || i + 3 > DIS_MAX_LEN || bytes[i] != 0x0f || bytes[i + 1] != 0x1f ||
+	    (bytes[i + 2] & 0xc0) != 0xc0)
 		return -EINVAL;
 	insn->addr = addr;
 	insn->len = (unsigned)i + 3;
@@ -234,8 +238,7 @@ int dis_decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
 	copy_operands(x86, insn);
 
 	/* A relative branch's one immediate operand is its absolute target. */
-	if ((insn->kind & DIS_RELATIVE) && insn->op_count == 1 &&
-	    insn->op[0].type == DIS_OP_IMM) {
+	if ((insn->kind & DIS_RELATIVE) && insn->op_count == 1 && insn->op[0].type == DIS_OP_IMM) {
 		insn->has_target = true;
 		insn->target = (uint64_t)insn->op[0].imm;
 	}
@@ -244,19 +247,16 @@ int dis_decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
 	size = insn->len;
 	address = addr;
 	if (ct && cs_disasm_iter(dis->text_handle, &code, &size, &address, ct)) {
-		snprintf(insn->mnemonic, sizeof(insn->mnemonic), "%s",
-			 ct->mnemonic);
+		snprintf(insn->mnemonic, sizeof(insn->mnemonic), "%s", ct->mnemonic);
 		snprintf(insn->op_str, sizeof(insn->op_str), "%s", ct->op_str);
 	} else {
-		snprintf(insn->mnemonic, sizeof(insn->mnemonic), "%s",
-			 ci->mnemonic);
+		snprintf(insn->mnemonic, sizeof(insn->mnemonic), "%s", ci->mnemonic);
 		snprintf(insn->op_str, sizeof(insn->op_str), "%s", ci->op_str);
 	}
 	return 0;
 }
 
-int dis_decode_once(const uint8_t *bytes, size_t n, uint64_t addr,
-		    struct dis_insn *insn)
+int dis_decode_once(const uint8_t *bytes, size_t n, uint64_t addr, struct dis_insn *insn)
 {
 	struct dis dis;
 	int err;

@@ -14,10 +14,10 @@
 
 /* What an instruction does to control flow and privilege (bit flags). */
 enum dis_kind {
-	DIS_JUMP = 1 << 0,	   /* jmp, jcc, jrcxz, xbegin (not loop) */
+	DIS_JUMP = 1 << 0, /* jmp, jcc, jrcxz, xbegin (not loop) */
 	DIS_CALL = 1 << 1,
 	DIS_RET = 1 << 2,
-	DIS_INT = 1 << 3,	   /* int3, int N, int1, syscall, sysenter */
+	DIS_INT = 1 << 3, /* int3, int N, int1, syscall, sysenter */
 	DIS_IRET = 1 << 4,
 	DIS_PRIVILEGED = 1 << 5,   /* faults outside ring 0 */
 	DIS_RELATIVE = 1 << 6,	   /* has a target relative to the next ip */
@@ -66,7 +66,7 @@ struct dis_insn {
 	unsigned modrm_offset;
 	unsigned disp_offset, disp_size;
 	unsigned imm_offset, imm_size;
-	int64_t disp; /* raw displacement when disp_size != 0 */
+	int64_t disp;	    /* raw displacement when disp_size != 0 */
 	unsigned addr_size; /* bytes: 8, or 4 with an address-size prefix */
 
 	bool has_target; /* DIS_RELATIVE: the absolute branch target */
@@ -98,8 +98,7 @@ int dis_decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
 	       struct dis_insn *insn);
 
 /* dis_open + dis_decode + dis_close, for callers off the hot path. */
-int dis_decode_once(const uint8_t *bytes, size_t n, uint64_t addr,
-		    struct dis_insn *insn);
+int dis_decode_once(const uint8_t *bytes, size_t n, uint64_t addr, struct dis_insn *insn);
 
 /* "mnemonic op_str" into BUF (always terminated). */
 void dis_format(const struct dis_insn *insn, char *buf, size_t len);

@@ -28,45 +28,45 @@ static const struct {
 	uint8_t opcode;
 	const char *why;
 } bad_opcodes[] = {
-	{ 0x06, "push %es is invalid in 64-bit mode" },
-	{ 0x07, "pop %es is invalid in 64-bit mode" },
-	{ 0x0e, "push %cs is invalid in 64-bit mode" },
-	{ 0x16, "push %ss is invalid in 64-bit mode" },
-	{ 0x17, "pop %ss is invalid in 64-bit mode" },
-	{ 0x1e, "push %ds is invalid in 64-bit mode" },
-	{ 0x1f, "pop %ds is invalid in 64-bit mode" },
-	{ 0x27, "daa is invalid in 64-bit mode" },
-	{ 0x2f, "das is invalid in 64-bit mode" },
-	{ 0x37, "aaa is invalid in 64-bit mode" },
-	{ 0x3f, "aas is invalid in 64-bit mode" },
-	{ 0x60, "pusha is invalid in 64-bit mode" },
-	{ 0x61, "popa is invalid in 64-bit mode" },
-	{ 0x6c, "ins/outs fault in user space" },
-	{ 0x6d, "ins/outs fault in user space" },
-	{ 0x6e, "ins/outs fault in user space" },
-	{ 0x6f, "ins/outs fault in user space" },
-	{ 0x82, "opcode 82 is invalid in 64-bit mode" },
-	{ 0x9a, "far call is invalid in 64-bit mode" },
-	{ 0xcc, "int3 is a breakpoint already" },
-	{ 0xcd, "int N is a software interrupt" },
-	{ 0xce, "into is invalid in 64-bit mode" },
-	{ 0xcf, "iret is not probed" },
-	{ 0xd4, "aam is invalid in 64-bit mode" },
-	{ 0xd5, "aad is invalid in 64-bit mode" },
-	{ 0xd6, "salc is invalid in 64-bit mode" },
-	{ 0xe4, "in/out fault in user space" },
-	{ 0xe5, "in/out fault in user space" },
-	{ 0xe6, "in/out fault in user space" },
-	{ 0xe7, "in/out fault in user space" },
-	{ 0xea, "far jmp is invalid in 64-bit mode" },
-	{ 0xec, "in/out fault in user space" },
-	{ 0xed, "in/out fault in user space" },
-	{ 0xee, "in/out fault in user space" },
-	{ 0xef, "in/out fault in user space" },
-	{ 0xf1, "int1 (icebp) is a debug trap" },
-	{ 0xf4, "hlt faults in user space" },
-	{ 0xfa, "cli faults in user space" },
-	{ 0xfb, "sti faults in user space" },
+    {0x06, "push %es is invalid in 64-bit mode"},
+    {0x07, "pop %es is invalid in 64-bit mode"},
+    {0x0e, "push %cs is invalid in 64-bit mode"},
+    {0x16, "push %ss is invalid in 64-bit mode"},
+    {0x17, "pop %ss is invalid in 64-bit mode"},
+    {0x1e, "push %ds is invalid in 64-bit mode"},
+    {0x1f, "pop %ds is invalid in 64-bit mode"},
+    {0x27, "daa is invalid in 64-bit mode"},
+    {0x2f, "das is invalid in 64-bit mode"},
+    {0x37, "aaa is invalid in 64-bit mode"},
+    {0x3f, "aas is invalid in 64-bit mode"},
+    {0x60, "pusha is invalid in 64-bit mode"},
+    {0x61, "popa is invalid in 64-bit mode"},
+    {0x6c, "ins/outs fault in user space"},
+    {0x6d, "ins/outs fault in user space"},
+    {0x6e, "ins/outs fault in user space"},
+    {0x6f, "ins/outs fault in user space"},
+    {0x82, "opcode 82 is invalid in 64-bit mode"},
+    {0x9a, "far call is invalid in 64-bit mode"},
+    {0xcc, "int3 is a breakpoint already"},
+    {0xcd, "int N is a software interrupt"},
+    {0xce, "into is invalid in 64-bit mode"},
+    {0xcf, "iret is not probed"},
+    {0xd4, "aam is invalid in 64-bit mode"},
+    {0xd5, "aad is invalid in 64-bit mode"},
+    {0xd6, "salc is invalid in 64-bit mode"},
+    {0xe4, "in/out fault in user space"},
+    {0xe5, "in/out fault in user space"},
+    {0xe6, "in/out fault in user space"},
+    {0xe7, "in/out fault in user space"},
+    {0xea, "far jmp is invalid in 64-bit mode"},
+    {0xec, "in/out fault in user space"},
+    {0xed, "in/out fault in user space"},
+    {0xee, "in/out fault in user space"},
+    {0xef, "in/out fault in user space"},
+    {0xf1, "int1 (icebp) is a debug trap"},
+    {0xf4, "hlt faults in user space"},
+    {0xfa, "cli faults in user space"},
+    {0xfb, "sti faults in user space"},
 };
 
 /* Two-byte opcodes (0f xx) the kernel's uprobes refuse. syscall (0f 05)
@@ -75,22 +75,22 @@ static const struct {
 	uint8_t opcode;
 	const char *why;
 } bad_0f_opcodes[] = {
-	{ 0x00, "system instruction (sldt/ltr/verr group)" },
-	{ 0x01, "system instruction (sgdt/lgdt/xgetbv group)" },
-	{ 0x06, "clts is privileged" },
-	{ 0x07, "sysret is privileged" },
-	{ 0x08, "invd is privileged" },
-	{ 0x09, "wbinvd is privileged" },
-	{ 0x0b, "ud2 is meant to fault" },
-	{ 0x30, "wrmsr is privileged" },
-	{ 0x35, "sysexit is privileged" },
-	{ 0x37, "getsec is privileged" },
-	{ 0x78, "vmread is privileged" },
-	{ 0x79, "vmwrite is privileged" },
-	{ 0xae, "group 15 (fences, xsave, fs/gs base) is refused, as by the kernel" },
-	/* not in the kernel's list: like ud2 they exist only to fault */
-	{ 0xb9, "ud1 is meant to fault" },
-	{ 0xff, "ud0 is meant to fault" },
+    {0x00, "system instruction (sldt/ltr/verr group)"},
+    {0x01, "system instruction (sgdt/lgdt/xgetbv group)"},
+    {0x06, "clts is privileged"},
+    {0x07, "sysret is privileged"},
+    {0x08, "invd is privileged"},
+    {0x09, "wbinvd is privileged"},
+    {0x0b, "ud2 is meant to fault"},
+    {0x30, "wrmsr is privileged"},
+    {0x35, "sysexit is privileged"},
+    {0x37, "getsec is privileged"},
+    {0x78, "vmread is privileged"},
+    {0x79, "vmwrite is privileged"},
+    {0xae, "group 15 (fences, xsave, fs/gs base) is refused, as by the kernel"},
+    /* not in the kernel's list: like ud2 they exist only to fault */
+    {0xb9, "ud1 is meant to fault"},
+    {0xff, "ud0 is meant to fault"},
 };
 
 static const char *opcode_refusal(const struct dis_insn *insn)
@@ -129,8 +129,7 @@ static const char *hard_refusal(const struct dis_insn *insn)
 		return "privileged instruction";
 	if (insn->kind & DIS_IRET)
 		return "iret is not probed";
-	if ((insn->kind & DIS_INT) && insn->id != X86_INS_SYSCALL &&
-	    insn->id != X86_INS_SYSENTER)
+	if ((insn->kind & DIS_INT) && insn->id != X86_INS_SYSCALL && insn->id != X86_INS_SYSENTER)
 		return "software interrupt";
 	if (arch_x86_has_prefix(insn, 0xf0))
 		return "lock prefix is refused, as by the kernel's uprobes";
@@ -149,15 +148,17 @@ static const char *soft_refusal(const struct dis_insn *insn)
 
 	for (i = 0; i < insn->nprefixes; i++) {
 		switch (insn->prefixes[i]) {
-		case 0x26: case 0x2e: case 0x36: case 0x3e:
+		case 0x26:
+		case 0x2e:
+		case 0x36:
+		case 0x3e:
 			return "es/cs/ss/ds segment prefix is refused, as by the kernel's uprobes";
 		}
 	}
 	return NULL;
 }
 
-static void classify(const struct dis_insn *insn, struct arch_step_plan *plan,
-		     struct verdict *v)
+static void classify(const struct dis_insn *insn, struct arch_step_plan *plan, struct verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->refused = hard_refusal(insn);
@@ -166,8 +167,7 @@ static void classify(const struct dis_insn *insn, struct arch_step_plan *plan,
 		return;
 	}
 	if (arch_x86_emulate_claim(insn, plan) != 0) {
-		snprintf(v->buf, sizeof(v->buf), "%s is not emulated",
-			 insn->mnemonic);
+		snprintf(v->buf, sizeof(v->buf), "%s is not emulated", insn->mnemonic);
 		v->no_emulate = v->buf;
 	}
 	v->refused = soft_refusal(insn);
@@ -181,11 +181,16 @@ static void classify(const struct dis_insn *insn, struct arch_step_plan *plan,
 const char *arch_step_mode_name(enum arch_step_mode mode)
 {
 	switch (mode) {
-	case ARCH_STEP_AUTO: return "auto";
-	case ARCH_STEP_EMULATE: return "emulate";
-	case ARCH_STEP_XOL: return "xol";
-	case ARCH_STEP_SINGLESTEP: return "singlestep";
-	case ARCH_STEP_REFUSE: return "refuse";
+	case ARCH_STEP_AUTO:
+		return "auto";
+	case ARCH_STEP_EMULATE:
+		return "emulate";
+	case ARCH_STEP_XOL:
+		return "xol";
+	case ARCH_STEP_SINGLESTEP:
+		return "singlestep";
+	case ARCH_STEP_REFUSE:
+		return "refuse";
 	}
 	return "?";
 }
@@ -193,9 +198,12 @@ const char *arch_step_mode_name(enum arch_step_mode mode)
 static const char *mode_action(enum arch_step_mode mode)
 {
 	switch (mode) {
-	case ARCH_STEP_EMULATE: return "emulating";
-	case ARCH_STEP_XOL: return "running out of line";
-	default: return "single-stepping";
+	case ARCH_STEP_EMULATE:
+		return "emulating";
+	case ARCH_STEP_XOL:
+		return "running out of line";
+	default:
+		return "single-stepping";
 	}
 }
 
@@ -203,9 +211,12 @@ static const char *mode_action(enum arch_step_mode mode)
 static const char *mode_refusal(const struct verdict *v, enum arch_step_mode mode)
 {
 	switch (mode) {
-	case ARCH_STEP_EMULATE: return v->no_emulate;
-	case ARCH_STEP_XOL: return v->no_xol;
-	default: return v->refused;
+	case ARCH_STEP_EMULATE:
+		return v->no_emulate;
+	case ARCH_STEP_XOL:
+		return v->no_xol;
+	default:
+		return v->refused;
 	}
 }
 
@@ -225,12 +236,13 @@ static void append(char *why, size_t whylen, const char *text)
  * emulate > xol > singlestep, then (wrapping) the ones before it: a
  * forced mode is a preference, never a reason to refuse a probe.
  */
-static enum arch_step_mode choose(const struct verdict *v,
-				  enum arch_step_mode request, char *why,
+static enum arch_step_mode choose(const struct verdict *v, enum arch_step_mode request, char *why,
 				  size_t whylen)
 {
 	static const enum arch_step_mode order[3] = {
-		ARCH_STEP_EMULATE, ARCH_STEP_XOL, ARCH_STEP_SINGLESTEP,
+	    ARCH_STEP_EMULATE,
+	    ARCH_STEP_XOL,
+	    ARCH_STEP_SINGLESTEP,
 	};
 	bool forced = request != ARCH_STEP_AUTO;
 	unsigned start = 0, i;
@@ -249,8 +261,7 @@ static enum arch_step_mode choose(const struct verdict *v,
 			return mode;
 		}
 		if (forced) {
-			snprintf(line, sizeof(line), "%s: %s; ",
-				 arch_step_mode_name(mode), no);
+			snprintf(line, sizeof(line), "%s: %s; ", arch_step_mode_name(mode), no);
 			append(why, whylen, line);
 		}
 	}
@@ -261,9 +272,8 @@ static enum arch_step_mode choose(const struct verdict *v,
 	return ARCH_STEP_REFUSE;
 }
 
-int arch_step_plan(const uint8_t *bytes, size_t n, uint64_t addr,
-		   enum arch_step_mode request, struct arch_step_plan *plan,
-		   char *why, size_t whylen)
+int arch_step_plan(const uint8_t *bytes, size_t n, uint64_t addr, enum arch_step_mode request,
+		   struct arch_step_plan *plan, char *why, size_t whylen)
 {
 	struct dis_insn insn;
 	struct verdict v;
@@ -281,8 +291,7 @@ int arch_step_plan(const uint8_t *bytes, size_t n, uint64_t addr,
 	if (err) {
 		snprintf(plan->text, sizeof(plan->text), "(bad)");
 		if (why && whylen)
-			snprintf(why, whylen,
-				 "refused: the bytes at %#llx do not decode",
+			snprintf(why, whylen, "refused: the bytes at %#llx do not decode",
 				 (unsigned long long)addr);
 		return -EINVAL;
 	}

@@ -8,41 +8,40 @@
 
 /* Offsets into struct user_regs_struct, indexed by enum arch_x86_reg. */
 static const size_t reg_offset[ARCH_REG_COUNT] = {
-	[ARCH_REG_AX] = offsetof(struct user_regs_struct, rax),
-	[ARCH_REG_BX] = offsetof(struct user_regs_struct, rbx),
-	[ARCH_REG_CX] = offsetof(struct user_regs_struct, rcx),
-	[ARCH_REG_DX] = offsetof(struct user_regs_struct, rdx),
-	[ARCH_REG_SI] = offsetof(struct user_regs_struct, rsi),
-	[ARCH_REG_DI] = offsetof(struct user_regs_struct, rdi),
-	[ARCH_REG_BP] = offsetof(struct user_regs_struct, rbp),
-	[ARCH_REG_SP] = offsetof(struct user_regs_struct, rsp),
-	[ARCH_REG_R8] = offsetof(struct user_regs_struct, r8),
-	[ARCH_REG_R9] = offsetof(struct user_regs_struct, r9),
-	[ARCH_REG_R10] = offsetof(struct user_regs_struct, r10),
-	[ARCH_REG_R11] = offsetof(struct user_regs_struct, r11),
-	[ARCH_REG_R12] = offsetof(struct user_regs_struct, r12),
-	[ARCH_REG_R13] = offsetof(struct user_regs_struct, r13),
-	[ARCH_REG_R14] = offsetof(struct user_regs_struct, r14),
-	[ARCH_REG_R15] = offsetof(struct user_regs_struct, r15),
-	[ARCH_REG_IP] = offsetof(struct user_regs_struct, rip),
-	[ARCH_REG_FLAGS] = offsetof(struct user_regs_struct, eflags),
-	[ARCH_REG_CS] = offsetof(struct user_regs_struct, cs),
-	[ARCH_REG_SS] = offsetof(struct user_regs_struct, ss),
-	[ARCH_REG_DS] = offsetof(struct user_regs_struct, ds),
-	[ARCH_REG_ES] = offsetof(struct user_regs_struct, es),
-	[ARCH_REG_FS] = offsetof(struct user_regs_struct, fs),
-	[ARCH_REG_GS] = offsetof(struct user_regs_struct, gs),
-	[ARCH_REG_ORIG_AX] = offsetof(struct user_regs_struct, orig_rax),
-	[ARCH_REG_FS_BASE] = offsetof(struct user_regs_struct, fs_base),
-	[ARCH_REG_GS_BASE] = offsetof(struct user_regs_struct, gs_base),
+    [ARCH_REG_AX] = offsetof(struct user_regs_struct, rax),
+    [ARCH_REG_BX] = offsetof(struct user_regs_struct, rbx),
+    [ARCH_REG_CX] = offsetof(struct user_regs_struct, rcx),
+    [ARCH_REG_DX] = offsetof(struct user_regs_struct, rdx),
+    [ARCH_REG_SI] = offsetof(struct user_regs_struct, rsi),
+    [ARCH_REG_DI] = offsetof(struct user_regs_struct, rdi),
+    [ARCH_REG_BP] = offsetof(struct user_regs_struct, rbp),
+    [ARCH_REG_SP] = offsetof(struct user_regs_struct, rsp),
+    [ARCH_REG_R8] = offsetof(struct user_regs_struct, r8),
+    [ARCH_REG_R9] = offsetof(struct user_regs_struct, r9),
+    [ARCH_REG_R10] = offsetof(struct user_regs_struct, r10),
+    [ARCH_REG_R11] = offsetof(struct user_regs_struct, r11),
+    [ARCH_REG_R12] = offsetof(struct user_regs_struct, r12),
+    [ARCH_REG_R13] = offsetof(struct user_regs_struct, r13),
+    [ARCH_REG_R14] = offsetof(struct user_regs_struct, r14),
+    [ARCH_REG_R15] = offsetof(struct user_regs_struct, r15),
+    [ARCH_REG_IP] = offsetof(struct user_regs_struct, rip),
+    [ARCH_REG_FLAGS] = offsetof(struct user_regs_struct, eflags),
+    [ARCH_REG_CS] = offsetof(struct user_regs_struct, cs),
+    [ARCH_REG_SS] = offsetof(struct user_regs_struct, ss),
+    [ARCH_REG_DS] = offsetof(struct user_regs_struct, ds),
+    [ARCH_REG_ES] = offsetof(struct user_regs_struct, es),
+    [ARCH_REG_FS] = offsetof(struct user_regs_struct, fs),
+    [ARCH_REG_GS] = offsetof(struct user_regs_struct, gs),
+    [ARCH_REG_ORIG_AX] = offsetof(struct user_regs_struct, orig_rax),
+    [ARCH_REG_FS_BASE] = offsetof(struct user_regs_struct, fs_base),
+    [ARCH_REG_GS_BASE] = offsetof(struct user_regs_struct, gs_base),
 };
 
 /* The names uprobe_events uses, indexed by enum arch_x86_reg. */
 const char *const arch_reg_names[] = {
-	"ax", "bx", "cx", "dx", "si", "di", "bp", "sp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-	"ip", "flags", "cs", "ss", "ds", "es", "fs", "gs",
-	"orig_ax", "fs_base", "gs_base", NULL,
+    "ax",  "bx",  "cx",	 "dx",	"si",	   "di",      "bp",	 "sp",	  "r8", "r9",
+    "r10", "r11", "r12", "r13", "r14",	   "r15",     "ip",	 "flags", "cs", "ss",
+    "ds",  "es",  "fs",	 "gs",	"orig_ax", "fs_base", "gs_base", NULL,
 };
 
 /* Long forms people type from objdump or gdb, mapped to the short name. */
@@ -50,17 +49,13 @@ static const struct {
 	const char *alias;
 	int index;
 } reg_aliases[] = {
-	{ "rax", ARCH_REG_AX }, { "eax", ARCH_REG_AX },
-	{ "rbx", ARCH_REG_BX }, { "ebx", ARCH_REG_BX },
-	{ "rcx", ARCH_REG_CX }, { "ecx", ARCH_REG_CX },
-	{ "rdx", ARCH_REG_DX }, { "edx", ARCH_REG_DX },
-	{ "rsi", ARCH_REG_SI }, { "esi", ARCH_REG_SI },
-	{ "rdi", ARCH_REG_DI }, { "edi", ARCH_REG_DI },
-	{ "rbp", ARCH_REG_BP }, { "ebp", ARCH_REG_BP },
-	{ "rsp", ARCH_REG_SP }, { "esp", ARCH_REG_SP },
-	{ "rip", ARCH_REG_IP }, { "eip", ARCH_REG_IP },
-	{ "eflags", ARCH_REG_FLAGS }, { "rflags", ARCH_REG_FLAGS },
-	{ "orig_rax", ARCH_REG_ORIG_AX },
+    {"rax", ARCH_REG_AX},	{"eax", ARCH_REG_AX},	    {"rbx", ARCH_REG_BX},
+    {"ebx", ARCH_REG_BX},	{"rcx", ARCH_REG_CX},	    {"ecx", ARCH_REG_CX},
+    {"rdx", ARCH_REG_DX},	{"edx", ARCH_REG_DX},	    {"rsi", ARCH_REG_SI},
+    {"esi", ARCH_REG_SI},	{"rdi", ARCH_REG_DI},	    {"edi", ARCH_REG_DI},
+    {"rbp", ARCH_REG_BP},	{"ebp", ARCH_REG_BP},	    {"rsp", ARCH_REG_SP},
+    {"esp", ARCH_REG_SP},	{"rip", ARCH_REG_IP},	    {"eip", ARCH_REG_IP},
+    {"eflags", ARCH_REG_FLAGS}, {"rflags", ARCH_REG_FLAGS}, {"orig_rax", ARCH_REG_ORIG_AX},
 };
 
 int arch_regs_get(pid_t tid, struct arch_regs *regs)
@@ -127,8 +122,7 @@ uint64_t arch_reg_value(const struct arch_regs *regs, int index)
 
 	if (index < 0 || index >= ARCH_REG_COUNT)
 		return 0;
-	memcpy(&value, (const char *)&regs->user + reg_offset[index],
-	       sizeof(value));
+	memcpy(&value, (const char *)&regs->user + reg_offset[index], sizeof(value));
 	return value;
 }
 
@@ -145,8 +139,7 @@ void arch_x86_reg_set(struct arch_regs *regs, int index, uint64_t value)
 int arch_arg_location(unsigned n, int64_t *stack_offset)
 {
 	static const int arg_regs[6] = {
-		ARCH_REG_DI, ARCH_REG_SI, ARCH_REG_DX,
-		ARCH_REG_CX, ARCH_REG_R8, ARCH_REG_R9,
+	    ARCH_REG_DI, ARCH_REG_SI, ARCH_REG_DX, ARCH_REG_CX, ARCH_REG_R8, ARCH_REG_R9,
 	};
 
 	if (n < 6)
@@ -162,7 +155,7 @@ uint64_t arch_return_address_slot(const struct arch_regs *regs)
 	return regs->user.rsp;
 }
 
-const uint8_t arch_trap_insn[] = { 0xcc };
+const uint8_t arch_trap_insn[] = {0xcc};
 const size_t arch_trap_len = sizeof(arch_trap_insn);
 
 /* int3 is a trap: the reported ip is just past the one-byte instruction. */

@@ -52,8 +52,7 @@ enum arch_x86_reg {
 #define ARCH_FLAG_TF 0x0100
 #define ARCH_FLAG_DF 0x0400
 #define ARCH_FLAG_OF 0x0800
-#define ARCH_FLAGS_ARITH                                                     \
-	(ARCH_FLAG_CF | ARCH_FLAG_PF | ARCH_FLAG_AF | ARCH_FLAG_ZF |         \
-	 ARCH_FLAG_SF | ARCH_FLAG_OF)
+#define ARCH_FLAGS_ARITH                                                                           \
+	(ARCH_FLAG_CF | ARCH_FLAG_PF | ARCH_FLAG_AF | ARCH_FLAG_ZF | ARCH_FLAG_SF | ARCH_FLAG_OF)
 
 #endif

@@ -20,8 +20,7 @@
 static bool is_loop_or_jrcxz(const struct dis_insn *insn)
 {
 	return insn->id == X86_INS_LOOP || insn->id == X86_INS_LOOPE ||
-	       insn->id == X86_INS_LOOPNE || insn->id == X86_INS_JRCXZ ||
-	       insn->id == X86_INS_JECXZ;
+	       insn->id == X86_INS_LOOPNE || insn->id == X86_INS_JRCXZ || insn->id == X86_INS_JECXZ;
 }
 
 static bool operand_uses_rsp(const struct dis_operand *op)
@@ -37,21 +36,19 @@ const char *arch_x86_xol_refusal(const struct dis_insn *insn)
 {
 	if (insn->id == X86_INS_SYSCALL || insn->id == X86_INS_SYSENTER)
 		return "syscall never runs from a slot (a restart rewinds into it)";
-	if (insn->kind & (DIS_JUMP | DIS_CALL | DIS_RET) &&
-	    arch_x86_has_prefix(insn, 0x66))
+	if (insn->kind & (DIS_JUMP | DIS_CALL | DIS_RET) && arch_x86_has_prefix(insn, 0x66))
 		return "a 16-bit branch behaves differently on Intel and AMD";
-	if (insn->id == X86_INS_CALL && !(insn->kind & DIS_RELATIVE) &&
-	    insn->op_count == 1 && operand_uses_rsp(&insn->op[0]))
+	if (insn->id == X86_INS_CALL && !(insn->kind & DIS_RELATIVE) && insn->op_count == 1 &&
+	    operand_uses_rsp(&insn->op[0]))
 		return "an indirect call through %rsp cannot be split into push + jmp";
-	if (insn->id == X86_INS_CALL && !(insn->kind & DIS_RELATIVE) &&
-	    insn->modrm_offset == 0)
+	if (insn->id == X86_INS_CALL && !(insn->kind & DIS_RELATIVE) && insn->modrm_offset == 0)
 		return "call form not relocatable";
 	if (insn->id == X86_INS_XBEGIN)
 		return "xbegin's abort target cannot be relocated";
 	if ((insn->kind & DIS_RELATIVE) &&
 	    (!insn->has_target || insn->imm_offset == 0 ||
-	     (insn->id != X86_INS_JMP && insn->id != X86_INS_CALL &&
-	      !is_loop_or_jrcxz(insn) && arch_x86_jcc_condition(insn) < 0)))
+	     (insn->id != X86_INS_JMP && insn->id != X86_INS_CALL && !is_loop_or_jrcxz(insn) &&
+	      arch_x86_jcc_condition(insn) < 0)))
 		return "its relative target cannot be relocated";
 	if ((insn->kind & DIS_RIP_RELATIVE) && insn->addr_size != 8)
 		return "rip-relative with a 32-bit address size";
@@ -85,7 +82,7 @@ static void emit_u64(struct emitter *e, uint64_t value)
 /* jmp *0(%rip) followed by the 8-byte absolute destination. */
 static void emit_jmp_abs(struct emitter *e, uint64_t destination)
 {
-	static const uint8_t jmp_rip[6] = { 0xff, 0x25, 0, 0, 0, 0 };
+	static const uint8_t jmp_rip[6] = {0xff, 0x25, 0, 0, 0, 0};
 
 	emit(e, jmp_rip, sizeof(jmp_rip));
 	emit_u64(e, destination);
@@ -96,8 +93,7 @@ static void emit_jmp_abs(struct emitter *e, uint64_t destination)
  * recomputed so that the operand's address stays the original one.
  * Returns -ERANGE when the slot is beyond ±2 GiB of that address.
  */
-static int emit_insn(struct emitter *e, const struct dis_insn *insn,
-		     const uint8_t *bytes)
+static int emit_insn(struct emitter *e, const struct dis_insn *insn, const uint8_t *bytes)
 {
 	uint64_t operand, next_in_slot;
 	int64_t disp;
@@ -139,7 +135,7 @@ static void relocate_conditional(struct emitter *e, const struct dis_insn *insn)
 /* call: push the real return address from the slot's data, then jump. */
 static int relocate_call(struct emitter *e, const struct dis_insn *insn)
 {
-	static const uint8_t push_rip[2] = { 0xff, 0x35 };
+	static const uint8_t push_rip[2] = {0xff, 0x35};
 	uint8_t jmp[16];
 	unsigned push_at = e->len, data_at;
 	int32_t disp;
@@ -152,8 +148,7 @@ static int relocate_call(struct emitter *e, const struct dis_insn *insn)
 	} else {
 		/* ff /2 (call) becomes ff /4 (jmp) with the same operand */
 		memcpy(jmp, insn->bytes, insn->len);
-		jmp[insn->modrm_offset] =
-			(uint8_t)((jmp[insn->modrm_offset] & 0xc7) | (4 << 3));
+		jmp[insn->modrm_offset] = (uint8_t)((jmp[insn->modrm_offset] & 0xc7) | (4 << 3));
 		err = emit_insn(e, insn, jmp);
 		if (err)
 			return err;
@@ -168,7 +163,7 @@ static int relocate_call(struct emitter *e, const struct dis_insn *insn)
 
 int arch_xol_relocate(struct arch_step_plan *plan, uint64_t slot_addr)
 {
-	struct emitter e = { .code = plan->slot_code, .slot = slot_addr };
+	struct emitter e = {.code = plan->slot_code, .slot = slot_addr};
 	struct dis_insn insn;
 	int err;
 

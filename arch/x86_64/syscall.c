@@ -4,11 +4,11 @@
 #include "arch/arch.h"
 
 /* A return probe trampoline only has to trap; utap does the rest. */
-const uint8_t arch_trampoline_code[] = { 0xcc };
+const uint8_t arch_trampoline_code[] = {0xcc};
 const size_t arch_trampoline_len = sizeof(arch_trampoline_code);
 
 /* syscall; int3 — the trap brings the thread back to utap with the result. */
-const uint8_t arch_syscall_gadget[] = { 0x0f, 0x05, 0xcc };
+const uint8_t arch_syscall_gadget[] = {0x0f, 0x05, 0xcc};
 const size_t arch_syscall_gadget_len = sizeof(arch_syscall_gadget);
 
 void arch_syscall_prepare(struct arch_regs *regs, long nr, const uint64_t args[6],

@@ -43,7 +43,7 @@ enum arch_x86_emu_op {
 };
 
 #define X86_MOV_PACK(dst, src) ((dst) | ((src) << 8))
-#define X86_MOV_DST(packed) ((packed) & 0xff)
+#define X86_MOV_DST(packed) ((packed)&0xff)
 #define X86_MOV_SRC(packed) (((packed) >> 8) & 0xff)
 
 /* A memory operand: base and index register (0xff: none), scale, segment
@@ -51,17 +51,16 @@ enum arch_x86_emu_op {
 #define X86_EA_NONE 0xff
 #define X86_EA_SEG_FS 1
 #define X86_EA_SEG_GS 2
-#define X86_EA_PACK(base, index, scale, seg)                                 \
+#define X86_EA_PACK(base, index, scale, seg)                                                       \
 	((base) | ((index) << 8) | ((scale) << 16) | ((seg) << 24))
-#define X86_EA_BASE(packed) ((packed) & 0xff)
+#define X86_EA_BASE(packed) ((packed)&0xff)
 #define X86_EA_INDEX(packed) (((packed) >> 8) & 0xff)
 #define X86_EA_SCALE(packed) (((packed) >> 16) & 0xff)
 #define X86_EA_SEG(packed) (((packed) >> 24) & 0xff)
 
 /* Emulation classifiers: fill PLAN's emu_* fields and return 0 if an
  * emulator claims INSN, -ENOENT if none does. */
-int arch_x86_emulate_claim(const struct dis_insn *insn,
-			   struct arch_step_plan *plan);
+int arch_x86_emulate_claim(const struct dis_insn *insn, struct arch_step_plan *plan);
 
 /* The condition nibble of a jcc (7x rel8 or 0f 8x rel32), or -1 when INSN
  * is not one. */
@@ -72,10 +71,8 @@ bool arch_x86_condition(unsigned cc, uint64_t eflags);
 
 /* EFLAGS after `add B, A` / `sub B, A` on 64-bit operands giving R:
  * only CF PF AF ZF SF OF change, as on the CPU. */
-uint64_t arch_x86_flags_add(uint64_t eflags, uint64_t a, uint64_t b,
-			    uint64_t r);
-uint64_t arch_x86_flags_sub(uint64_t eflags, uint64_t a, uint64_t b,
-			    uint64_t r);
+uint64_t arch_x86_flags_add(uint64_t eflags, uint64_t a, uint64_t b, uint64_t r);
+uint64_t arch_x86_flags_sub(uint64_t eflags, uint64_t a, uint64_t b, uint64_t r);
 
 /* NULL if INSN can run from an out-of-line slot, else why not. */
 const char *arch_x86_xol_refusal(const struct dis_insn *insn);

@@ -1,4 +1,5 @@
-/* test_arch_emulate.c: arch_emulate on synthetic registers and a fake memory, flags checked against the CPU. */
+/* test_arch_emulate.c: arch_emulate on synthetic registers and a fake memory, flags checked against
+ * the CPU. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,7 +50,7 @@ static int fake_write(void *ctx, uint64_t addr, const void *buf, size_t n)
 }
 
 static struct fake_mem mem_store;
-static const struct arch_mem fake = { fake_read, fake_write, &mem_store };
+static const struct arch_mem fake = {fake_read, fake_write, &mem_store};
 
 static uint64_t peek(uint64_t addr)
 {
@@ -80,16 +81,14 @@ static void init_regs(struct arch_regs *regs)
 }
 
 /* Plan BYTES at ADDR in emulate mode; returns the plan's length or -1. */
-static int plan_at(const uint8_t *bytes, size_t n, uint64_t addr,
-		   struct arch_step_plan *plan)
+static int plan_at(const uint8_t *bytes, size_t n, uint64_t addr, struct arch_step_plan *plan)
 {
 	uint8_t buf[16];
 	char why[200];
 
 	memset(buf, 0x90, sizeof(buf));
 	memcpy(buf, bytes, n);
-	if (arch_step_plan(buf, sizeof(buf), addr, ARCH_STEP_AUTO, plan, why,
-			   sizeof(why)) != 0 ||
+	if (arch_step_plan(buf, sizeof(buf), addr, ARCH_STEP_AUTO, plan, why, sizeof(why)) != 0 ||
 	    plan->mode != ARCH_STEP_EMULATE) {
 		printf("# not emulated: %s (%s)\n", plan->text, why);
 		return -1;
@@ -97,9 +96,8 @@ static int plan_at(const uint8_t *bytes, size_t n, uint64_t addr,
 	return (int)plan->len;
 }
 
-#define PLAN(plan, ...)                                                       \
-	plan_at((const uint8_t[]){ __VA_ARGS__ },                             \
-		sizeof((const uint8_t[]){ __VA_ARGS__ }), CODE, plan)
+#define PLAN(plan, ...)                                                                            \
+	plan_at((const uint8_t[]){__VA_ARGS__}, sizeof((const uint8_t[]){__VA_ARGS__}), CODE, plan)
 
 static void test_stack_ops(void)
 {
@@ -176,21 +174,18 @@ static void test_nops(void)
 		uint8_t bytes[11];
 		unsigned len;
 	} nops[] = {
-		{ "nop", { 0x90 }, 1 },
-		{ "xchg %ax,%ax", { 0x66, 0x90 }, 2 },
-		{ "nopl (%rax)", { 0x0f, 0x1f, 0x00 }, 3 },
-		{ "nopl 0(%rax)", { 0x0f, 0x1f, 0x40, 0 }, 4 },
-		{ "nopl 0(%rax,%rax)", { 0x0f, 0x1f, 0x44, 0, 0 }, 5 },
-		{ "nopw 0(%rax,%rax)", { 0x66, 0x0f, 0x1f, 0x44, 0, 0 }, 6 },
-		{ "nopl 0L(%rax)", { 0x0f, 0x1f, 0x80, 0, 0, 0, 0 }, 7 },
-		{ "nopl 0L(%rax,%rax)", { 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0 }, 8 },
-		{ "nopw 0L(%rax,%rax)",
-		  { 0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0 }, 9 },
-		{ "nopw %cs:0L(%rax,%rax)",
-		  { 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0 }, 10 },
-		{ "data16 nopw %cs:",
-		  { 0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0 }, 11 },
-		{ "endbr64", { 0xf3, 0x0f, 0x1e, 0xfa }, 4 },
+	    {"nop", {0x90}, 1},
+	    {"xchg %ax,%ax", {0x66, 0x90}, 2},
+	    {"nopl (%rax)", {0x0f, 0x1f, 0x00}, 3},
+	    {"nopl 0(%rax)", {0x0f, 0x1f, 0x40, 0}, 4},
+	    {"nopl 0(%rax,%rax)", {0x0f, 0x1f, 0x44, 0, 0}, 5},
+	    {"nopw 0(%rax,%rax)", {0x66, 0x0f, 0x1f, 0x44, 0, 0}, 6},
+	    {"nopl 0L(%rax)", {0x0f, 0x1f, 0x80, 0, 0, 0, 0}, 7},
+	    {"nopl 0L(%rax,%rax)", {0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0}, 8},
+	    {"nopw 0L(%rax,%rax)", {0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0}, 9},
+	    {"nopw %cs:0L(%rax,%rax)", {0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0}, 10},
+	    {"data16 nopw %cs:", {0x66, 0x66, 0x2e, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0}, 11},
+	    {"endbr64", {0xf3, 0x0f, 0x1e, 0xfa}, 4},
 	};
 	size_t i;
 
@@ -200,13 +195,11 @@ static void test_nops(void)
 
 		init_regs(&regs);
 		before = regs;
-		is_int(plan_at(nops[i].bytes, nops[i].len, CODE, &plan),
-		       nops[i].len, "%s planned", nops[i].name);
-		is_int(arch_emulate(&plan, &regs, &fake), 0, "%s emulated",
+		is_int(plan_at(nops[i].bytes, nops[i].len, CODE, &plan), nops[i].len, "%s planned",
 		       nops[i].name);
+		is_int(arch_emulate(&plan, &regs, &fake), 0, "%s emulated", nops[i].name);
 		before.user.rip = CODE + nops[i].len;
-		ok(memcmp(&regs, &before, sizeof(regs)) == 0 &&
-			   mem_store.writes == 0,
+		ok(memcmp(&regs, &before, sizeof(regs)) == 0 && mem_store.writes == 0,
 		   "%s: only ip moves", nops[i].name);
 	}
 }
@@ -242,15 +235,25 @@ static uint64_t cpu_arith(bool sub, uint64_t a, int64_t imm, uint64_t *flags)
 static void test_arith_flags(void)
 {
 	static const uint64_t values[] = {
-		0x7ffd0800, 0, 1, 0xf, 0x10, 0x80, 0xff, 0x7fffffff,
-		0x80000000, 0x7fffffffffffffffULL, 0x8000000000000000ULL,
-		0xffffffffffffffffULL, 0x8000000000000010ULL, 0x100,
+	    0x7ffd0800,
+	    0,
+	    1,
+	    0xf,
+	    0x10,
+	    0x80,
+	    0xff,
+	    0x7fffffff,
+	    0x80000000,
+	    0x7fffffffffffffffULL,
+	    0x8000000000000000ULL,
+	    0xffffffffffffffffULL,
+	    0x8000000000000010ULL,
+	    0x100,
 	};
 	static const int64_t imms[] = {
-		0x10, 0x8, 0x1, 0x7f, -0x80, -1, 0x100, 0x7fffffff,
-		-0x80000000LL, 0x12345, 0xff,
+	    0x10, 0x8, 0x1, 0x7f, -0x80, -1, 0x100, 0x7fffffff, -0x80000000LL, 0x12345, 0xff,
 	};
-	static const uint64_t start_flags[] = { 0x202, 0x202 | ARITH_FLAGS };
+	static const uint64_t start_flags[] = {0x202, 0x202 | ARITH_FLAGS};
 	size_t v, i, f;
 	int op, reg;
 	int mismatches = 0, runs = 0;
@@ -261,9 +264,8 @@ static void test_arith_flags(void)
 				int64_t imm = imms[i];
 				bool small = imm >= -128 && imm <= 127;
 				/* 48 83 /5 ib or 48 81 /5 id; /0 for add; rsp or rbx */
-				uint8_t modrm = (uint8_t)(0xc0 | (op ? 5 << 3 : 0) |
-							  (reg ? 3 : 4));
-				uint8_t bytes[7] = { 0x48, small ? 0x83 : 0x81, modrm };
+				uint8_t modrm = (uint8_t)(0xc0 | (op ? 5 << 3 : 0) | (reg ? 3 : 4));
+				uint8_t bytes[7] = {0x48, small ? 0x83 : 0x81, modrm};
 				struct arch_step_plan plan;
 				int32_t imm32 = (int32_t)imm;
 
@@ -279,8 +281,8 @@ static void test_arith_flags(void)
 					for (f = 0; f < 2; f++) {
 						struct arch_regs regs;
 						uint64_t cpu_flags, want, got_value;
-						uint64_t result = cpu_arith(op, values[v], imm,
-									    &cpu_flags);
+						uint64_t result =
+						    cpu_arith(op, values[v], imm, &cpu_flags);
 
 						init_regs(&regs);
 						regs.user.eflags = start_flags[f];
@@ -297,14 +299,16 @@ static void test_arith_flags(void)
 						    regs.user.eflags != want ||
 						    regs.user.rip != CODE + plan.len) {
 							mismatches++;
-							printf("# %s $%lld,%s on %#llx: got %#llx flags %#llx, cpu %#llx flags %#llx\n",
-							       op ? "sub" : "add", (long long)imm,
-							       reg ? "%rbx" : "%rsp",
-							       (unsigned long long)values[v],
-							       (unsigned long long)got_value,
-							       (unsigned long long)regs.user.eflags,
-							       (unsigned long long)result,
-							       (unsigned long long)want);
+							printf(
+							    "# %s $%lld,%s on %#llx: got %#llx "
+							    "flags %#llx, cpu %#llx flags %#llx\n",
+							    op ? "sub" : "add", (long long)imm,
+							    reg ? "%rbx" : "%rsp",
+							    (unsigned long long)values[v],
+							    (unsigned long long)got_value,
+							    (unsigned long long)regs.user.eflags,
+							    (unsigned long long)result,
+							    (unsigned long long)want);
 						}
 					}
 				}
@@ -320,22 +324,34 @@ static int cpu_condition(unsigned cc, uint64_t flags)
 {
 	uint8_t r = 0;
 
-#define SETCC(n, name)                                                        \
-	case n:                                                               \
-		__asm__ volatile("lea -128(%%rsp), %%rsp\n\t"                 \
-				 "push %1\n\t"                                \
-				 "popfq\n\t"                                  \
-				 "set" name " %0\n\t"                         \
-				 "lea 128(%%rsp), %%rsp"                      \
-				 : "=q"(r)                                    \
-				 : "r"(flags)                                 \
-				 : "cc", "memory");                           \
+#define SETCC(n, name)                                                                             \
+	case n:                                                                                    \
+		__asm__ volatile("lea -128(%%rsp), %%rsp\n\t"                                      \
+				 "push %1\n\t"                                                     \
+				 "popfq\n\t"                                                       \
+				 "set" name " %0\n\t"                                              \
+				 "lea 128(%%rsp), %%rsp"                                           \
+				 : "=q"(r)                                                         \
+				 : "r"(flags)                                                      \
+				 : "cc", "memory");                                                \
 		break
 	switch (cc) {
-		SETCC(0, "o"); SETCC(1, "no"); SETCC(2, "b"); SETCC(3, "ae");
-		SETCC(4, "e"); SETCC(5, "ne"); SETCC(6, "be"); SETCC(7, "a");
-		SETCC(8, "s"); SETCC(9, "ns"); SETCC(10, "p"); SETCC(11, "np");
-		SETCC(12, "l"); SETCC(13, "ge"); SETCC(14, "le"); SETCC(15, "g");
+		SETCC(0, "o");
+		SETCC(1, "no");
+		SETCC(2, "b");
+		SETCC(3, "ae");
+		SETCC(4, "e");
+		SETCC(5, "ne");
+		SETCC(6, "be");
+		SETCC(7, "a");
+		SETCC(8, "s");
+		SETCC(9, "ns");
+		SETCC(10, "p");
+		SETCC(11, "np");
+		SETCC(12, "l");
+		SETCC(13, "ge");
+		SETCC(14, "le");
+		SETCC(15, "g");
 	}
 #undef SETCC
 	return r;
@@ -343,15 +359,15 @@ static int cpu_condition(unsigned cc, uint64_t flags)
 
 static void test_jcc(void)
 {
-	static const uint64_t flag_bits[] = { 0x1, 0x4, 0x40, 0x80, 0x800 };
+	static const uint64_t flag_bits[] = {0x1, 0x4, 0x40, 0x80, 0x800};
 	unsigned cc, combo, b;
 	int wrong8 = 0, wrong32 = 0;
 
 	for (cc = 0; cc < 16; cc++) {
 		struct arch_step_plan short_plan, near_plan;
 		/* jcc rel8 -0x10 and jcc rel32 +0x1234 */
-		uint8_t short_jcc[2] = { (uint8_t)(0x70 | cc), 0xf0 };
-		uint8_t near_jcc[6] = { 0x0f, (uint8_t)(0x80 | cc), 0x34, 0x12, 0, 0 };
+		uint8_t short_jcc[2] = {(uint8_t)(0x70 | cc), 0xf0};
+		uint8_t near_jcc[6] = {0x0f, (uint8_t)(0x80 | cc), 0x34, 0x12, 0, 0};
 
 		if (plan_at(short_jcc, 2, CODE, &short_plan) < 0 ||
 		    plan_at(near_jcc, 6, CODE, &near_plan) < 0) {
@@ -435,8 +451,8 @@ static void test_branches(void)
 	init_regs(&regs);
 	got = DATA_BASE + 0x18;
 	poke(got, 0x7f0000001000ULL);
-	plan_at((const uint8_t[]){ 0xf2, 0xff, 0x25, 0, 0, 0, 0 }, 7,
-		got - 7, &plan); /* disp 0: the slot right after the insn */
+	plan_at((const uint8_t[]){0xf2, 0xff, 0x25, 0, 0, 0, 0}, 7, got - 7,
+		&plan); /* disp 0: the slot right after the insn */
 	regs.user.rip = got - 7 + 1;
 	is_int(arch_emulate(&plan, &regs, &fake), 0, "bnd jmp *0(%%rip)");
 	is_int(regs.user.rip, 0x7f0000001000ULL, "PLT jump lands on the GOT value");
@@ -447,7 +463,7 @@ static void test_branches(void)
 	{
 		/* call *disp(%rip) at CODE: disp = DATA_BASE+0x100 - (CODE+6) */
 		int32_t disp = (int32_t)(DATA_BASE + 0x100 - (CODE + 6));
-		uint8_t call[6] = { 0xff, 0x15 };
+		uint8_t call[6] = {0xff, 0x15};
 
 		memcpy(call + 2, &disp, 4);
 		plan_at(call, 6, CODE, &plan);

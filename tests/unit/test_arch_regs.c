@@ -11,25 +11,34 @@ static void test_names(void)
 		const char *name;
 		int index;
 	} table[] = {
-		{ "ax", ARCH_REG_AX },	   { "rax", ARCH_REG_AX },
-		{ "eax", ARCH_REG_AX },	   { "di", ARCH_REG_DI },
-		{ "rdi", ARCH_REG_DI },	   { "edi", ARCH_REG_DI },
-		{ "%rsi", ARCH_REG_SI },   { "r8", ARCH_REG_R8 },
-		{ "r15", ARCH_REG_R15 },   { "ip", ARCH_REG_IP },
-		{ "rip", ARCH_REG_IP },	   { "flags", ARCH_REG_FLAGS },
-		{ "eflags", ARCH_REG_FLAGS }, { "orig_ax", ARCH_REG_ORIG_AX },
-		{ "fs_base", ARCH_REG_FS_BASE }, { "gs", ARCH_REG_GS },
-		{ "xyz", -1 },		   { "", -1 },
+	    {"ax", ARCH_REG_AX},
+	    {"rax", ARCH_REG_AX},
+	    {"eax", ARCH_REG_AX},
+	    {"di", ARCH_REG_DI},
+	    {"rdi", ARCH_REG_DI},
+	    {"edi", ARCH_REG_DI},
+	    {"%rsi", ARCH_REG_SI},
+	    {"r8", ARCH_REG_R8},
+	    {"r15", ARCH_REG_R15},
+	    {"ip", ARCH_REG_IP},
+	    {"rip", ARCH_REG_IP},
+	    {"flags", ARCH_REG_FLAGS},
+	    {"eflags", ARCH_REG_FLAGS},
+	    {"orig_ax", ARCH_REG_ORIG_AX},
+	    {"fs_base", ARCH_REG_FS_BASE},
+	    {"gs", ARCH_REG_GS},
+	    {"xyz", -1},
+	    {"", -1},
 	};
 	size_t i;
 	int n = 0;
 
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		is_int(arch_reg_index(table[i].name), table[i].index,
-		       "arch_reg_index(\"%s\")", table[i].name);
+		is_int(arch_reg_index(table[i].name), table[i].index, "arch_reg_index(\"%s\")",
+		       table[i].name);
 	for (i = 0; arch_reg_names[i]; i++, n++)
-		is_int(arch_reg_index(arch_reg_names[i]), (int)i,
-		       "name %s round-trips", arch_reg_names[i]);
+		is_int(arch_reg_index(arch_reg_names[i]), (int)i, "name %s round-trips",
+		       arch_reg_names[i]);
 	is_int(n, ARCH_REG_COUNT, "every register has a name");
 	is_str(arch_reg_name(ARCH_REG_DI), "di", "arch_reg_name(DI)");
 	ok(arch_reg_name(-1) == NULL && arch_reg_name(ARCH_REG_COUNT) == NULL,
@@ -55,14 +64,13 @@ static void test_values(void)
 	is_int(regs.user.rip, 0x401005, "arch_set_ip");
 	is_int(arch_sp(&regs), 0x7ffc0000, "arch_sp");
 	is_int((int64_t)arch_retval(&regs), -5, "arch_retval");
-	is_int(arch_return_address_slot(&regs), 0x7ffc0000,
-	       "return address at sp on entry");
+	is_int(arch_return_address_slot(&regs), 0x7ffc0000, "return address at sp on entry");
 }
 
 static void test_abi(void)
 {
-	static const int want[6] = { ARCH_REG_DI, ARCH_REG_SI, ARCH_REG_DX,
-				     ARCH_REG_CX, ARCH_REG_R8, ARCH_REG_R9 };
+	static const int want[6] = {ARCH_REG_DI, ARCH_REG_SI, ARCH_REG_DX,
+				    ARCH_REG_CX, ARCH_REG_R8, ARCH_REG_R9};
 	int64_t off = 0;
 	unsigned n;
 
@@ -76,7 +84,7 @@ static void test_abi(void)
 
 static void test_injected(void)
 {
-	static const uint64_t args[6] = { 1, 2, 3, 4, 5, 6 };
+	static const uint64_t args[6] = {1, 2, 3, 4, 5, 6};
 	struct arch_regs regs;
 
 	is_int(arch_trap_len, 1, "int3 is one byte");
@@ -85,15 +93,13 @@ static void test_injected(void)
 	is_int(arch_trampoline_len, 1, "trampoline length");
 	is_int(arch_trampoline_code[0], 0xcc, "trampoline traps");
 	is_int(arch_syscall_gadget_len, 3, "gadget length");
-	ok(memcmp(arch_syscall_gadget, "\x0f\x05\xcc", 3) == 0,
-	   "gadget is syscall; int3");
+	ok(memcmp(arch_syscall_gadget, "\x0f\x05\xcc", 3) == 0, "gadget is syscall; int3");
 
 	memset(&regs, 0, sizeof(regs));
 	regs.user.orig_rax = 7;
 	arch_syscall_prepare(&regs, 9, args, 0x7000);
-	ok(regs.user.rax == 9 && regs.user.rdi == 1 && regs.user.rsi == 2 &&
-		   regs.user.rdx == 3 && regs.user.r10 == 4 &&
-		   regs.user.r8 == 5 && regs.user.r9 == 6,
+	ok(regs.user.rax == 9 && regs.user.rdi == 1 && regs.user.rsi == 2 && regs.user.rdx == 3 &&
+	       regs.user.r10 == 4 && regs.user.r8 == 5 && regs.user.r9 == 6,
 	   "syscall registers");
 	is_int(regs.user.rip, 0x7000, "rip at gadget");
 	is_int((int64_t)regs.user.orig_rax, -1, "restart disabled");

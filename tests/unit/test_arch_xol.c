@@ -12,14 +12,12 @@
 static csh cs;
 
 /* Decode the slot instruction at OFF, as it will sit at SLOT + OFF. */
-static cs_insn *slot_insn(const struct arch_step_plan *plan, uint64_t slot,
-			  unsigned off)
+static cs_insn *slot_insn(const struct arch_step_plan *plan, uint64_t slot, unsigned off)
 {
 	cs_insn *insn;
 
 	if (off >= plan->slot_len ||
-	    cs_disasm(cs, plan->slot_code + off, plan->slot_len - off, slot + off,
-		      1, &insn) != 1)
+	    cs_disasm(cs, plan->slot_code + off, plan->slot_len - off, slot + off, 1, &insn) != 1)
 		return NULL;
 	return insn;
 }
@@ -31,15 +29,12 @@ static uint64_t rip_ea(const cs_insn *insn)
 	int i;
 
 	for (i = 0; i < x->op_count; i++)
-		if (x->operands[i].type == X86_OP_MEM &&
-		    x->operands[i].mem.base == X86_REG_RIP)
-			return insn->address + insn->size +
-			       (uint64_t)x->operands[i].mem.disp;
+		if (x->operands[i].type == X86_OP_MEM && x->operands[i].mem.base == X86_REG_RIP)
+			return insn->address + insn->size + (uint64_t)x->operands[i].mem.disp;
 	return 0;
 }
 
-static uint64_t slot_u64(const struct arch_step_plan *plan, uint64_t slot,
-			 uint64_t addr)
+static uint64_t slot_u64(const struct arch_step_plan *plan, uint64_t slot, uint64_t addr)
 {
 	uint64_t v = 0;
 
@@ -50,8 +45,7 @@ static uint64_t slot_u64(const struct arch_step_plan *plan, uint64_t slot,
 
 /* Where the `jmp *disp(%rip)` at OFF goes, reading its target from the
  * slot; 0 when OFF holds anything else. */
-static uint64_t slot_jump(const struct arch_step_plan *plan, uint64_t slot,
-			  unsigned off)
+static uint64_t slot_jump(const struct arch_step_plan *plan, uint64_t slot, unsigned off)
 {
 	cs_insn *insn = slot_insn(plan, slot, off);
 	uint64_t dest = 0;
@@ -82,8 +76,8 @@ static int plan_xol(const char *hex, uint64_t addr, struct arch_step_plan *plan)
 
 	memset(bytes, 0xcc, sizeof(bytes));
 	parse_hex(hex, bytes, sizeof(bytes));
-	if (arch_step_plan(bytes, sizeof(bytes), addr, ARCH_STEP_XOL, plan, why,
-			   sizeof(why)) || plan->mode != ARCH_STEP_XOL) {
+	if (arch_step_plan(bytes, sizeof(bytes), addr, ARCH_STEP_XOL, plan, why, sizeof(why)) ||
+	    plan->mode != ARCH_STEP_XOL) {
 		printf("# %s: not xol (%s)\n", hex, why);
 		return -1;
 	}
@@ -100,14 +94,14 @@ static int plan_xol(const char *hex, uint64_t addr, struct arch_step_plan *plan)
 static void test_plain(void)
 {
 	static const char *const riprel[] = {
-		"48 8b 05 10 00 00 00",		/* mov 0x10(%rip),%rax */
-		"48 8d 3d f0 ff ff ff",		/* lea -0x10(%rip),%rdi */
-		"48 3b 05 00 10 00 00",		/* cmp 0x1000(%rip),%rax */
-		"81 3d 10 00 00 00 78 56 34 12", /* cmpl $imm,0x10(%rip) */
-		"c5 fe 6f 05 10 00 00 00",	/* vmovdqu 0x10(%rip),%ymm0 */
-		"c6 05 f0 ff ff ff 01",		/* movb $1,-0x10(%rip) */
+	    "48 8b 05 10 00 00 00",	     /* mov 0x10(%rip),%rax */
+	    "48 8d 3d f0 ff ff ff",	     /* lea -0x10(%rip),%rdi */
+	    "48 3b 05 00 10 00 00",	     /* cmp 0x1000(%rip),%rax */
+	    "81 3d 10 00 00 00 78 56 34 12", /* cmpl $imm,0x10(%rip) */
+	    "c5 fe 6f 05 10 00 00 00",	     /* vmovdqu 0x10(%rip),%ymm0 */
+	    "c6 05 f0 ff ff ff 01",	     /* movb $1,-0x10(%rip) */
 	};
-	static const uint64_t slots[] = { NEAR_SLOT, BELOW_SLOT };
+	static const uint64_t slots[] = {NEAR_SLOT, BELOW_SLOT};
 	size_t i, s;
 
 	for (i = 0; i < sizeof(riprel) / sizeof(riprel[0]); i++) {
@@ -124,11 +118,9 @@ static void test_plain(void)
 			is_int(arch_xol_relocate(&plan, slot), 0, "%s relocates to %#llx",
 			       riprel[i], (unsigned long long)slot);
 			moved = slot_insn(&plan, slot, 0);
-			ok(moved && orig && moved->size == orig->size &&
-				   moved->id == orig->id,
+			ok(moved && orig && moved->size == orig->size && moved->id == orig->id,
 			   "%s: same instruction in the slot", riprel[i]);
-			ok(moved && orig && rip_ea(moved) == rip_ea(orig) &&
-				   rip_ea(orig) != 0,
+			ok(moved && orig && rip_ea(moved) == rip_ea(orig) && rip_ea(orig) != 0,
 			   "%s: operand address kept (%#llx)", riprel[i],
 			   orig ? (unsigned long long)rip_ea(orig) : 0ULL);
 			is_int(slot_jump(&plan, slot, plan.len), ADDR + plan.len,
@@ -176,7 +168,7 @@ static void test_plain(void)
 	}
 	{
 		struct arch_step_plan plan;
-		uint8_t push[16] = { 0x55 };
+		uint8_t push[16] = {0x55};
 
 		arch_step_plan(push, 16, ADDR, ARCH_STEP_EMULATE, &plan, NULL, 0);
 		is_int(arch_xol_relocate(&plan, NEAR_SLOT), -EINVAL,
@@ -195,8 +187,7 @@ static void test_calls(void)
 	plan_xol("e8 00 01 00 00", ADDR, &plan);
 	is_int(arch_xol_relocate(&plan, slot), 0, "call rel32 relocates");
 	push = slot_insn(&plan, slot, 0);
-	ok(push && push->id == X86_INS_PUSH && rip_ea(push),
-	   "call: starts with push disp(%%rip)");
+	ok(push && push->id == X86_INS_PUSH && rip_ea(push), "call: starts with push disp(%%rip)");
 	if (push) {
 		is_int(slot_u64(&plan, slot, rip_ea(push)), ADDR + 5,
 		       "call: pushes the real return address");
@@ -213,8 +204,7 @@ static void test_calls(void)
 	is_int(arch_xol_relocate(&plan, slot), 0, "call *disp(%%rip) relocates");
 	push = slot_insn(&plan, slot, 0);
 	jmp = push ? slot_insn(&plan, slot, push->size) : NULL;
-	ok(push && push->id == X86_INS_PUSH &&
-		   slot_u64(&plan, slot, rip_ea(push)) == ADDR + 6,
+	ok(push && push->id == X86_INS_PUSH && slot_u64(&plan, slot, rip_ea(push)) == ADDR + 6,
 	   "call *disp(%%rip): pushes the real return address");
 	ok(jmp && jmp->id == X86_INS_JMP && rip_ea(jmp) == ADDR + 6 + 0x2000,
 	   "call *disp(%%rip): jmp through the same memory (%#llx)",
@@ -230,9 +220,8 @@ static void test_calls(void)
 	plan_xol("41 ff d3", ADDR, &plan);
 	arch_xol_relocate(&plan, slot);
 	jmp = slot_insn(&plan, slot, 6);
-	ok(jmp && jmp->id == X86_INS_JMP &&
-		   jmp->detail->x86.operands[0].type == X86_OP_REG &&
-		   jmp->detail->x86.operands[0].reg == X86_REG_R11,
+	ok(jmp && jmp->id == X86_INS_JMP && jmp->detail->x86.operands[0].type == X86_OP_REG &&
+	       jmp->detail->x86.operands[0].reg == X86_REG_R11,
 	   "call *%%r11 becomes jmp *%%r11");
 	if (jmp)
 		cs_free(jmp, 1);
@@ -246,13 +235,13 @@ static void test_branches(void)
 		unsigned len;
 		int64_t rel;
 	} conds[] = {
-		{ "74 05", 2, 5 },		  /* je rel8 */
-		{ "7f f0", 2, -0x10 },		  /* jg rel8 */
-		{ "0f 84 00 01 00 00", 6, 0x100 }, /* je rel32 */
-		{ "f2 0f 85 00 f0 ff ff", 7, -0x1000 }, /* bnd jne rel32 */
-		{ "e2 fe", 2, -2 },		  /* loop */
-		{ "e3 10", 2, 0x10 },		  /* jrcxz */
-		{ "67 e3 10", 3, 0x10 },	  /* jecxz */
+	    {"74 05", 2, 5},			  /* je rel8 */
+	    {"7f f0", 2, -0x10},		  /* jg rel8 */
+	    {"0f 84 00 01 00 00", 6, 0x100},	  /* je rel32 */
+	    {"f2 0f 85 00 f0 ff ff", 7, -0x1000}, /* bnd jne rel32 */
+	    {"e2 fe", 2, -2},			  /* loop */
+	    {"e3 10", 2, 0x10},			  /* jrcxz */
+	    {"67 e3 10", 3, 0x10},		  /* jecxz */
 	};
 	size_t i;
 
@@ -262,22 +251,19 @@ static void test_branches(void)
 		uint64_t taken;
 
 		plan_xol(conds[i].hex, ADDR, &plan);
-		is_int(arch_xol_relocate(&plan, FAR_SLOT), 0,
-		       "%s relocates anywhere", conds[i].hex);
+		is_int(arch_xol_relocate(&plan, FAR_SLOT), 0, "%s relocates anywhere",
+		       conds[i].hex);
 		cond = slot_insn(&plan, FAR_SLOT, 0);
 		cs_disasm(cs, plan.insn, plan.len, ADDR, 1, &orig);
-		ok(cond && orig && cond->id == orig->id,
-		   "%s: same condition in the slot (%s)", conds[i].hex,
-		   cond ? cond->mnemonic : "?");
+		ok(cond && orig && cond->id == orig->id, "%s: same condition in the slot (%s)",
+		   conds[i].hex, cond ? cond->mnemonic : "?");
 		if (cond) {
 			taken = (uint64_t)cond->detail->x86.operands[0].imm;
 			is_int(slot_jump(&plan, FAR_SLOT, (unsigned)(taken - FAR_SLOT)),
 			       ADDR + conds[i].len + conds[i].rel,
 			       "%s: taken goes to the real target", conds[i].hex);
-			is_int(slot_jump(&plan, FAR_SLOT, cond->size),
-			       ADDR + conds[i].len,
-			       "%s: fall-through goes back to addr+len",
-			       conds[i].hex);
+			is_int(slot_jump(&plan, FAR_SLOT, cond->size), ADDR + conds[i].len,
+			       "%s: fall-through goes back to addr+len", conds[i].hex);
 			cs_free(cond, 1);
 		}
 		if (orig)
@@ -296,8 +282,7 @@ static void test_branches(void)
 		{
 			cs_insn *j = slot_insn(&plan, NEAR_SLOT, 0);
 
-			ok(j && rip_ea(j) == ADDR + 7 + 0x1000,
-			   "PLT jmp reads the same GOT slot");
+			ok(j && rip_ea(j) == ADDR + 7 + 0x1000, "PLT jmp reads the same GOT slot");
 			if (j)
 				cs_free(j, 1);
 		}
@@ -331,10 +316,10 @@ static int live_map(struct live *l)
 static uint64_t (*live_setup(struct live *l, const uint8_t *insn, unsigned len,
 			     struct arch_step_plan *plan))(uint64_t)
 {
-	static const uint8_t ret2[] = { 0xb8, 2, 0, 0, 0, 0xc3 };
-	static const uint8_t ret1[] = { 0xb8, 1, 0, 0, 0, 0xc3 };
-	uint8_t stub[] = { 0x48, 0x89, 0xf9, 0x48, 0x83, 0xff, 0x00,
-			   0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0xe3 };
+	static const uint8_t ret2[] = {0xb8, 2, 0, 0, 0, 0xc3};
+	static const uint8_t ret1[] = {0xb8, 1, 0, 0, 0, 0xc3};
+	uint8_t stub[] = {0x48, 0x89, 0xf9, 0x48, 0x83, 0xff, 0x00, 0x49, 0xbb, 0,
+			  0,	0,    0,    0,	  0,	0,    0,    0x41, 0xff, 0xe3};
 	uint64_t slot = (uint64_t)(uintptr_t)l->slot;
 	uint64_t (*entry)(uint64_t);
 	uint8_t bytes[16];
@@ -346,13 +331,13 @@ static uint64_t (*live_setup(struct live *l, const uint8_t *insn, unsigned len,
 	memcpy(stub + 9, &slot, 8);
 	memcpy(l->orig, stub, sizeof(stub));
 	memcpy(bytes, l->orig + 0x100, 16);
-	if (arch_step_plan(bytes, 16, (uint64_t)(uintptr_t)(l->orig + 0x100),
-			   ARCH_STEP_XOL, plan, NULL, 0) ||
+	if (arch_step_plan(bytes, 16, (uint64_t)(uintptr_t)(l->orig + 0x100), ARCH_STEP_XOL, plan,
+			   NULL, 0) ||
 	    plan->mode != ARCH_STEP_XOL || arch_xol_relocate(plan, slot))
 		return NULL;
 	memcpy(l->slot, plan->slot_code, plan->slot_len);
 	__builtin___clear_cache((char *)l->orig, (char *)l->orig + 0x10000);
-	memcpy(&entry, &(void *){ l->orig }, sizeof(entry));
+	memcpy(&entry, &(void *){l->orig}, sizeof(entry));
 	return entry;
 }
 
@@ -398,7 +383,7 @@ static void test_live(void)
 
 	/* lea disp(%rip),%rax then ret: returns the operand address */
 	{
-		uint8_t lea[7] = { 0x48, 0x8d, 0x05 };
+		uint8_t lea[7] = {0x48, 0x8d, 0x05};
 		uint8_t just_ret = 0xc3;
 
 		rel = 0x4000;
@@ -415,7 +400,7 @@ static void test_live(void)
 
 	/* mov disp(%rip),%rax reads the original data */
 	{
-		uint8_t mov[7] = { 0x48, 0x8b, 0x05 };
+		uint8_t mov[7] = {0x48, 0x8b, 0x05};
 		uint64_t value = 0x1122334455667788ULL;
 
 		rel = 0x3000 - (0x100 + 7);
@@ -433,8 +418,8 @@ static void test_live(void)
 	/* call rel32 to "mov (%rsp),%rax; ret": sees the real return address,
 	 * then returns to addr+len, which returns to us */
 	{
-		static const uint8_t callee[] = { 0x48, 0x8b, 0x04, 0x24, 0xc3 };
-		uint8_t call[5] = { 0xe8 };
+		static const uint8_t callee[] = {0x48, 0x8b, 0x04, 0x24, 0xc3};
+		uint8_t call[5] = {0xe8};
 
 		rel = 0x300 - (0x100 + 5);
 		memcpy(call + 1, &rel, 4);
@@ -451,8 +436,8 @@ static void test_live(void)
 
 	/* call *disp(%rip) through a "GOT" slot */
 	{
-		static const uint8_t callee[] = { 0x48, 0x8b, 0x04, 0x24, 0xc3 };
-		uint8_t call[6] = { 0xff, 0x15 };
+		static const uint8_t callee[] = {0x48, 0x8b, 0x04, 0x24, 0xc3};
+		uint8_t call[6] = {0xff, 0x15};
 		uint64_t target;
 
 		rel = 0x3800 - (0x100 + 6);
