@@ -20,7 +20,8 @@ DEMO_PROBES := \
 	'r demo:total_cents cents=$$retval:s64'
 
 demo: utap targets
-	@echo '# utap shows each process_order() call (fields of the order struct, the'
-	@echo '# note string) and what total_cents() returned, between the program'"'"'s own lines:'
-	@echo "./utap $(DEMO_PROBES) -- $(TGT_DIR)/demo"
+	@echo '# utap shows each process_order() call (fields of the order struct and the'
+	@echo '# note string) and what total_cents() returned, next to the program'"'"'s output:'
+	@set -- $(DEMO_PROBES); printf '$$ ./utap'; printf " '%s'" "$$@"; \
+		printf ' -- %s\n' $(TGT_DIR)/demo
 	@./utap $(DEMO_PROBES) -- $(TGT_DIR)/demo
