@@ -132,7 +132,14 @@ static void relocate_conditional(struct emitter *e, const struct dis_insn *insn)
 	emit_jmp_abs(e, insn->target);
 }
 
-/* call: push the real return address from the slot's data, then jump. */
+/*
+ * call: push the real return address from the slot's data, then jump.
+ * The CPU reads an indirect call's operand before it pushes; here the
+ * push comes first, which is why operands through %rsp are refused. An
+ * operand that reaches the stack slot below %rsp through another register
+ * would read the pushed value instead: code never does that, because the
+ * call itself clobbers that slot.
+ */
 static int relocate_call(struct emitter *e, const struct dis_insn *insn)
 {
 	static const uint8_t push_rip[2] = {0xff, 0x35};

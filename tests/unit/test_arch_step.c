@@ -86,6 +86,7 @@ static const struct step_case {
     {"lea disp(%rip),%rdi", "48 8d 3d 10 00 00 00", 7, {X, X, X, S}},
     {"cmp disp(%rip),%rax", "48 3b 05 10 00 00 00", 7, {X, X, X, S}},
     {"cmpl $imm,disp(%rip)", "81 3d 10 00 00 00 78 56 34 12", 10, {X, X, X, S}},
+    {"mov disp(%eip),%rax (addr32)", "67 48 8b 05 10 00 00 00", 8, {S, S, S, S}},
     {"movq %fs:0x28,%rax", "64 48 8b 04 25 28 00 00 00", 9, {X, X, X, S}},
     {"mov (%rdi),%rax", "48 8b 07", 3, {X, X, X, S}},
     {"xchg %eax,%r8d (not a nop)", "41 90", 2, {X, X, X, S}},
