@@ -1,6 +1,7 @@
-/* signals.c: a loop calls sig_work() and sends itself SIGUSR1 K times; the handler (which calls a probed function too) must run exactly K times. */
+/* signals.c: a loop calls sig_work() and sends itself SIGUSR1 K times; the handler (which calls a probed function too) must run exactly K times. "storm K": SIGALRMs during probed calls. */
 #include <signal.h>
 #include <stdio.h>
+#include <sys/time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +26,44 @@ static void handler(int sig)
 		handled++;
 }
 
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	if (on_signal(sig) == sig + 1000)
+		alarms++;
+}
+
+/*
+ * storm K: SIGALRM every 100us while the loop runs through probed code,
+ * until K alarms were handled: signals land during step-overs. How many
+ * calls that takes varies, so those counts go on a "~ " line (tests leave
+ * such lines out when comparing runs).
+ */
+static int storm(int k)
+{
+	struct itimerval every = { { 0, 100 }, { 0, 100 } };
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa;
+	long calls = 0, bad = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &every, NULL);
+	while (alarms < k) {
+		if (sig_work((int)(calls & 0xffff)) != 3L * (calls & 0xffff) + 1)
+			bad++;
+		calls++;
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	printf("~ storm calls=%ld alarms=%d\n", calls, (int)alarms);
+	printf("storm alarms>=%d bad=%ld %s\n", k, bad, bad ? "BAD" : "ok");
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int k = argc > 1 ? atoi(argv[1]) : 10;
@@ -33,6 +72,8 @@ int main(int argc, char **argv)
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && strcmp(argv[1], "storm") == 0)
+		return storm(atoi(argv[2]));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);

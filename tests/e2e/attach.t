@@ -2,14 +2,18 @@
 # attach.t: attach to a running, multi-threaded longrun and detach every
 # way (SIGINT, SIGTERM, SIGHUP, --duration, -x), attach while it is
 # stopped, see it exit while attached; it keeps computing right results
-# throughout. Then 'p libc:malloc size=%0' attached to mallocs.
+# throughout, including threads inside a function under a return probe
+# when utap detaches. Then 'p libc:malloc size=%0' attached to mallocs.
 . "$(dirname "$0")/lib.sh"
 require_utap
 
 LR=$T/longrun
 LR_THREADS=3
 LR_OUT=$TMP/longrun.out
-PROBES=("p $LR:step i=%0:s64" "r $LR:step ret=\$retval:s64")
+# r2: longrun sleeps in nap(), so a detach finds threads inside it with
+# their return address hijacked; they must return to the right place.
+PROBES=("p $LR:step i=%0:s64" "r $LR:step ret=\$retval:s64"
+	"r $LR:nap round=\$retval:s64")
 
 # how to detach   utap's arguments before the probes
 CASES="
@@ -34,6 +38,7 @@ check_hits()
 {
 	local desc=$1 file=$2 gaps
 	ok "$desc: hits were reported" grep -q ' p0: ' "$file"
+	ok "$desc: returns from nap() were reported" grep -q ' r2: ' "$file"
 	gaps=$(hits "$file" p0 | awk '
 		{ sub(/tid=/, "", $2); sub(/i=/, "", $5) }
 		$2 in prev && $5 != prev[$2] + 1 { print prev[$2] "->" $5 }

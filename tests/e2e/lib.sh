@@ -2,8 +2,8 @@
 #
 # The target is the oracle: every expected value comes from what a target
 # prints about itself, untraced and traced; nothing is hard-coded here.
-# Targets print process ids as pid=N; comparisons mask them (pids differ
-# between runs). Time only bounds waits (a hang fails), it never passes or
+# Targets print process ids as pid=N and put run-dependent details on lines
+# starting with "~ "; comparisons mask the former and drop the latter. Time only bounds waits (a hang fails), it never passes or
 # fails a test on its own.
 
 set -u
@@ -127,8 +127,9 @@ run_plain()
 	return 0
 }
 
-# mask FILE: the file with process ids masked, for comparing runs.
-mask() { sed -E 's/(pid|tid)=[0-9]+/\1=N/g' "$1"; }
+# mask FILE: the file with process ids masked and "~ " lines dropped, for
+# comparing runs.
+mask() { sed -E '/^~ /d; s/(pid|tid)=[0-9]+/\1=N/g' "$1"; }
 
 # traced_same DESC PROBE... -- CMD ARGS...: runs CMD untraced, then under
 # utap $UTAP_OPTS -o $HITS PROBE...; checks that the exit status and the

@@ -1,7 +1,7 @@
 #!/bin/bash
 # signals.t: a target signalling itself K times while its functions (and its
 # handler's) are probed: the handler runs exactly once per signal, under
-# every step mode; no SIGTRAP of ours leaks to it.
+# every step mode; no SIGTRAP of ours leaks to it. Then a SIGALRM storm.
 . "$(dirname "$0")/lib.sh"
 require_utap
 
@@ -32,4 +32,20 @@ while read -r v mode; do
 	is "$(hit_values "$HITS" p1 sig | sort -u)" "$USR1" \
 		"$v $mode: the handler saw SIGUSR1"
 done <<<"$CASES"
+
+# A SIGALRM storm while probed code runs: signals land during step-overs.
+STORM=300
+for mode in auto emulate xol singlestep; do
+	v=signals
+	UTAP_OPTS=(--step-mode="$mode")
+	traced_same "$v storm $mode" \
+		"p $T/$v:sig_work i=%0:s32" \
+		"p $T/$v:on_signal sig=%0:s32" \
+		-- "$T/$v" storm "$STORM"
+	ok "$v storm $mode: every result right" grep -q '^storm .* bad=0 ok$' "$UTAP_OUT"
+	is "$(hit_count "$HITS" p0)" "$(out_values "$UTAP_OUT" '~ storm' calls)" \
+		"$v storm $mode: every call hit once"
+	is "$(hit_count "$HITS" p1)" "$(out_values "$UTAP_OUT" '~ storm' alarms)" \
+		"$v storm $mode: every handled alarm hit once"
+done
 done_testing
