@@ -1,4 +1,6 @@
 /* bench_target.c: calls bench_fn N times (argv[1]); the per-hit cost target of `make bench`. */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,10 +14,29 @@ __attribute__((noipa)) long bench_fn(long x)
 	return x * 3 + (x >> 2);
 }
 
+/*
+ * BENCH_TARGET_CPU=C moves this process to CPU C, away from a tracer pinned
+ * elsewhere: the cross-CPU cost of a hit, without the scheduler's whims.
+ */
+static void move_to_cpu(void)
+{
+	const char *cpu = getenv("BENCH_TARGET_CPU");
+	cpu_set_t set;
+
+	if (!cpu)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(atoi(cpu), &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("bench_target: sched_setaffinity");
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? strtol(argv[1], NULL, 0) : 1000;
 	long acc = 0;
+
+	move_to_cpu();
 
 	for (long i = 0; i < n; i++)
 		acc += bench_fn(i);

@@ -4,12 +4,16 @@
 # usage: tests/bench/run.sh UTAP BENCHDIR
 #   UTAP      the utap binary (./utap)
 #   BENCHDIR  where bench_target and floor were built (build/bench); results.txt goes there
-# environment: BENCH_N (hits per run, 50000), BENCH_LTRACE_N (5000),
-#   BENCH_STRACE_N (2000), BENCH_RUNS (3, the best one counts), BENCH_TIMEOUT (60 s)
+# environment: BENCH_N (hits per run, 20000), BENCH_LTRACE_N (5000),
+#   BENCH_STRACE_N (2000), BENCH_RUNS (5), BENCH_TIMEOUT (60 s per run)
 #
-# Per-hit overhead = (best traced wall time - best untraced wall time) / N, both at the
-# same N and the same CPU placement, measured in this run. Every cell is taken twice: as
-# launched, and with the whole command pinned to CPU 0 (taskset -c 0).
+# Per-hit overhead = (traced wall time - untraced wall time) / N, both at the same N and
+# the same CPU placement, measured in this run; the median of $RUNS runs counts, the best
+# is shown next to it (unpinned, the scheduler's placement of tracer and tracee makes a
+# run anywhere from 10 to 50 µs/hit on a 2-vCPU VM). Every cell is taken in three
+# placements: as launched (unpinned); the whole command on CPU 0 (pinned: taskset -c 0);
+# the tracer on CPU 0 and the target moved to CPU 1 by itself (split: the cross-CPU cost
+# that "unpinned" reaches when the scheduler spreads the two, without its whims).
 set -u
 
 UTAP=$(realpath -m "${1:-./utap}")
@@ -17,12 +21,15 @@ DIR=$(realpath -m "${2:-build/bench}")
 BIN=$DIR/bench_target
 FLOOR=$DIR/floor
 RESULTS=$DIR/results.txt
-N=${BENCH_N:-50000}
+N=${BENCH_N:-20000}
 LTRACE_N=${BENCH_LTRACE_N:-5000}
 STRACE_N=${BENCH_STRACE_N:-2000}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 TIMEOUT=${BENCH_TIMEOUT:-60}
 PIN_CMD=(taskset -c 0)
+SPLIT_CMD=(env BENCH_TARGET_CPU=1 taskset -c 0)
+PLACEMENTS=(u p s)
+[ "$(nproc)" -ge 2 ] || PLACEMENTS=(u p)
 TMP=$(mktemp -d /tmp/utap-bench.XXXXXX)
 
 TRACEFS=/sys/kernel/tracing
@@ -32,10 +39,11 @@ UPROBE_REGISTERED=0
 UPROBE_WHY=""
 OFF=""              # file offset of bench_fn in $BIN
 
-declare -A US       # US[row,u|p]: per-hit µs
+declare -A US       # US[row,u|p|s]: per-hit µs, median run
+declare -A BEST     # BEST[row,u|p|s]: per-hit µs, best run
 declare -A NA       # NA[row]: why the row could not be measured
 declare -A ROW_N    # ROW_N[row]: hits per run
-declare -A BASE     # BASE[n,u|p]: untraced wall time, µs
+declare -A BASE     # BASE[n,u|p|s]: untraced wall time, µs, median
 ROWS=()
 
 # --- timing --------------------------------------------------------------------
@@ -46,33 +54,54 @@ now_us()
 	echo $((10#${t/./}))
 }
 
+# placed PLACEMENT CMD...: run CMD in PLACEMENT: u (as launched), p (all on CPU 0),
+# s (tracer on CPU 0, target on CPU 1).
+placed()
+{
+	local placement=$1
+	shift
+	case $placement in
+	p) "${PIN_CMD[@]}" "$@" ;;
+	s) "${SPLIT_CMD[@]}" "$@" ;;
+	*) "$@" ;;
+	esac
+}
+
+placement_name()
+{
+	case $1 in
+	p) echo pinned ;;
+	s) echo split ;;
+	*) echo unpinned ;;
+	esac
+}
+
 # run_timed PLACEMENT CMD...: run once; print wall µs; status of CMD (124: timeout).
-# PLACEMENT is u (as launched) or p (taskset -c 0). Output goes to $TMP/last.*.
+# Output goes to $TMP/last.*.
 run_timed()
 {
 	local placement=$1 t0 t1 rc
 	shift
-	[ "$placement" = p ] && set -- "${PIN_CMD[@]}" "$@"
+	set -- placed "$placement" "$@"
 	t0=$(now_us)
-	timeout "$TIMEOUT" "$@" >"$TMP/last.out" 2>"$TMP/last.err"
+	"$@" >"$TMP/last.out" 2>"$TMP/last.err"
 	rc=$?
 	t1=$(now_us)
 	echo $((t1 - t0))
 	return $rc
 }
 
-# best_of PLACEMENT CMD...: the smallest wall time of $RUNS runs, µs.
-best_of()
+# runs_of PLACEMENT CMD...: "MEDIAN BEST" wall time of $RUNS runs, µs.
+runs_of()
 {
-	local placement=$1 best="" t i
+	local placement=$1 t i times=()
 	shift
 	for ((i = 0; i < RUNS; i++)); do
 		t=$(run_timed "$placement" "$@") || return 1
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then
-			best=$t
-		fi
+		times+=("$t")
 	done
-	echo "$best"
+	printf '%s\n' "${times[@]}" | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%d %d\n", v[int((NR + 1) / 2)], v[1] }'
 }
 
 # last_error: one short line saying why the last command failed.
@@ -86,10 +115,10 @@ last_error()
 baseline()
 {
 	local n=$1 p t
-	for p in u p; do
+	for p in "${PLACEMENTS[@]}"; do
 		[ -n "${BASE[$n,$p]:-}" ] && continue
-		t=$(best_of "$p" "$BIN" "$n") || { echo "bench: untraced run failed" >&2; exit 1; }
-		BASE[$n,$p]=$t
+		t=$(runs_of "$p" "$BIN" "$n") || { echo "bench: untraced run failed" >&2; exit 1; }
+		BASE[$n,$p]=${t% *}
 	done
 }
 
@@ -99,7 +128,7 @@ per_hit()
 	awk -v t="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f", (t - b) / n }'
 }
 
-# measure ROW N CMD...: fill US[ROW,u] and US[ROW,p], or NA[ROW] on failure.
+# measure ROW N CMD...: fill US[ROW,placement] and BEST[..], or NA[ROW] on failure.
 measure()
 {
 	local row=$1 n=$2 p t
@@ -107,16 +136,26 @@ measure()
 	ROWS+=("$row")
 	ROW_N[$row]=$n
 	baseline "$n"
-	for p in u p; do
-		if ! t=$(best_of "$p" "$@"); then
+	for p in "${PLACEMENTS[@]}"; do
+		if ! t=$(runs_of "$p" timeout "$TIMEOUT" "$@"); then
 			NA[$row]="failed: $(last_error)"
 			[ -s "$TMP/last.err" ] || NA[$row]="failed or timed out (${TIMEOUT}s)"
 			printf '  %-30s n/a (%s)\n' "$row" "${NA[$row]}" >&2
 			return 1
 		fi
-		US[$row,$p]=$(per_hit "$t" "${BASE[$n,$p]}" "$n")
+		US[$row,$p]=$(per_hit "${t% *}" "${BASE[$n,$p]}" "$n")
+		BEST[$row,$p]=$(per_hit "${t#* }" "${BASE[$n,$p]}" "$n")
 	done
-	printf '  %-30s %8s %8s\n' "$row" "${US[$row,u]}" "${US[$row,p]}" >&2
+	printf '  %-30s %s\n' "$row" "$(cells "$row")" >&2
+}
+
+# cells ROW: "median (best)" for each placement.
+cells()
+{
+	local p
+	for p in "${PLACEMENTS[@]}"; do
+		printf '%8s %-9s' "${US[$1,$p]}" "(${BEST[$1,$p]})"
+	done
 }
 
 not_available()
@@ -335,8 +374,7 @@ floor_own_count()
 {
 	local placement=$1 w p
 	shift
-	[ "$placement" = p ] && set -- "${PIN_CMD[@]}" "$@"
-	"$@" --expect "$N" "$OFF" -- "$BIN" "$N" >/dev/null 2>"$TMP/own.err" ||
+	placed "$placement" "$@" --expect "$N" "$OFF" -- "$BIN" "$N" >/dev/null 2>"$TMP/own.err" ||
 		{ echo "n/a (failed)"; return; }
 	read -r w p < <(sed -n 's/.* \([0-9]*\) waitpid + \([0-9]*\) ptrace.*/\1 \2/p' "$TMP/own.err")
 	awk -v w="$w" -v p="$p" -v n="$N" \
@@ -358,6 +396,7 @@ bench_syscalls()
 		"$(syscalls_per_hit "$FLOOR" --poll "$off" -- "$BIN" @N@)"
 	printf '  %-30s %s\n' "floor, polling, own count" "$(floor_own_count u "$FLOOR" --poll)"
 	printf '  %-30s %s\n' "floor, polling, own, pinned" "$(floor_own_count p "$FLOOR" --poll)"
+	printf '  %-30s %s\n' "floor, polling, own, split" "$(floor_own_count s "$FLOOR" --poll)"
 	for mode in emulate xol; do
 		if [ -n "$UTAP_OK" ]; then
 			printf '  %-30s n/a (%s)\n' "utap entry, $mode" "$UTAP_OK"
@@ -372,17 +411,25 @@ bench_syscalls()
 
 print_table()
 {
-	local row
-	printf '\n%-30s %8s %12s %12s\n' "method" "N" "unpinned µs" "pinned µs"
-	printf '%-30s %8s %12s %12s\n' "untraced (wall ms at N=$N)" "$N" \
-		"$(awk -v t="${BASE[$N,u]}" 'BEGIN { printf "%.1f", t / 1000 }')" \
-		"$(awk -v t="${BASE[$N,p]}" 'BEGIN { printf "%.1f", t / 1000 }')"
+	local row p
+	printf '\n%-30s %8s' "" ""
+	for p in "${PLACEMENTS[@]}"; do
+		printf '     %-13s' "$(placement_name "$p")"
+	done
+	printf '\n%-30s %8s' "method" "N"
+	for p in "${PLACEMENTS[@]}"; do
+		printf '%-18s' "  µs/hit (best)"
+	done
+	printf '\n%-30s %8s' "untraced (run time in ms)" "$N"
+	for p in "${PLACEMENTS[@]}"; do
+		printf '%8s %-9s' "$(awk -v t="${BASE[$N,$p]}" 'BEGIN { printf "%.1f", t / 1000 }')" ""
+	done
+	echo
 	for row in "${ROWS[@]}"; do
 		if [ -n "${NA[$row]:-}" ]; then
 			printf '%-30s %8s %s\n' "$row" "-" "n/a (${NA[$row]})"
 		else
-			printf '%-30s %8s %12s %12s\n' "$row" "${ROW_N[$row]}" \
-				"${US[$row,u]}" "${US[$row,p]}"
+			printf '%-30s %8s %s\n' "$row" "${ROW_N[$row]}" "$(cells "$row")"
 		fi
 	done
 }
@@ -416,9 +463,8 @@ print_ratios()
 		"/ltrace" "/uprobe"
 	for mode in emulate xol; do
 		row="utap entry, $mode"
-		for p in u p; do
-			printf '%-22s %-9s %-16s %-16s %-10s\n' "$mode" \
-				"$([ $p = u ] && echo unpinned || echo pinned)" \
+		for p in "${PLACEMENTS[@]}"; do
+			printf '%-22s %-9s %-16s %-16s %-10s\n' "$mode" "$(placement_name "$p")" \
 				"$(ratio "$row" "$floor" $p)" "$(ratio "$row" "$lt" $p)" \
 				"$(ratio "$row" "$up" $p)"
 		done
@@ -435,6 +481,9 @@ print_ratios()
 		r=$(ratio "$row" "$floor" p)
 		printf '  %-8s pinned:   utap/floor(blocking) %-7s goal <= 1.25x  %s\n' \
 			"$mode" "$r" "$(goal "$r" 1.25)"
+		r=$(ratio "$row" "$floor" s)
+		printf '  %-8s split:    utap/floor(blocking) %-7s goal <= 0.5x   %s\n' \
+			"$mode" "$r" "$(goal "$r" 0.5)"
 	done
 	# utap --pin as launched, against the floor pinned with taskset.
 	if [ -n "${US[utap entry, emulate, --pin,u]:-}" ] && [ -n "${US[$floor,p]:-}" ]; then
@@ -464,8 +513,8 @@ main()
 	off=$(file_offset bench_fn) || { echo "bench: no bench_fn in $BIN" >&2; exit 1; }
 	OFF=$off
 	echo "bench: $(nproc) CPUs, kernel $(uname -r), $(date -u '+%F %T UTC')" >&2
-	echo "bench: N=$N (ltrace $LTRACE_N), best of $RUNS, bench_fn at file offset $off" >&2
-	echo "bench: per-hit µs, unpinned / pinned (taskset -c 0):" >&2
+	echo "bench: N=$N (ltrace $LTRACE_N), $RUNS runs per cell, bench_fn at file offset $off" >&2
+	echo "bench: per-hit µs, median (best): unpinned, pinned (taskset -c 0), split (CPU 0 / 1):" >&2
 	baseline "$N"
 	bench_floor "$off"
 	bench_utap
@@ -473,8 +522,9 @@ main()
 	bench_uprobe "$off"
 	{
 		echo "utap bench: $(nproc) CPUs, kernel $(uname -r), $(date -u '+%F %T UTC')"
-		echo "per-hit overhead = (traced - untraced wall time) / N, best of $RUNS runs;"
-		echo "pinned = whole command under taskset -c 0"
+		echo "per-hit overhead = (traced - untraced wall time) / N: median of $RUNS runs (best);"
+		echo "pinned = whole command under taskset -c 0; split = tracer on CPU 0, target on CPU 1;"
+		echo "ratios use the medians"
 		print_table
 		print_ratios
 		bench_syscalls "$off"
