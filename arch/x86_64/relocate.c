@@ -61,10 +61,15 @@ struct emitter {
 	uint8_t *code;
 	unsigned len;
 	uint64_t slot;
+	bool overflow; /* the longest layout takes 43 bytes; never trust that */
 };
 
 static void emit(struct emitter *e, const void *bytes, unsigned n)
 {
+	if (e->overflow || e->len + n > ARCH_XOL_SLOT_SIZE) {
+		e->overflow = true;
+		return;
+	}
 	memcpy(e->code + e->len, bytes, n);
 	e->len += n;
 }
@@ -101,6 +106,8 @@ static int emit_insn(struct emitter *e, const struct dis_insn *insn, const uint8
 	unsigned at = e->len;
 
 	emit(e, bytes, insn->len);
+	if (e->overflow)
+		return -ENOSPC;
 	if (!(insn->kind & DIS_RIP_RELATIVE))
 		return 0;
 	operand = insn->addr + insn->len + (uint64_t)insn->disp;
@@ -195,6 +202,8 @@ int arch_xol_relocate(struct arch_step_plan *plan, uint64_t slot_addr)
 		if (!err)
 			emit_jmp_abs(&e, insn.addr + insn.len);
 	}
+	if (!err && e.overflow)
+		err = -ENOSPC;
 	if (err) {
 		memset(plan->slot_code, 0, sizeof(plan->slot_code));
 		plan->slot_len = 0;
