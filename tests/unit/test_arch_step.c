@@ -258,10 +258,51 @@ static void test_disasm(void)
 	is_int(insn.imm_offset, 2, "rel32 offset");
 }
 
+/* Random bytes: every plan is sane and every XOL plan relocates or is out
+ * of reach, within its slot. A fixed seed keeps failures reproducible. */
+static void test_fuzz(void)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	int bad = 0, counts[5] = {0};
+	unsigned i, j;
+
+	for (i = 0; i < 20000; i++) {
+		struct arch_step_plan plan;
+		uint8_t bytes[16];
+		char why[256];
+		int err, len;
+
+		for (j = 0; j < sizeof(bytes); j++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			bytes[j] = (uint8_t)seed;
+		}
+		err = arch_step_plan(bytes, sizeof(bytes), 0x555555556000ULL,
+				     (enum arch_step_mode)(i % 4), &plan, why, sizeof(why));
+		len = arch_insn_length(bytes, sizeof(bytes), 0x555555556000ULL);
+		if (plan.mode > ARCH_STEP_REFUSE || (err && plan.mode != ARCH_STEP_REFUSE) ||
+		    (err == 0) != (len > 0) || (err == 0 && (unsigned)len != plan.len) ||
+		    strlen(why) >= sizeof(why))
+			bad++;
+		counts[plan.mode]++;
+		if (plan.mode == ARCH_STEP_XOL) {
+			err = arch_xol_relocate(&plan, 0x555565556000ULL);
+			if ((err && err != -ERANGE) ||
+			    (!err && (plan.slot_len == 0 || plan.slot_len > ARCH_XOL_SLOT_SIZE)))
+				bad++;
+		}
+	}
+	is_int(bad, 0, "20000 random encodings: sane plans, slots that fit");
+	printf("# emulate %d, xol %d, singlestep %d, refuse %d\n", counts[ARCH_STEP_EMULATE],
+	       counts[ARCH_STEP_XOL], counts[ARCH_STEP_SINGLESTEP], counts[ARCH_STEP_REFUSE]);
+}
+
 int main(void)
 {
 	test_table();
 	test_messages();
 	test_disasm();
+	test_fuzz();
 	return tap_done();
 }
