@@ -13,7 +13,7 @@ TGT_CFLAGS     := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 		  -Wno-missing-field-initializers -g -Itargets
 TGT_LIBS       := -pthread -ldl
 TGT_PIE        := -fPIE -pie -fcf-protection=none
-TGT_VARIANTS   := calls threads forkexec recurse longjmp signals exits mallocs
+TGT_VARIANTS   := calls fetch threads forkexec recurse longjmp signals exits mallocs
 TGT_PLAIN      := insns insns-nopie longrun demo dllinked dlopen libplug.so
 TARGETS        := $(foreach t,$(TGT_VARIANTS),$(addprefix $(TGT_DIR)/$(t), \
 			'' -O2 -nopie -cet -stripped)) \

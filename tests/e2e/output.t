@@ -61,6 +61,13 @@ same_lines "$UTAP_OUT" "$PLAIN_OUT" "-c: the target got the argv a shell would g
 is "$(hit_count "$TMP/c.txt" p0)" "$(out_values "$PLAIN_OUT" checksum=[0-9-]+ calls)" \
 	"-c: hits as usual"
 
+# The program's own stderr passes through too.
+run_plain "$T/exits" nosuchway
+run_utap "p $T/exits:finish" -- "$T/exits" nosuchway
+is "$UTAP_RC" "$PLAIN_RC" "stderr: exit status passed through"
+ok "stderr: the program's stderr line came through" \
+	grep -Fxq "$(cat "$PLAIN_ERR")" "$UTAP_ERR"
+
 # --pin and -v change how utap runs, not what the target does or what is seen.
 for opt in --pin -v; do
 	UTAP_OPTS=("$opt")
