@@ -43,9 +43,9 @@ check_variant()
 # segment holding it (what 'p BIN:0xOFFSET' takes).
 file_offset()
 {
-	local addr type off va fs ms rest
+	local addr type off va ms rest
 	addr=$((16#$(nm "$1" | awk -v s="$2" '$3 == s { print $1 }')))
-	while read -r type off va _ fs ms rest; do
+	while read -r type off va _ _ ms rest; do
 		[ "$type" = LOAD ] || continue
 		if ((addr >= va && addr < va + ms)); then
 			printf '0x%x\n' $((addr - va + off))

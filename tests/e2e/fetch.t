@@ -8,13 +8,16 @@ require_utap
 
 N=4
 VARIANTS="fetch fetch-O2 fetch-nopie"
-eval "$("$T/fetch" --layout | sed 's/\([a-z0-9]*\)=/OFF_\1=/g')"
+declare -A OFF
+for kv in $("$T/fetch" --layout); do
+	OFF[${kv%%=*}]=${kv#*=}
+done
 
 # name=fetch for many(): the target prints these keys on its "many" lines.
 MANY="a0=%0:s32 a1=%1:s64 a2=%2:s16 a3=%3:s8 a4=%4:x32 a5=%5 a6=%6:s64 a7=%7:s64 u1=%si"
-WALK="u8=+$OFF_u8(%0):u8 s16=+$OFF_s16(%0):s16 s32=+$OFF_s32(%0):s32"
-WALK="$WALK s64=+$OFF_s64(%di):s64 name=+0(+$OFF_name(%0)):string"
-WALK="$WALK next_s32=+$OFF_s32(+$OFF_next(%0)):s32"
+WALK="u8=+${OFF[u8]}(%0):u8 s16=+${OFF[s16]}(%0):s16 s32=+${OFF[s32]}(%0):s32"
+WALK="$WALK s64=+${OFF[s64]}(%di):s64 name=+0(+${OFF[name]}(%0)):string"
+WALK="$WALK next_s32=+${OFF[s32]}(+${OFF[next]}(%0)):s32"
 
 for v in $VARIANTS; do
 	traced_same "$v" \

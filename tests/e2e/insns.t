@@ -59,7 +59,7 @@ check_run()
 			want=$(grep "^call $sym " "$PLAIN_OUT" | field ret)
 			got=$(hit_values "$HITS" "$probe" ret)
 			[ "$got" = "$want" ] ||
-				bad_ret="$bad_ret $sym:[$(echo $got)]!=[$(echo $want)]"
+				bad_ret="$bad_ret $sym:[${got//$'\n'/ }]!=[${want//$'\n'/ }]"
 		fi
 	done < <("$T/$name" --probes)
 	is "${bad_count# }" "" "$name $mode: every probe hit once per round ($N)"

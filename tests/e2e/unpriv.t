@@ -18,7 +18,7 @@ chown "$NOBODY:$NOBODY" "$D/out"
 chmod 755 "$D"
 
 # An array, not a function: a backgrounded function would be a root subshell.
-AS_NOBODY=(setpriv --reuid=$NOBODY --regid=$NOBODY --clear-groups)
+AS_NOBODY=(setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups)
 
 # Launched.
 run_plain "$D/calls" 5
