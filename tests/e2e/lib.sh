@@ -12,7 +12,7 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$E2E_DIR/../.." && pwd)
 UTAP=${UTAP:-$ROOT/utap}
 T=${UTAP_TARGETS:-$ROOT/build/targets}
-UTAP_TIMEOUT=${UTAP_TIMEOUT:-60}
+UTAP_TIMEOUT=${UTAP_TIMEOUT:-30}	# per run; a script bails after 3 timeouts
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/utap-e2e.XXXXXX")
 UTAP_OUT=$TMP/utap.out		# utap's stdout: the target's own output (with -o)
 UTAP_ERR=$TMP/utap.err
@@ -26,6 +26,7 @@ BG_RC=				# set by wait_exit
 UTAP_OPTS=()			# extra options for traced_same
 _tap_n=0
 _tap_failed=0
+_timeouts=0
 _bg_pids=()
 
 _cleanup()
@@ -115,16 +116,22 @@ require_utap()
 # UTAP_OUT, UTAP_ERR, UTAP_RC.
 run_utap()
 {
-	timeout -k 5 "$UTAP_TIMEOUT" "$UTAP" "$@" >"$UTAP_OUT" 2>"$UTAP_ERR" </dev/null
+	local start=$SECONDS
+	{ timeout -k 5 "$UTAP_TIMEOUT" "$UTAP" "$@" >"$UTAP_OUT" 2>"$UTAP_ERR" </dev/null; } 2>/dev/null
 	UTAP_RC=$?
-	[ "$UTAP_RC" = 124 ] && diag "utap timed out after ${UTAP_TIMEOUT}s: utap $*"
+	if ((UTAP_RC >= 124 && SECONDS - start >= UTAP_TIMEOUT)); then
+		_timeouts=$((_timeouts + 1))
+		diag "utap timed out after ${UTAP_TIMEOUT}s: utap $*"
+		[ "$_timeouts" -lt 3 ] || bail "utap timed out 3 times; giving up on $0"
+	fi
 	return 0
 }
 
 # run_plain CMD...: the target alone, same timeout; PLAIN_OUT/ERR/RC.
 run_plain()
 {
-	timeout -k 5 "$UTAP_TIMEOUT" "$@" >"$PLAIN_OUT" 2>"$PLAIN_ERR" </dev/null
+	# The braces catch bash's "Segmentation fault" notes for killed targets.
+	{ timeout -k 5 "$UTAP_TIMEOUT" "$@" >"$PLAIN_OUT" 2>"$PLAIN_ERR" </dev/null; } 2>/dev/null
 	PLAIN_RC=$?
 	return 0
 }
