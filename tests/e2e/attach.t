@@ -6,6 +6,8 @@
 # when utap detaches. Then 'p libc:malloc size=%0' attached to mallocs.
 . "$(dirname "$0")/lib.sh"
 require_utap
+why=$(attach_blocked)
+[ -z "$why" ] || skip_all "$why"
 
 LR=$T/longrun
 LR_THREADS=3

@@ -110,6 +110,19 @@ require_utap()
 	[ -x "$T/calls" ] || bail "targets not built in $T (make targets)"
 }
 
+# attach_blocked [UID]: why a process of UID (default: us) cannot attach to
+# a process it did not start; empty when it can.
+attach_blocked()
+{
+	local uid=${1:-$(id -u)} scope
+	scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)
+	if [ "$scope" -ge 3 ]; then
+		echo "Yama ptrace_scope=$scope forbids attaching"
+	elif [ "$scope" -ge 1 ] && [ "$uid" != 0 ]; then
+		echo "Yama ptrace_scope=$scope: uid $uid may not attach to a non-descendant"
+	fi
+}
+
 # ---- running ----------------------------------------------------------------
 
 # run_utap ARGS...: utap with a timeout; stdout, stderr, status in
