@@ -15,10 +15,10 @@ TGT_LIBS       := -pthread -ldl
 TGT_PIE        := -fPIE -pie -fcf-protection=none
 TGT_VARIANTS   := calls fetch threads forkexec recurse longjmp signals exits mallocs
 TGT_PLAIN      := insns insns-nopie longrun demo dllinked dlopen libplug.so
-TARGETS        := $(foreach t,$(TGT_VARIANTS),$(addprefix $(TGT_DIR)/$(t), \
-			'' -O2 -nopie -cet -stripped)) \
+TGT_SUFFIXES   := -O2 -nopie -cet -stripped
+TARGETS        := $(foreach t,$(TGT_VARIANTS),$(TGT_DIR)/$(t) \
+			$(addprefix $(TGT_DIR)/$(t),$(TGT_SUFFIXES))) \
 		  $(addprefix $(TGT_DIR)/,$(TGT_PLAIN))
-TARGETS        := $(subst '',,$(TARGETS))
 
 .PHONY: targets
 targets: $(TARGETS)
