@@ -66,4 +66,12 @@ check_case "unknown step mode" 'fast|step' \
 	--step-mode=fast "p $C:work" -- "$C" 1
 check_case "no command and no PID" 'command|pid|-p' \
 	"p $C:work"
+check_case "-o into a missing directory" 'no/such/dir' \
+	-o /no/such/dir/hits "p $C:work" -- "$C" 1
+check_case "--duration not a number" 'duration|abc' \
+	--duration abc "p $C:work" -- "$C" 1
+check_case "-p not a number" 'pid|abc|-p' \
+	"p $C:work" -p abc
+check_case "both a command and a PID" 'command|pid|-p|both' \
+	-p "$$" "p $C:work" -- "$C" 1
 done_testing
