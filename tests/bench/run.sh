@@ -350,22 +350,36 @@ strace_counts()
 	awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { print $NF, $4 }' "$TMP/strace.out"
 }
 
-# syscalls_per_hit CMD-WITH-@N@...: (counts at STRACE_N - counts at 0) / STRACE_N,
-# so start-up and exit cost nothing. Prints "total  name per-hit, ...".
+# perf_counts N CMD...: the same from `perf trace -s`, for CMD's own process only.
+# perf counts through tracepoints: the tracer is not stopped at each syscall.
+perf_counts()
+{
+	local n=$1 name
+	shift
+	name=$(basename "$1")
+	timeout "$TIMEOUT" perf trace -s -o "$TMP/perf.out" -- "$@" >/dev/null 2>"$TMP/last.err" ||
+		return 1
+	awk -v name="$name" '
+		$1 == name && $2 ~ /^\(/ { inside = 1; next }
+		inside && NF == 0 && seen { exit }
+		inside && $2 ~ /^[0-9]+$/ { print $1, $2; seen = 1 }' "$TMP/perf.out"
+}
+
+# syscalls_per_hit COUNTER CMD-WITH-@N@...: (counts at STRACE_N - counts at 0) / STRACE_N,
+# so start-up and exit cost nothing. COUNTER is strace_counts or perf_counts.
+# Prints "total  name per-hit ...".
 syscalls_per_hit()
 {
-	local a b
-	a=$(strace_counts 0 "${@//@N@/0}") || { echo "n/a (failed: $(last_error))"; return; }
-	b=$(strace_counts "$STRACE_N" "${@//@N@/$STRACE_N}") ||
+	local counter=$1 a b
+	shift
+	a=$($counter 0 "${@//@N@/0}") || { echo "n/a (failed: $(last_error))"; return; }
+	b=$($counter "$STRACE_N" "${@//@N@/$STRACE_N}") ||
 		{ echo "n/a (failed: $(last_error))"; return; }
 	awk -v n="$STRACE_N" '
 		FNR == NR { a[$1] = $2; next }
-		{ d = ($2 - a[$1]) / n; if (d >= 0.005) { s[$1] = d; t += d } }
-		END {
-			printf "%5.2f  ", t
-			for (k in s) printf "%s %.2f  ", k, s[k]
-			printf "\n"
-		}' <(echo "$a") <(echo "$b")
+		{ d = ($2 - a[$1]) / n; if (d >= 0.005) printf "%s %.2f\n", $1, d }' \
+		<(echo "$a") <(echo "$b") | sort -k2,2nr -k1,1 |
+		awk '{ t += $2; o = o sprintf("%s %.2f  ", $1, $2) } END { printf "%5.2f  %s\n", t, o }'
 }
 
 # floor_own_count PLACEMENT FLOOR-OPTS...: syscalls per hit as floor counts them itself,
@@ -381,29 +395,47 @@ floor_own_count()
 		'BEGIN { printf "%5.2f  wait4 %.2f  ptrace %.2f\n", (w + p) / n, w / n, p / n }'
 }
 
-bench_syscalls()
+# syscall_rows COUNTER: one line per tracer, counted by COUNTER.
+syscall_rows()
 {
-	local off=$1 entry="p $BIN:bench_fn x=%0" mode
-	echo
-	echo "syscalls per hit (strace -c on the tracer only, N=$STRACE_N minus N=0):"
-	if ! command -v strace >/dev/null; then
-		echo "  n/a (strace not installed)"
-		return
-	fi
+	local counter=$1 entry="p $BIN:bench_fn x=%0" mode
 	printf '  %-30s %s\n' "floor, blocking waitpid" \
-		"$(syscalls_per_hit "$FLOOR" "$off" -- "$BIN" @N@)"
+		"$(syscalls_per_hit "$counter" "$FLOOR" "$OFF" -- "$BIN" @N@)"
 	printf '  %-30s %s\n' "floor, polling waitpid" \
-		"$(syscalls_per_hit "$FLOOR" --poll "$off" -- "$BIN" @N@)"
-	printf '  %-30s %s\n' "floor, polling, own count" "$(floor_own_count u "$FLOOR" --poll)"
-	printf '  %-30s %s\n' "floor, polling, own, pinned" "$(floor_own_count p "$FLOOR" --poll)"
-	printf '  %-30s %s\n' "floor, polling, own, split" "$(floor_own_count s "$FLOOR" --poll)"
+		"$(syscalls_per_hit "$counter" "$FLOOR" --poll "$OFF" -- "$BIN" @N@)"
 	for mode in emulate xol; do
 		if [ -n "$UTAP_OK" ]; then
 			printf '  %-30s n/a (%s)\n' "utap entry, $mode" "$UTAP_OK"
 			continue
 		fi
-		printf '  %-30s %s\n' "utap entry, $mode" "$(syscalls_per_hit "$UTAP" \
+		printf '  %-30s %s\n' "utap entry, $mode" "$(syscalls_per_hit "$counter" "$UTAP" \
 			--step-mode=$mode -o /dev/null "$entry" -- "$BIN" @N@)"
+	done
+}
+
+bench_syscalls()
+{
+	local p
+	echo
+	echo "syscalls per hit of the tracer (N=$STRACE_N minus N=0, unpinned):"
+	echo " strace -c (stops the tracer at each syscall: a polling loop polls less under it)"
+	if command -v strace >/dev/null; then
+		syscall_rows strace_counts
+	else
+		echo "  n/a (strace not installed)"
+	fi
+	echo " perf trace -s (tracepoints, no stop)"
+	if ! command -v perf >/dev/null; then
+		echo "  n/a (perf not installed)"
+	elif ! perf trace -s -o /dev/null -- true >/dev/null 2>"$TMP/last.err"; then
+		echo "  n/a (perf trace fails: $(last_error))"
+	else
+		syscall_rows perf_counts
+	fi
+	echo " floor's own count (untraced)"
+	for p in "${PLACEMENTS[@]}"; do
+		printf '  %-30s %s\n' "floor, polling, $(placement_name "$p")" \
+			"$(floor_own_count "$p" "$FLOOR" --poll)"
 	done
 }
 
@@ -527,7 +559,7 @@ main()
 		echo "ratios use the medians"
 		print_table
 		print_ratios
-		bench_syscalls "$off"
+		bench_syscalls
 	} | tee "$RESULTS"
 	echo "bench: results in $RESULTS" >&2
 }
