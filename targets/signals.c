@@ -1,4 +1,4 @@
-/* signals.c: a loop calls sig_work() and sends itself SIGUSR1 K times; the handler (which calls a probed function too) must run exactly K times. "storm K": SIGALRMs during probed calls. */
+/* signals.c: signals it sends itself during probed calls (SIGUSR1 K times, a SIGALRM storm, its own SIGTRAPs); prints what its handlers saw. */
 #include <signal.h>
 #include <stdio.h>
 #include <sys/time.h>
@@ -64,6 +64,38 @@ static int storm(int k)
 	return bad ? 1 : 0;
 }
 
+static volatile sig_atomic_t traps;
+
+static void on_trap(int sig)
+{
+	if (on_signal(sig) == sig + 1000)
+		traps++;
+}
+
+/*
+ * trap K: the program's own SIGTRAPs, K by raise() and K by its own int3,
+ * between probed calls; a tracer must hand them over, not take them.
+ */
+static int own_traps(int k)
+{
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_trap;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTRAP, &sa, NULL);
+	for (i = 0; i < k; i++) {
+		sig_work(i);
+		raise(SIGTRAP);
+		sig_work(i);
+		asm volatile("int3");
+	}
+	printf("traps sent=%d handled=%d %s\n", 2 * k, (int)traps,
+	       traps == 2 * k ? "ok" : "BAD");
+	return traps == 2 * k ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int k = argc > 1 ? atoi(argv[1]) : 10;
@@ -74,6 +106,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 2 && strcmp(argv[1], "storm") == 0)
 		return storm(atoi(argv[2]));
+	if (argc > 2 && strcmp(argv[1], "trap") == 0)
+		return own_traps(atoi(argv[2]));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
