@@ -26,7 +26,7 @@
  */
 
 #define ENDBR64_LEN 4
-static const unsigned char endbr64[ENDBR64_LEN] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const unsigned char endbr64[ENDBR64_LEN] = {0xf3, 0x0f, 0x1e, 0xfa};
 
 struct floor_opts {
 	int poll;
@@ -93,8 +93,7 @@ static int site_address(pid_t pid, unsigned long fileoff, unsigned long *addr)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		n = sscanf(line, "%lx-%lx %7s %lx %*s %*s %n", &start, &end,
-			   perms, &off, &pos);
+		n = sscanf(line, "%lx-%lx %7s %lx %*s %*s %n", &start, &end, perms, &off, &pos);
 		if (n < 4 || perms[2] != 'x')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
@@ -236,13 +235,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	hits = trace_loop(pid, site, o.poll, &exit_status);
-	fprintf(stderr, "floor: %ld hits, %ld waitpid + %ld ptrace calls in the loop\n",
-		hits, counts.waits, counts.ptraces);
+	fprintf(stderr, "floor: %ld hits, %ld waitpid + %ld ptrace calls in the loop\n", hits,
+		counts.waits, counts.ptraces);
 	if (hits < 0)
 		return 1;
 	if (!WIFEXITED(exit_status) || WEXITSTATUS(exit_status)) {
-		fprintf(stderr, "floor: target did not exit cleanly (status %#x)\n",
-			exit_status);
+		fprintf(stderr, "floor: target did not exit cleanly (status %#x)\n", exit_status);
 		return 1;
 	}
 	if (o.expect >= 0 && hits != o.expect) {

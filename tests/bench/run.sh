@@ -170,11 +170,11 @@ not_available()
 # file_offset SYMBOL: file offset of SYMBOL in $BIN, from its address and PT_LOAD headers.
 file_offset()
 {
-	local vaddr type off va pa fsz rest
+	local vaddr type off va fsz rest
 	vaddr=$(nm "$BIN" | awk -v s="$1" '$3 == s { print $1; exit }')
 	[ -n "$vaddr" ] || return 1
 	vaddr=$((16#$vaddr))
-	while read -r type off va pa fsz rest; do
+	while read -r type off va _ fsz rest; do
 		[ "$type" = LOAD ] || continue
 		if ((vaddr >= va && vaddr < va + fsz)); then
 			printf '0x%x\n' $((vaddr - va + off))
@@ -497,8 +497,8 @@ print_ratios()
 		row="utap entry, $mode"
 		for p in "${PLACEMENTS[@]}"; do
 			printf '%-22s %-9s %-16s %-16s %-10s\n' "$mode" "$(placement_name "$p")" \
-				"$(ratio "$row" "$floor" $p)" "$(ratio "$row" "$lt" $p)" \
-				"$(ratio "$row" "$up" $p)"
+				"$(ratio "$row" "$floor" "$p")" "$(ratio "$row" "$lt" "$p")" \
+				"$(ratio "$row" "$up" "$p")"
 		done
 	done
 	printf '\ngoals\n'
@@ -541,7 +541,10 @@ main()
 	local off
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
-	[ -x "$BIN" ] && [ -x "$FLOOR" ] || { echo "bench: build $BIN and $FLOOR first" >&2; exit 1; }
+	if [ ! -x "$BIN" ] || [ ! -x "$FLOOR" ]; then
+		echo "bench: build $BIN and $FLOOR first" >&2
+		exit 1
+	fi
 	off=$(file_offset bench_fn) || { echo "bench: no bench_fn in $BIN" >&2; exit 1; }
 	OFF=$off
 	echo "bench: $(nproc) CPUs, kernel $(uname -r), $(date -u '+%F %T UTC')" >&2
