@@ -3,8 +3,9 @@
 # The target is the oracle: every expected value comes from what a target
 # prints about itself, untraced and traced; nothing is hard-coded here.
 # Targets print process ids as pid=N and put run-dependent details on lines
-# starting with "~ "; comparisons mask the former and drop the latter. Time only bounds waits (a hang fails), it never passes or
-# fails a test on its own.
+# starting with "~ "; comparisons mask the former and drop the latter.
+# Time only bounds waits (a hang fails), it never passes or fails a test on
+# its own.
 
 set -u
 
@@ -219,6 +220,12 @@ wait_exit()
 	fi
 	wait "$1"
 	BG_RC=$?
+	# Reaped: its pid may be reused, so cleanup must not kill it any more.
+	local pid left=()
+	for pid in "${_bg_pids[@]}"; do
+		[ "$pid" = "$1" ] || left+=("$pid")
+	done
+	_bg_pids=("${left[@]}")
 }
 
 # ---- reading utap's hit lines -------------------------------------------------
