@@ -14,6 +14,21 @@
 #include "proc/mem.h"
 #include "util/log.h"
 
+/* A thread at the very start of a slot has not executed the relocated
+ * instruction: send it back to the original one. */
+static bool slot_start_to_site(const struct space *s, struct arch_regs *regs)
+{
+	for (size_t i = 0; i < s->nsites; i++) {
+		const struct site *site = s->site_list[i];
+
+		if (site->plan.mode == ARCH_STEP_XOL && arch_ip(regs) == site->slot_addr) {
+			arch_set_ip(regs, site->addr);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A thread stopped inside an out-of-line slot (between our jump there and
  * the jump back) is stepped until it is out. */
 static int leave_slot(struct tracer *t, struct thread *th)
@@ -28,6 +43,10 @@ static int leave_slot(struct tracer *t, struct thread *th)
 			return rc;
 		if (!xol_contains(s, arch_ip(&regs)))
 			return 0;
+		if (slot_start_to_site(s, &regs)) {
+			/* nothing ran in the slot yet: run the original instead */
+			return arch_regs_set(th->tid, &regs);
+		}
 		if (arch_ip(&regs) == s->trampoline) {
 			/* about to trap in the trampoline: return for real */
 			rc = uret_return(t, th, &regs, false);

@@ -294,6 +294,37 @@ static int on_trap(struct tracer *t, struct thread *th)
 	return thread_resume(t, th, SIGTRAP);
 }
 
+static bool is_fault_signal(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+}
+
+/* A fault raised by the relocated copy of an instruction must look like
+ * it came from the original address, as it would untraced (the handler
+ * may inspect or longjmp from it). */
+static void rewind_from_slot(struct thread *th)
+{
+	struct space *s = th->proc->space;
+	struct arch_regs regs;
+	uint64_t ip;
+
+	if (!s->xol || arch_regs_get(th->tid, &regs) < 0)
+		return;
+	ip = arch_ip(&regs);
+	if (!xol_contains(s, ip))
+		return;
+	for (size_t i = 0; i < s->nsites; i++) {
+		struct site *site = s->site_list[i];
+
+		if (site->plan.mode == ARCH_STEP_XOL && ip >= site->slot_addr &&
+		    ip < site->slot_addr + ARCH_XOL_SLOT_SIZE) {
+			arch_set_ip(&regs, site->addr);
+			arch_regs_set(th->tid, &regs);
+			return;
+		}
+	}
+}
+
 static bool is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
@@ -325,6 +356,8 @@ int handle_stop(struct tracer *t, pid_t tid, int status)
 	case 0:
 		if (sig == SIGTRAP)
 			return on_trap(t, th);
+		if (is_fault_signal(sig))
+			rewind_from_slot(th);
 		if (t->detaching) {
 			th->pending_sig[th->npending++ % 8] = sig;
 			return 0;
@@ -365,6 +398,12 @@ int events_loop(struct tracer *t)
 	t->spin_allowed = !single_cpu();
 	t->spin_ns = t->spin_allowed ? 50000 : 0;
 	while (t->procs) {
+		if (t->fatal && t->launched && t->rendezvous_hits <= 2) {
+			/* A bad probe before the program's own code ran: it must
+			 * not run at all, as if the probe had been refused first. */
+			kill(t->main_pid, SIGKILL);
+			return 0;
+		}
 		if ((utap_stop_requested || t->fatal) && !t->detaching)
 			return detach_all(t);
 		tid = next_stop(t, &status);

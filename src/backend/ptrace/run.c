@@ -41,6 +41,29 @@ static bool known_file(const struct options *o, const struct probe *p, const cha
 	return false;
 }
 
+/* Will the probed instruction be steppable? Refusals are known from the file. */
+static int check_steppable(const struct options *o, const struct sym_module *mod,
+			   const struct resolved *r, char *err, size_t errlen)
+{
+	struct arch_step_plan plan;
+	uint8_t bytes[16];
+	char why[160] = "";
+	uint64_t vaddr = 0;
+	ssize_t n;
+
+	n = sym_read(mod, r->file_offset, bytes, sizeof(bytes));
+	if (n <= 0)
+		return 0; /* reported when planting */
+	sym_offset_to_vaddr(mod, r->file_offset, &vaddr);
+	if (arch_step_plan(bytes, (size_t)n, vaddr, o->step_mode, &plan, why, sizeof(why)) < 0 ||
+	    plan.mode == ARCH_STEP_REFUSE) {
+		snprintf(err, errlen, "cannot probe %s+%#llx (%s): %s", r->sym ? r->sym : "?",
+			 (unsigned long long)r->sym_off, plan.text, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int ptrace_backend_check(const struct options *o)
 {
 	char cmd_path[4096], file[4096], err[1024];
@@ -82,7 +105,8 @@ int ptrace_backend_check(const struct options *o)
 			rc = -EINVAL;
 			break;
 		}
-		if (resolve_probe(mod, p, &r, err, sizeof(err)) < 0) {
+		if (resolve_probe(mod, p, &r, err, sizeof(err)) < 0 ||
+		    check_steppable(o, mod, &r, err, sizeof(err)) < 0) {
 			log_error("probe %zu (%s): %s", i + 1, p->text, err);
 			rc = -EINVAL;
 		}

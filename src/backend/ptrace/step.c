@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 
@@ -64,6 +65,17 @@ static void hold_signal(struct thread *th, int sig)
 		th->pending_sig[th->npending++] = sig;
 }
 
+static bool raised_by_kernel(pid_t tid)
+{
+	siginfo_t si;
+
+	if (ptrace(PTRACE_GETSIGINFO, tid, 0L, &si) < 0)
+		return false;
+	return si.si_code > 0 && si.si_code != SI_KERNEL &&
+	       (si.si_signo == SIGSEGV || si.si_signo == SIGBUS || si.si_signo == SIGFPE ||
+		si.si_signo == SIGILL);
+}
+
 int singlestep_thread(struct tracer *t, struct thread *th)
 {
 	int status, rc;
@@ -91,6 +103,10 @@ int singlestep_thread(struct tracer *t, struct thread *th)
 		/* Not now: delivering it would run the handler in the middle
 		 * of our step. It is delivered when the thread resumes. */
 		hold_signal(th, WSTOPSIG(status));
+		/* The instruction itself faulted: it did not execute, and the
+		 * program sees the fault at its own address, as untraced. */
+		if (raised_by_kernel(th->tid))
+			return 0;
 	}
 }
 
