@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "probed.h"
@@ -14,6 +15,11 @@
 
 static volatile sig_atomic_t stop;
 static long max_rounds;
+/* busy: no sleep and no line per call, rounds of BUSY_CALLS calls: threads
+ * are always running through step() when utap plants or removes its int3s. */
+static int busy;
+
+#define BUSY_CALLS 1000000
 
 struct worker {
 	pthread_t id;
@@ -47,20 +53,23 @@ static void *run(void *arg)
 	struct worker *w = arg;
 	long i = w->thread * STRIDE;
 
+	int calls = busy ? BUSY_CALLS : CALLS_PER_ROUND;
+
 	while (!stop && (!max_rounds || w->rounds < max_rounds)) {
 		int c, round_bad = 0;
 
-		for (c = 0; c < CALLS_PER_ROUND; c++, i++) {
+		for (c = 0; c < calls; c++, i++) {
 			long got = step(i);
 
-			printf("step i=%ld ret=%ld\n", i, got);
+			if (!busy)
+				printf("step i=%ld ret=%ld\n", i, got);
 			if (got != i * 3 + 7)
 				round_bad++;
 		}
 		w->bad += round_bad;
 		printf("round=%ld thread=%ld %s\n", w->rounds, w->thread,
 		       round_bad ? "BAD" : "ok");
-		if (nap(w->rounds) != w->rounds)
+		if (!busy && nap(w->rounds) != w->rounds)
 			w->bad++;
 		w->rounds++;
 	}
@@ -69,13 +78,14 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-	/* longrun [THREADS [ROUNDS]]: ROUNDS 0 (default) runs until SIGTERM. */
+	/* longrun [THREADS [ROUNDS [busy]]]: ROUNDS 0 (default) runs until SIGTERM. */
 	int nthreads = argc > 1 ? atoi(argv[1]) : 1;
 	struct worker w[MAX_THREADS] = { 0 };
 	long rounds = 0, bad = 0;
 	int t;
 
 	max_rounds = argc > 2 ? atol(argv[2]) : 0;
+	busy = argc > 3 && strcmp(argv[3], "busy") == 0;
 	if (nthreads < 1 || nthreads > MAX_THREADS)
 		nthreads = 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -116,6 +116,30 @@ is "$(grep '^round=' "$LR_OUT" | sed -E 's/round=([0-9]+) thread=([0-9]+).*/\2 \
 	awk '$2 != n[$1]++ { print "thread " $1 " round " $2 }' | head -n 1)" "" \
 	"longrun: rounds consecutive in every thread"
 
+# Busy threads: always inside step() while int3s go in and out. Hits per
+# thread consecutive; longrun checks every result itself.
+for mode in auto singlestep; do
+	start_bg "$TMP/busy.out" "$LR" "$LR_THREADS" 0 busy
+	BUSY_PID=$BG_PID
+	wait_for "$TMP/busy.out" '^round=1 ' || bail "longrun busy did not start"
+	run_utap --duration 1 --step-mode="$mode" -o "$TMP/busy" -p "$BUSY_PID" \
+		"p $LR:step i=%0:s64" "r $LR:step ret=\$retval:s64"
+	is "$UTAP_RC" 0 "busy $mode: utap attaches and detaches" || diag_file "$UTAP_ERR"
+	is "$(hits "$TMP/busy" p0 | awk '
+		{ sub(/tid=/, "", $2); sub(/i=/, "", $5) }
+		$2 in prev && $5 != prev[$2] + 1 { print prev[$2] "->" $5 }
+		{ prev[$2] = $5 }' | head -n 5)" "" "busy $mode: no call missed, in any thread"
+	is "$(hit_values "$TMP/busy" p0 tid | sort -u | wc -l)" "$LR_THREADS" \
+		"busy $mode: every thread was traced"
+	now=$(grep -c '^round=.* thread=0 ' "$TMP/busy.out")
+	ok "busy $mode: longrun makes progress after detach" \
+		wait_for "$TMP/busy.out" "^round=$((now + 2)) thread=0 "
+	kill -TERM "$BUSY_PID"
+	wait_exit "$BUSY_PID" 10
+	is "$BG_RC" 0 "busy $mode: longrun exits 0"
+	ok "busy $mode: every result right" grep -q '^done .* bad=0$' "$TMP/busy.out"
+done
+
 # The process exits while attached: utap ends too.
 start_bg "$TMP/short.out" "$LR" 2 100
 SHORT_PID=$BG_PID
