@@ -127,6 +127,9 @@ extern const size_t arch_syscall_gadget_len;
  * logic is disabled for the injected call. */
 void arch_syscall_prepare(struct arch_regs *regs, long nr, const uint64_t args[6],
 			  uint64_t gadget_addr);
+/* Whether REGS (saved at a stop) are those of a thread interrupted in a
+ * system call that the kernel restarts when the thread resumes. */
+bool arch_syscall_restarts(const struct arch_regs *regs);
 /* The result of an injected system call (negative errno on failure). */
 int64_t arch_syscall_result(const struct arch_regs *regs);
 

@@ -34,3 +34,13 @@ int64_t arch_syscall_result(const struct arch_regs *regs)
 {
 	return (int64_t)regs->user.rax;
 }
+
+bool arch_syscall_restarts(const struct arch_regs *regs)
+{
+	int64_t ret = (int64_t)regs->user.rax;
+
+	/* -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK:
+	 * the kernel's private codes for "restart me on the way out". */
+	return (int64_t)regs->user.orig_rax >= 0 && (ret == -512 || ret == -513 || ret == -514 ||
+						      ret == -516);
+}

@@ -9,7 +9,7 @@
 /* The ptrace options every tracee gets. */
 #define PROC_PTRACE_OPTIONS                                                          \
 	(PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |            \
-	 PTRACE_O_TRACEEXEC)
+	 PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD)
 
 /* Find CMD the way execvp would. Returns 0 with the path in BUF, or
  * -errno with a message in ERR. */

@@ -291,6 +291,14 @@ static int on_trap(struct tracer *t, struct thread *th)
 		th->pending_sig[th->npending++ % 8] = SIGTRAP;
 		return 0;
 	}
+	/* Our injection leaves the thread in a syscall stop, from which the
+	 * kernel re-sends the signal: that one we just pass on. */
+	if (th->sigtrap_resent) {
+		th->sigtrap_resent = false;
+		return thread_resume(t, th, SIGTRAP);
+	}
+	sigtrap_remember(t, th);
+	th->sigtrap_resent = true;
 	return thread_resume(t, th, SIGTRAP);
 }
 

@@ -155,6 +155,8 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 			t->rendezvous_hits++;
 		space_scan_modules(t, th->proc->space);
 		plant_probes(t, th, false);
+		if (t->fatal)
+			return 0; /* a bad probe: the thread stays stopped, the run ends */
 	}
 	if (th->proc->report) {
 		thread_mem(th, &mem);
@@ -165,6 +167,8 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 		if (site->nreturn)
 			hijack_return(t, th, regs, site);
 	}
+	if (th->proc->trap_handler)
+		sigtrap_repair(t, th);
 	return step_over(t, th, regs, site);
 }
 
@@ -226,6 +230,8 @@ int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs)
 		t->fatal_status = 1;
 		return rc;
 	}
+	if (th->proc->trap_handler)
+		sigtrap_repair(t, th);
 	rc = arch_regs_set(th->tid, regs);
 	if (rc < 0)
 		return rc;

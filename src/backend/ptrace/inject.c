@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -34,8 +35,12 @@ int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr
 	rc = arch_regs_set(th->tid, &regs);
 	if (rc < 0)
 		return rc;
-	for (;;) {
-		if (ptrace(PTRACE_CONT, th->tid, 0L, 0L) < 0)
+	/* Syscall-entry and -exit stops, not a trap after the syscall: they
+	 * are ptrace notifications, not signals, so nothing is forced on the
+	 * program (a forced SIGTRAP while it blocks SIGTRAP would reset its
+	 * handler, see sigtrap.c). */
+	for (bool entered = false;;) {
+		if (ptrace(PTRACE_SYSCALL, th->tid, 0L, 0L) < 0)
 			return -errno;
 		rc = wait_thread(t, th->tid, &status);
 		if (rc < 0)
@@ -48,19 +53,49 @@ int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr
 		}
 		if (status >> 16)
 			continue; /* an event stop (interrupt): keep going */
-		if (WSTOPSIG(status) == SIGTRAP) {
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			if (!entered) {
+				entered = true;
+				continue;
+			}
 			rc = arch_regs_get(th->tid, &regs);
 			if (rc < 0)
 				return rc;
-			if (arch_ip(&regs) == gadget + arch_syscall_gadget_len)
-				break;
+			break;
 		}
 		/* A signal for the program arrived meanwhile: hold it, deliver
 		 * it when the thread resumes for real. */
 		hold_signal(th, WSTOPSIG(status));
 	}
 	*result = arch_syscall_result(&regs);
-	return arch_regs_set(th->tid, &saved);
+	rc = arch_regs_set(th->tid, &saved);
+	if (rc < 0 || !arch_syscall_restarts(&saved))
+		return rc;
+	/* The thread was inside a system call (attach interrupts sleepers).
+	 * The kernel restarts such a call only on its way out through the
+	 * signal path, which a syscall-exit stop skips: go back there with an
+	 * interrupt stop, so the program's call restarts as if never touched. */
+	if (ptrace(PTRACE_INTERRUPT, th->tid, 0L, 0L) < 0 ||
+	    ptrace(PTRACE_CONT, th->tid, 0L, 0L) < 0)
+		return -errno;
+	for (;;) {
+		rc = wait_thread(t, th->tid, &status);
+		if (rc < 0)
+			return rc;
+		if (!WIFSTOPPED(status)) {
+			t->orphans[t->norphans].tid = th->tid;
+			t->orphans[t->norphans++].status = status;
+			return -ESRCH;
+		}
+		if ((status >> 16) == PTRACE_EVENT_STOP) {
+			th->event_stop = true; /* a signal given at resume would be lost */
+			return 0;
+		}
+		if (!(status >> 16))
+			hold_signal(th, WSTOPSIG(status));
+		if (ptrace(PTRACE_CONT, th->tid, 0L, 0L) < 0)
+			return -errno;
+	}
 }
 
 static int auxv_entry(pid_t pid, uint64_t *entry)

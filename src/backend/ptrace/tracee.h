@@ -109,6 +109,8 @@ struct thread {
 	bool has_deferred;
 	bool interrupted;    /* we sent PTRACE_INTERRUPT and await its stop */
 	bool world_stopped;  /* stopped by stop_world, to resume after */
+	bool sigtrap_resent; /* the next SIGTRAP is the one we passed on */
+	bool event_stop;     /* in an interrupt stop: resume signals are ignored */
 	struct thread *hash_next;
 	struct thread *next_in_proc;
 };
@@ -119,6 +121,8 @@ struct process {
 	struct thread *threads;
 	bool report;  /* hits are reported (not a vfork child we only protect) */
 	bool main;    /* the process the user launched or attached */
+	bool trap_handler;       /* the program handles SIGTRAP itself */
+	uint8_t trap_action[32]; /* its kernel sigaction, to restore (sigtrap.c) */
 	struct process *next;
 };
 
@@ -238,6 +242,12 @@ int plant_new_image(struct tracer *t, struct thread *th);
  * us, deliver held signals, forget it. */
 int detach_process(struct tracer *t, struct process *proc);
 int wait_thread(struct tracer *t, pid_t tid, int *status);
+
+/* ---- sigtrap.c ---- */
+/* Before a real SIGTRAP goes to the program: remember its disposition. */
+void sigtrap_remember(struct tracer *t, struct thread *th);
+/* After a hit: undo the kernel's reset of that disposition, if it happened. */
+void sigtrap_repair(struct tracer *t, struct thread *th);
 
 /* ---- detach.c ---- */
 int detach_all(struct tracer *t);

@@ -269,6 +269,14 @@ int thread_resume(struct tracer *t, struct thread *th, int sig)
 			syscall(SYS_tgkill, th->proc->pid, th->tid, th->pending_sig[i]);
 		th->npending = 0;
 	}
+	if (sig && th->event_stop) {
+		/* The kernel ignores a signal given when resuming from an
+		 * interrupt stop: queue it instead; it comes back to us as a
+		 * signal-delivery stop and is passed on then. */
+		syscall(SYS_tgkill, th->proc->pid, th->tid, sig);
+		sig = 0;
+	}
+	th->event_stop = false;
 	rc = ptrace(PTRACE_CONT, th->tid, 0L, (long)sig);
 	if (rc < 0)
 		return -errno;
