@@ -160,7 +160,9 @@ static int parse_variable(struct probe_parser *ps, const char **p, const char *e
 		*out = arg_fetch((unsigned)n - 1);
 		return *out ? 0 : -ENOMEM;
 	}
-	return probe_fail(ps, at, hint, "unknown variable '%.*s'",
+	/* A C name: SystemTap's $var, which needs the DWARF reader. */
+	return probe_fail(ps, at, "use the argument's position instead: %0 is the first, %1 ...",
+			  "variables by name ('%.*s') are not supported yet",
 			  (int)(len + 1 > 24 ? 24 : len + 1), at);
 }
 

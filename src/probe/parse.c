@@ -157,6 +157,26 @@ static const char *find_colon(struct span tok)
 	return colon;
 }
 
+/* Does the name ending just before COLON look like a C/C++ source file
+ * ("calls.c" in "prog:calls.c:12")? */
+static bool is_source_file(const char *start, const char *colon)
+{
+	static const char *const exts[] = {".c", ".h", ".cc", ".cpp", ".cxx", ".hpp"};
+	const char *name = colon;
+
+	while (name > start && name[-1] != ':' && name[-1] != '/' && name[-1] != ' ')
+		name--;
+	if (name == start || name[-1] != ':')
+		return false; /* no BIN before it */
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t len = strlen(exts[i]);
+
+		if ((size_t)(colon - name) > len && memcmp(colon - len, exts[i], len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int parse_location(struct probe_parser *ps, struct span tok, struct probe *out)
 {
 	static const char ret_suffix[] = "%return";
@@ -186,6 +206,10 @@ static int parse_location(struct probe_parser *ps, struct span tok, struct probe
 	if (n == 0)
 		return probe_fail(ps, sym, "write BIN:SYM, e.g. /bin/ls:main",
 				  "missing symbol after ':'");
+	if (sym[0] >= '0' && sym[0] <= '9' && sym - 1 > ps->text &&
+	    is_source_file(ps->text, sym - 1))
+		return probe_fail(ps, sym, "probe the function instead: BIN:SYM or BIN:SYM+OFF",
+				  "source-line probes (BIN:FILE:LINE) are not supported yet");
 	if (sym[0] >= '0' && sym[0] <= '9') {
 		/* A symbol never starts with a digit: a file offset. */
 		if (!probe_parse_u64(sym, n, &out->file_offset))
@@ -221,7 +245,7 @@ static int add_arg(struct probe_parser *ps, struct span tok, struct probe *out)
 
 	if (tok.n >= 2 && tok.s[0] == 'f' && tok.s[1] == ':')
 		return probe_fail(ps, tok.s, "filter the output instead, e.g. with grep",
-				  "filters (f:...) are not supported");
+				  "filters (f:...) are not supported yet");
 	if (!eq || eq == tok.s)
 		return probe_fail(ps, tok.s, "e.g. v=%0, p=X%di or s=+0(%si):string",
 				  "expected NAME=FETCH");
