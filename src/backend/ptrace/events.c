@@ -55,6 +55,20 @@ int wait_thread(struct tracer *t, pid_t tid, int *status)
 	return got < 0 ? -errno : 0;
 }
 
+int wait_stopped(struct tracer *t, struct thread *th, int *status)
+{
+	int rc = wait_thread(t, th->tid, status);
+
+	if (rc < 0)
+		return rc;
+	if (!WIFSTOPPED(*status)) {
+		/* It died while we ran it for ourselves: the main loop reports it. */
+		add_orphan(t, th->tid, *status);
+		return -ESRCH;
+	}
+	return 0;
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -105,22 +119,11 @@ static pid_t next_stop(struct tracer *t, int *status)
 		 * while it computes or sleeps. */
 		if (++t->block_streak > 4)
 			t->spin_ns = t->spin_ns / 2 > SPIN_MIN_NS ? t->spin_ns / 2 : SPIN_MIN_NS;
-	} else if (t->spin_allowed && ++t->block_streak > 64) {
+	} else if (++t->block_streak > 64) {
 		t->block_streak = 0;
 		t->spin_ns = 20000; /* try spinning again now and then */
 	}
 	return waitpid(-1, status, __WALL);
-}
-
-/* Confined to one CPU (--pin, taskset): spinning could only delay the
- * tracee, which needs that very CPU to reach its next hit. */
-static bool single_cpu(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return false;
-	return CPU_COUNT(&set) == 1;
 }
 
 static void on_exit_status(struct tracer *t, struct thread *th, int status)
@@ -288,7 +291,7 @@ static int on_trap(struct tracer *t, struct thread *th)
 	}
 	/* The program's own SIGTRAP (its own int3, raise, kill): deliver it. */
 	if (t->detaching) {
-		th->pending_sig[th->npending++ % 8] = SIGTRAP;
+		thread_hold_signal(th, SIGTRAP);
 		return 0;
 	}
 	/* Our injection leaves the thread in a syscall stop, from which the
@@ -367,7 +370,7 @@ int handle_stop(struct tracer *t, pid_t tid, int status)
 		if (is_fault_signal(sig))
 			rewind_from_slot(th);
 		if (t->detaching) {
-			th->pending_sig[th->npending++ % 8] = sig;
+			thread_hold_signal(th, sig);
 			return 0;
 		}
 		return thread_resume(t, th, sig); /* the program's signal, unchanged */
@@ -403,8 +406,9 @@ int events_loop(struct tracer *t)
 	int status;
 	pid_t tid;
 
-	t->spin_allowed = !single_cpu();
-	t->spin_ns = t->spin_allowed ? 50000 : 0;
+	/* Spinning is safe even when we share the tracee's CPU (--pin,
+	 * taskset): each poll yields, so the tracee runs at once. */
+	t->spin_ns = 50000;
 	while (t->procs) {
 		if (t->fatal && t->launched && t->rendezvous_hits <= 2) {
 			/* A bad probe before the program's own code ran: it must

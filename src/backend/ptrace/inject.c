@@ -15,12 +15,6 @@
 #include "proc/mem.h"
 #include "util/log.h"
 
-static void hold_signal(struct thread *th, int sig)
-{
-	if (th->npending < (int)(sizeof(th->pending_sig) / sizeof(th->pending_sig[0])))
-		th->pending_sig[th->npending++] = sig;
-}
-
 int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr,
 		   const uint64_t args[6], int64_t *result)
 {
@@ -42,15 +36,9 @@ int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr
 	for (bool entered = false;;) {
 		if (ptrace(PTRACE_SYSCALL, th->tid, 0L, 0L) < 0)
 			return -errno;
-		rc = wait_thread(t, th->tid, &status);
+		rc = wait_stopped(t, th, &status);
 		if (rc < 0)
 			return rc;
-		if (!WIFSTOPPED(status)) {
-			/* Killed while running our call: report the death later. */
-			t->orphans[t->norphans].tid = th->tid;
-			t->orphans[t->norphans++].status = status;
-			return -ESRCH;
-		}
 		if (status >> 16)
 			continue; /* an event stop (interrupt): keep going */
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
@@ -65,7 +53,7 @@ int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr
 		}
 		/* A signal for the program arrived meanwhile: hold it, deliver
 		 * it when the thread resumes for real. */
-		hold_signal(th, WSTOPSIG(status));
+		thread_hold_signal(th, WSTOPSIG(status));
 	}
 	*result = arch_syscall_result(&regs);
 	rc = arch_regs_set(th->tid, &saved);
@@ -79,20 +67,15 @@ int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr
 	    ptrace(PTRACE_CONT, th->tid, 0L, 0L) < 0)
 		return -errno;
 	for (;;) {
-		rc = wait_thread(t, th->tid, &status);
+		rc = wait_stopped(t, th, &status);
 		if (rc < 0)
 			return rc;
-		if (!WIFSTOPPED(status)) {
-			t->orphans[t->norphans].tid = th->tid;
-			t->orphans[t->norphans++].status = status;
-			return -ESRCH;
-		}
 		if ((status >> 16) == PTRACE_EVENT_STOP) {
 			th->event_stop = true; /* a signal given at resume would be lost */
 			return 0;
 		}
 		if (!(status >> 16))
-			hold_signal(th, WSTOPSIG(status));
+			thread_hold_signal(th, WSTOPSIG(status));
 		if (ptrace(PTRACE_CONT, th->tid, 0L, 0L) < 0)
 			return -errno;
 	}

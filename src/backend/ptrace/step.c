@@ -59,12 +59,6 @@ void resume_world(struct tracer *t)
 	}
 }
 
-static void hold_signal(struct thread *th, int sig)
-{
-	if (th->npending < (int)(sizeof(th->pending_sig) / sizeof(th->pending_sig[0])))
-		th->pending_sig[th->npending++] = sig;
-}
-
 static bool raised_by_kernel(pid_t tid)
 {
 	siginfo_t si;
@@ -83,14 +77,9 @@ int singlestep_thread(struct tracer *t, struct thread *th)
 	for (;;) {
 		if (ptrace(PTRACE_SINGLESTEP, th->tid, 0L, 0L) < 0)
 			return -errno;
-		rc = wait_thread(t, th->tid, &status);
+		rc = wait_stopped(t, th, &status);
 		if (rc < 0)
 			return rc;
-		if (!WIFSTOPPED(status)) {
-			t->orphans[t->norphans].tid = th->tid;
-			t->orphans[t->norphans++].status = status;
-			return -ESRCH;
-		}
 		if (status >> 16) {
 			/* An event inside the stepped instruction (a syscall
 			 * that clones or forks): record it, finish the step. */
@@ -102,7 +91,7 @@ int singlestep_thread(struct tracer *t, struct thread *th)
 			return 0;
 		/* Not now: delivering it would run the handler in the middle
 		 * of our step. It is delivered when the thread resumes. */
-		hold_signal(th, WSTOPSIG(status));
+		thread_hold_signal(th, WSTOPSIG(status));
 		/* The instruction itself faulted: it did not execute, and the
 		 * program sees the fault at its own address, as untraced. */
 		if (raised_by_kernel(th->tid))

@@ -158,7 +158,6 @@ struct tracer {
 	int fatal_status;
 	/* adaptive spin before blocking in waitpid */
 	unsigned spin_ns;
-	bool spin_allowed;
 	unsigned block_streak;
 	unsigned long hits;
 	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
@@ -183,6 +182,9 @@ struct sym_module *tracer_sym(struct tracer *t, struct space *s, struct module *
 /* Resume a stopped thread (delivering one held signal). */
 int thread_resume(struct tracer *t, struct thread *th, int sig);
 const char *thread_comm(struct thread *th);
+/* Keep a signal that arrived while we ran the thread for ourselves; it is
+ * delivered when the thread resumes for real. */
+void thread_hold_signal(struct thread *th, int sig);
 
 /* ---- modules.c ---- */
 int space_scan_modules(struct tracer *t, struct space *s);
@@ -242,6 +244,9 @@ int plant_new_image(struct tracer *t, struct thread *th);
  * us, deliver held signals, forget it. */
 int detach_process(struct tracer *t, struct process *proc);
 int wait_thread(struct tracer *t, pid_t tid, int *status);
+/* wait_thread for a thread we resumed for ourselves: -ESRCH if it died
+ * (the death is kept for the main loop), else a stop in *STATUS. */
+int wait_stopped(struct tracer *t, struct thread *th, int *status);
 
 /* ---- sigtrap.c ---- */
 /* Before a real SIGTRAP goes to the program: remember its disposition. */

@@ -257,6 +257,12 @@ struct sym_module *tracer_sym(struct tracer *t, struct space *s, struct module *
 	return m->sym = sym;
 }
 
+void thread_hold_signal(struct thread *th, int sig)
+{
+	if (th->npending < (int)(sizeof(th->pending_sig) / sizeof(th->pending_sig[0])))
+		th->pending_sig[th->npending++] = sig;
+}
+
 int thread_resume(struct tracer *t, struct thread *th, int sig)
 {
 	long rc;
