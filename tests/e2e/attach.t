@@ -116,15 +116,25 @@ is "$(grep '^round=' "$LR_OUT" | sed -E 's/round=([0-9]+) thread=([0-9]+).*/\2 \
 	awk '$2 != n[$1]++ { print "thread " $1 " round " $2 }' | head -n 1)" "" \
 	"longrun: rounds consecutive in every thread"
 
+# threads_seen FILE N: hits from N threads in FILE.
+threads_seen() { [ "$(hit_values "$1" p0 tid 2>/dev/null | sort -u | wc -l)" -ge "$2" ]; }
+
 # Busy threads: always inside step() while int3s go in and out. Hits per
 # thread consecutive; longrun checks every result itself.
 for mode in auto singlestep; do
 	start_bg "$TMP/busy.out" "$LR" "$LR_THREADS" 0 busy
 	BUSY_PID=$BG_PID
 	wait_for "$TMP/busy.out" '^round=1 ' || bail "longrun busy did not start"
-	run_utap --duration 1 --step-mode="$mode" -o "$TMP/busy" -p "$BUSY_PID" \
-		"p $LR:step i=%0:s64" "r $LR:step ret=\$retval:s64"
-	is "$UTAP_RC" 0 "busy $mode: utap attaches and detaches" || diag_file "$UTAP_ERR"
+	timeout -k 5 "$UTAP_TIMEOUT" "$UTAP" --step-mode="$mode" -o "$TMP/busy" \
+		-p "$BUSY_PID" "p $LR:step i=%0:s64" "r $LR:step ret=\$retval:s64" \
+		>"$UTAP_OUT" 2>"$UTAP_ERR" </dev/null &
+	UPID=$!
+	_bg_pids+=("$UPID")
+	# Detach once every thread was seen (or after 10s: then a test fails).
+	wait_until 10 threads_seen "$TMP/busy" "$LR_THREADS"
+	kill -INT "$UPID"
+	wait_exit "$UPID" 20
+	is "$BG_RC" 0 "busy $mode: utap attaches and detaches" || diag_file "$UTAP_ERR"
 	is "$(hits "$TMP/busy" p0 | awk '
 		{ sub(/tid=/, "", $2); sub(/i=/, "", $5) }
 		$2 in prev && $5 != prev[$2] + 1 { print prev[$2] "->" $5 }

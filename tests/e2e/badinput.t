@@ -50,7 +50,7 @@ check_case "probe binary missing" 'no/such/prog' \
 	"p /no/such/prog:work" -- "$C" 1
 check_case "command missing" 'no/such/cmd' \
 	"p $C:work" -- /no/such/cmd 1
-check_case "unknown symbol, with a suggestion" 'work' \
+check_case "unknown symbol, with a suggestion" 'did you mean work' \
 	"p $C:wrok" -- "$C" 1
 check_case "unknown symbol in a library" 'nosuchfunction|libc' \
 	"p libc:nosuchfunction" -- "$C" 1

@@ -205,6 +205,19 @@ wait_for()
 	return 1
 }
 
+# wait_until SECS CMD...: until CMD succeeds (a bound, not a test).
+wait_until()
+{
+	local i limit=$(($1 * 20))
+	shift
+	for ((i = 0; i < limit; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	diag "timed out waiting for: $*"
+	return 1
+}
+
 # wait_exit PID [SECS]: wait for a background child; its status in BG_RC.
 wait_exit()
 {
