@@ -19,34 +19,45 @@ static size_t max_distance(size_t len)
 	return 3;
 }
 
-/* Case-insensitive Levenshtein distance of A and B, or LIMIT + 1 once it
- * is certain to exceed LIMIT.  ROW holds strlen(B) + 1 entries. */
-static size_t distance(const char *a, const char *b, size_t blen, size_t limit, size_t *row)
+/* Case-insensitive edit distance of A and B (optimal string alignment:
+ * Levenshtein plus the swap of two adjacent characters, the commonest
+ * typo: "wrok" is one edit from "work"), or LIMIT + 1 once it is certain
+ * to exceed LIMIT.  ROWS holds 3 * (strlen(B) + 1) entries. */
+static size_t distance(const char *a, const char *b, size_t blen, size_t limit, size_t *rows)
 {
-	size_t i, j, diag, up, row_min;
+	size_t *older = rows, *prev = rows + blen + 1, *cur = rows + 2 * (blen + 1), *tmp;
+	size_t i, j, row_min, cost;
 
 	for (j = 0; j <= blen; j++)
-		row[j] = j;
+		prev[j] = j;
 	for (i = 1; a[i - 1]; i++) {
-		diag = row[0];
-		row[0] = i;
+		int ca = tolower((unsigned char)a[i - 1]);
+
+		cur[0] = i;
 		row_min = i;
 		for (j = 1; j <= blen; j++) {
-			up = row[j];
-			row[j] = diag + (tolower((unsigned char)a[i - 1]) !=
-					 tolower((unsigned char)b[j - 1]));
-			if (up + 1 < row[j])
-				row[j] = up + 1;
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (row[j] < row_min)
-				row_min = row[j];
-			diag = up;
+			int cb = tolower((unsigned char)b[j - 1]);
+
+			cost = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < cost)
+				cost = prev[j] + 1;
+			if (cur[j - 1] + 1 < cost)
+				cost = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && older[j - 2] + 1 < cost)
+				cost = older[j - 2] + 1;
+			cur[j] = cost;
+			if (cost < row_min)
+				row_min = cost;
 		}
 		if (row_min > limit)
 			return limit + 1;
+		tmp = older;
+		older = prev;
+		prev = cur;
+		cur = tmp;
 	}
-	return row[blen];
+	return prev[blen];
 }
 
 static bool contains_nocase(const char *hay, const char *needle, size_t nlen, bool *prefix)
@@ -106,7 +117,7 @@ int sym_suggest(const struct sym_module *mod, const char *name, const char **nam
 		return 0;
 	qlen = strcspn(name, "@");
 	best = calloc((size_t)max, sizeof(*best));
-	row = calloc(qlen + 1, sizeof(*row));
+	row = calloc(3 * (qlen + 1), sizeof(*row));
 	query = strndup(name, qlen);
 	if (!best || !row || !query)
 		goto out;

@@ -200,6 +200,11 @@ static void test_libc(const struct proc_maps *maps, const char *label)
 	ok(n > 0 && strcmp(names[0], "malloc") == 0, "malloc is the best suggestion");
 	ok(!dups, "no duplicate suggestions");
 	is_int(sym_suggest(mod, "zzqqxxjj_not_a_name", names, 5), 0, "nothing like garbage");
+	/* two swapped letters are one typo, even in a short name */
+	n = sym_suggest(mod, "fere", names, 5);
+	ok(n > 0 && strcmp(names[0], "free") == 0, "fere suggests free first");
+	n = sym_suggest(mod, "mlaloc", names, 5);
+	ok(n > 0 && strcmp(names[0], "malloc") == 0, "mlaloc suggests malloc first");
 out:
 	sym_module_close(mod);
 }
