@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -123,6 +124,9 @@ static pid_t next_stop(struct tracer *t, int *status)
 		t->block_streak = 0;
 		t->spin_ns = 20000; /* try spinning again now and then */
 	}
+	/* About to sleep: the program is quiet, so this is the moment to
+	 * let the user see the hits so far (costs nothing on a busy path). */
+	fflush(t->out);
 	return waitpid(-1, status, __WALL);
 }
 
