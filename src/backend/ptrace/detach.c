@@ -4,7 +4,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -98,6 +100,55 @@ int detach_process(struct tracer *t, struct process *proc)
 	return 0;
 }
 
+static bool trap_pending(pid_t tid)
+{
+	char path[64], line[256];
+	unsigned long long mask = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "SigPnd:", 7) == 0) {
+			mask = strtoull(line + 7, NULL, 16);
+			break;
+		}
+	}
+	fclose(f);
+	return mask & (1ull << (SIGTRAP - 1));
+}
+
+/* A thread that executed one of our int3s just before our interrupt
+ * reports the interrupt first (the kernel takes job-control traps before
+ * signals): its ip is one byte into the probed instruction and the
+ * SIGTRAP still queued. Let it take the trap now, so it is rewound (or
+ * returned through the trampoline) while we still know what it was. */
+static bool take_pending_trap(struct tracer *t, struct thread *th)
+{
+	int status;
+
+	for (int tries = 0; tries < 4 && trap_pending(th->tid); tries++) {
+		if (ptrace(PTRACE_CONT, th->tid, 0L, 0L) < 0 || wait_thread(t, th->tid, &status) < 0)
+			return false;
+		handle_stop(t, th->tid, status); /* detaching: nothing is resumed */
+		if (!WIFSTOPPED(status))
+			return true; /* it is gone, and so is TH */
+	}
+	return false;
+}
+
+/* Every thread, once; starting over whenever one died under us. */
+static void take_pending_traps(struct tracer *t)
+{
+restart:
+	for (struct process *p = t->procs; p; p = p->next)
+		for (struct thread *th = p->threads; th; th = th->next_in_proc)
+			if (take_pending_trap(t, th))
+				goto restart;
+}
+
 int detach_all(struct tracer *t)
 {
 	int status;
@@ -141,6 +192,7 @@ int detach_all(struct tracer *t)
 		if (!running)
 			break;
 	}
+	take_pending_traps(t);
 	while (t->procs)
 		detach_process(t, t->procs);
 	return 0;

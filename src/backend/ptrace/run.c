@@ -226,19 +226,24 @@ int ptrace_backend_run(const struct options *o, FILE *out)
 	t.out = out;
 	t.probe_matched = calloc(o->nprobes, sizeof(bool));
 	t.probe_failed = calloc(o->nprobes, sizeof(bool));
-	if (!t.probe_matched || !t.probe_failed)
-		return 1;
+	if (!t.probe_matched || !t.probe_failed) {
+		rc = 1;
+		goto out;
+	}
 	install_signals(o->duration);
 	rc = o->argv ? start_launched(&t) : start_attached(&t);
-	if (rc < 0)
-		return rc == -EINVAL ? 2 : 1;
+	if (rc < 0) {
+		rc = rc == -EINVAL ? 2 : 1;
+		goto out;
+	}
 	events_loop(&t);
 	fflush(out);
 	if (t.fatal && t.launched && !t.main_gone) {
 		/* A bad probe found before the program's code ran: it never runs. */
 		kill(t.main_pid, SIGKILL);
 		waitpid(t.main_pid, &status, 0);
-		return t.fatal_status;
+		rc = t.fatal_status;
+		goto out;
 	}
 	if (t.launched && !t.main_gone) {
 		/* Detached early: the program goes on; its status is still ours. */
@@ -250,12 +255,14 @@ int ptrace_backend_run(const struct options *o, FILE *out)
 		if (!t.probe_matched[i])
 			log_error("probe %zu (%s): no loaded module matched '%s'", i + 1,
 				  o->probes[i].text, o->probes[i].bin);
+	rc = t.fatal ? t.fatal_status : t.launched ? t.exit_status : 0;
+out:
+	while (t.procs)
+		tracer_remove_process(&t, t.procs);
 	for (size_t i = 0; i < t.nsymcache; i++)
 		sym_module_close(t.symcache[i].sym);
 	free(t.symcache);
 	free(t.probe_matched);
 	free(t.probe_failed);
-	if (t.fatal)
-		return t.fatal_status;
-	return t.launched ? t.exit_status : 0;
+	return rc;
 }
