@@ -131,8 +131,10 @@ for mode in auto singlestep; do
 		>"$UTAP_OUT" 2>"$UTAP_ERR" </dev/null &
 	UPID=$!
 	_bg_pids+=("$UPID")
-	# Detach once every thread was seen (or after 10s: then a test fails).
-	wait_until 10 threads_seen "$TMP/busy" "$LR_THREADS"
+	# Detach once every thread was seen (or after 20s: then a test fails).
+	wait_until 20 threads_seen "$TMP/busy" "$LR_THREADS" ||
+		diag "hits per thread: $(hit_values "$TMP/busy" p0 tid | sort | uniq -c | tr '\n' ' ')" \
+			"threads: $(ls "/proc/$BUSY_PID/task" | tr '\n' ' ')"
 	kill -INT "$UPID"
 	wait_exit "$UPID" 20
 	is "$BG_RC" 0 "busy $mode: utap attaches and detaches" || diag_file "$UTAP_ERR"
