@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend/ptrace/tracee.h"
@@ -11,18 +12,30 @@
 
 void target_path(pid_t pid, const char *path, char *buf, size_t n)
 {
-	char self_root[64], root[4096];
-	ssize_t len;
-
-	/* Paths in /proc/PID/maps are in the target's mount namespace; going
-	 * through /proc/PID/root opens the target's file even in a container.
-	 * When the target shares our root, use the plain path (clearer errors). */
-	snprintf(self_root, sizeof(self_root), "/proc/%d/root", (int)pid);
-	len = readlink(self_root, root, sizeof(root) - 1);
-	if (len == 1 && root[0] == '/' && access(path, R_OK) == 0)
-		snprintf(buf, n, "%s", path);
-	else
+	/* An absolute path is the target's: in a container, through its root
+	 * (/proc/PID/root). If that names nothing, it may be ours (the host
+	 * path of a chroot), so use it as written. */
+	if (path[0] == '/') {
 		snprintf(buf, n, "/proc/%d/root%s", (int)pid, path);
+		if (access(buf, F_OK) == 0)
+			return;
+	}
+	snprintf(buf, n, "%s", path);
+}
+
+void module_file(pid_t pid, const char *map_path, dev_t dev, ino_t ino, char *buf, size_t n)
+{
+	struct stat st;
+
+	/* The kernel writes a mapped file's path relative to the reader's
+	 * root when it can (a chroot in our mount namespace: the host path),
+	 * else relative to the target's (another mount namespace: the
+	 * container's path). Take whichever names the very file mapped. */
+	if (stat(map_path, &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
+		snprintf(buf, n, "%s", map_path);
+		return;
+	}
+	snprintf(buf, n, "/proc/%d/root%s", (int)pid, map_path);
 }
 
 static struct module *find_module(struct space *s, dev_t dev, ino_t ino)

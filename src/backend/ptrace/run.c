@@ -34,7 +34,8 @@ static bool known_file(const struct options *o, const struct probe *p, const cha
 	}
 	for (size_t i = 0; maps && i < maps->n; i++) {
 		if (maps->map[i].path[0] == '/' && sym_bin_matches(p->bin, maps->map[i].path)) {
-			target_path(o->attach_pid, maps->map[i].path, buf, n);
+			module_file(o->attach_pid, maps->map[i].path, maps->map[i].dev,
+				    maps->map[i].ino, buf, n);
 			return true;
 		}
 	}

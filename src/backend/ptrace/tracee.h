@@ -192,8 +192,10 @@ struct module *space_module_at(struct space *s, uint64_t addr);
 /* File offset <-> address through the module's current mappings. 0/-ENOENT. */
 int module_addr_to_offset(const struct module *m, uint64_t addr, uint64_t *off);
 int module_offset_to_addr(const struct module *m, uint64_t off, uint64_t *addr);
-/* The open path of a target path: through /proc/PID/root. */
+/* A path the user wrote, as the target sees it: through /proc/PID/root. */
 void target_path(pid_t pid, const char *path, char *buf, size_t n);
+/* A path utap can open for a file /proc/PID/maps lists (with its dev/ino). */
+void module_file(pid_t pid, const char *map_path, dev_t dev, ino_t ino, char *buf, size_t n);
 
 /* ---- inject.c ---- */
 int inject_syscall(struct tracer *t, struct thread *th, uint64_t gadget, long nr,

@@ -241,7 +241,7 @@ struct sym_module *tracer_sym(struct tracer *t, struct space *s, struct module *
 		if (t->symcache[i].dev == m->dev && t->symcache[i].ino == m->ino)
 			return m->sym = t->symcache[i].sym;
 	}
-	target_path(s->pid, m->path, open_path, sizeof(open_path));
+	module_file(s->pid, m->path, m->dev, m->ino, open_path, sizeof(open_path));
 	if (sym_module_open(open_path, m->path, &sym, err, sizeof(err)) < 0) {
 		log_debug("%s: %s", m->path, err);
 		m->sym_failed = true;
