@@ -93,45 +93,58 @@ static void line_release(struct line *l)
 		free(l->data);
 }
 
-/* A JSON string body: quotes, backslashes and control characters escaped;
- * bytes past ASCII as \u00XX so the output is valid UTF-8 whatever the
- * tracee's bytes were. */
+/* The two-character escape JSON and C both have for byte C, or NULL. */
+static const char *short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	default:
+		return NULL;
+	}
+}
+
+/* Escape S for a JSON string or a C string literal. Other control bytes
+ * and bytes past ASCII become \u00XX in JSON (so the output is valid UTF-8
+ * whatever the tracee's bytes were) and three-digit octal in C (so the next
+ * character can never be read as part of the escape). */
+static void put_escaped(struct line *l, const char *s, size_t n, bool json)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		const char *esc = short_escape(c);
+
+		if (!esc && !json)
+			esc = c == '\a' ? "\\a" : c == '\v' ? "\\v" : NULL;
+		if (esc)
+			line_puts(l, esc);
+		else if (c < 0x20 || c >= 0x7f)
+			line_printf(l, json ? "\\u%04x" : "\\%03o", c);
+		else
+			line_put(l, (const char *)&c, 1);
+	}
+}
+
 static void put_json_chars(struct line *l, const char *s, size_t n)
 {
-	size_t i;
+	put_escaped(l, s, n, true);
+}
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		switch (c) {
-		case '"':
-			line_puts(l, "\\\"");
-			break;
-		case '\\':
-			line_puts(l, "\\\\");
-			break;
-		case '\n':
-			line_puts(l, "\\n");
-			break;
-		case '\r':
-			line_puts(l, "\\r");
-			break;
-		case '\t':
-			line_puts(l, "\\t");
-			break;
-		case '\b':
-			line_puts(l, "\\b");
-			break;
-		case '\f':
-			line_puts(l, "\\f");
-			break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				line_printf(l, "\\u%04x", c);
-			else
-				line_put(l, (const char *)&c, 1);
-		}
-	}
+static void put_c_chars(struct line *l, const char *s, size_t n)
+{
+	put_escaped(l, s, n, false);
 }
 
 static void put_json_string(struct line *l, const char *s)
@@ -139,52 +152,6 @@ static void put_json_string(struct line *l, const char *s)
 	line_puts(l, "\"");
 	put_json_chars(l, s, strlen(s));
 	line_puts(l, "\"");
-}
-
-/* C escapes; octal ones are three digits so the next character can never
- * be read as part of them. */
-static void put_c_chars(struct line *l, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-
-		switch (c) {
-		case '"':
-			line_puts(l, "\\\"");
-			break;
-		case '\\':
-			line_puts(l, "\\\\");
-			break;
-		case '\n':
-			line_puts(l, "\\n");
-			break;
-		case '\r':
-			line_puts(l, "\\r");
-			break;
-		case '\t':
-			line_puts(l, "\\t");
-			break;
-		case '\a':
-			line_puts(l, "\\a");
-			break;
-		case '\b':
-			line_puts(l, "\\b");
-			break;
-		case '\f':
-			line_puts(l, "\\f");
-			break;
-		case '\v':
-			line_puts(l, "\\v");
-			break;
-		default:
-			if (c < 0x20 || c >= 0x7f)
-				line_printf(l, "\\%03o", c);
-			else
-				line_put(l, (const char *)&c, 1);
-		}
-	}
 }
 
 /* Read the NUL-terminated string at ADDR into BUF, at most

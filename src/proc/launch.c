@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "proc/launch.h"
+#include "proc/status.h"
 
 int proc_find_command(const char *cmd, char *buf, size_t n, char *err, size_t errlen)
 {
@@ -80,37 +81,13 @@ pid_t proc_launch(const char *path, char **argv, bool pin)
 	return pid;
 }
 
-static void read_status_field(pid_t pid, const char *field, char *out, size_t n)
-{
-	char path[64], line[256];
-	size_t flen = strlen(field);
-	FILE *f;
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
-			char *v = line + flen + 1;
-
-			v += strspn(v, " \t");
-			v[strcspn(v, "\n")] = '\0';
-			snprintf(out, n, "%s", v);
-			break;
-		}
-	}
-	fclose(f);
-}
-
 void proc_explain_eperm(pid_t pid, char *err, size_t errlen)
 {
 	char tracer[32], uid[64], comm[64] = "", path[64];
 	int scope = -1;
 	FILE *f;
 
-	read_status_field(pid, "TracerPid", tracer, sizeof(tracer));
+	proc_status_field(pid, "TracerPid", tracer, sizeof(tracer));
 	if (tracer[0] && atoi(tracer) != 0) {
 		snprintf(path, sizeof(path), "/proc/%s/comm", tracer);
 		f = fopen(path, "re");
@@ -125,7 +102,7 @@ void proc_explain_eperm(pid_t pid, char *err, size_t errlen)
 			 comm[0] ? comm : "?");
 		return;
 	}
-	read_status_field(pid, "Uid", uid, sizeof(uid));
+	proc_status_field(pid, "Uid", uid, sizeof(uid));
 	if (uid[0] && (uid_t)atol(uid) != getuid() && geteuid() != 0) {
 		snprintf(err, errlen,
 			 "process %d belongs to uid %ld, not to you\n"

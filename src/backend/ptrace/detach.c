@@ -14,6 +14,7 @@
 
 #include "backend/ptrace/tracee.h"
 #include "proc/mem.h"
+#include "proc/status.h"
 #include "util/log.h"
 
 /* A thread at the very start of a slot has not executed the relocated
@@ -102,22 +103,9 @@ int detach_process(struct tracer *t, struct process *proc)
 
 static bool trap_pending(pid_t tid)
 {
-	char path[64], line[256];
-	unsigned long long mask = 0;
-	FILE *f;
+	uint64_t mask = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "SigPnd:", 7) == 0) {
-			mask = strtoull(line + 7, NULL, 16);
-			break;
-		}
-	}
-	fclose(f);
-	return mask & (1ull << (SIGTRAP - 1));
+	return proc_status_sigmask(tid, "SigPnd", &mask) == 0 && (mask & (1ull << (SIGTRAP - 1)));
 }
 
 /* A thread that executed one of our int3s just before our interrupt

@@ -17,6 +17,7 @@
 
 #include "backend/ptrace/tracee.h"
 #include "proc/mem.h"
+#include "proc/status.h"
 #include "util/log.h"
 
 /* The kernel's struct sigaction on x86-64: handler, flags, restorer, mask. */
@@ -26,21 +27,10 @@
 
 static bool trap_caught(pid_t pid)
 {
-	char path[64], line[256];
-	unsigned long long mask = 0;
-	FILE *f;
+	uint64_t mask;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
+	if (proc_status_sigmask(pid, "SigCgt", &mask) < 0)
 		return true; /* cannot tell: do nothing */
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "SigCgt:", 7) == 0) {
-			mask = strtoull(line + 7, NULL, 16);
-			break;
-		}
-	}
-	fclose(f);
 	return mask & (1ull << (SIGTRAP - 1));
 }
 

@@ -1,0 +1,45 @@
+/* status.c: read fields of /proc/PID/status. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proc/status.h"
+
+int proc_status_field(pid_t pid, const char *field, char *out, size_t n)
+{
+	char path[64], line[256];
+	size_t flen = strlen(field);
+	int rc = -ENOENT;
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			char *v = line + flen + 1;
+
+			v += strspn(v, " \t");
+			v[strcspn(v, "\n")] = '\0';
+			snprintf(out, n, "%s", v);
+			rc = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int proc_status_sigmask(pid_t pid, const char *field, uint64_t *mask)
+{
+	char text[32];
+	int rc = proc_status_field(pid, field, text, sizeof(text));
+
+	if (rc == 0)
+		*mask = strtoull(text, NULL, 16);
+	return rc;
+}
