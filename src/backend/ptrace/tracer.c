@@ -145,9 +145,15 @@ void space_put(struct space *s)
 	free(s);
 }
 
+/* Fibonacci hashing: code addresses are aligned, their low bits alike. */
+static unsigned site_hash(uint64_t addr)
+{
+	return (unsigned)((addr * 0x9e3779b97f4a7c15ull) >> 54) % SITE_HASH_SIZE;
+}
+
 struct site *space_site(const struct space *s, uint64_t addr)
 {
-	struct site *site = s->sites[(addr >> 0) % SITE_HASH_SIZE];
+	struct site *site = s->sites[site_hash(addr)];
 
 	while (site && site->addr != addr)
 		site = site->hash_next;
@@ -157,7 +163,7 @@ struct site *space_site(const struct space *s, uint64_t addr)
 struct site *space_add_site(struct space *s, uint64_t addr)
 {
 	struct site *site = xcalloc(1, sizeof(*site));
-	unsigned h = addr % SITE_HASH_SIZE;
+	unsigned h = site_hash(addr);
 	struct site **list;
 
 	list = realloc(s->site_list, (s->nsites + 1) * sizeof(*list));
