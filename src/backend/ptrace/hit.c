@@ -154,7 +154,7 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 		if (th->proc->main)
 			t->rendezvous_hits++;
 		space_scan_modules(t, th->proc->space);
-		plant_probes(t, th, false);
+		plant_probes(t, th);
 		if (t->fatal)
 			return 0; /* a bad probe: the thread stays stopped, the run ends */
 	}

@@ -174,13 +174,12 @@ static void probe_error(struct tracer *t, int i, const char *err)
 	}
 }
 
-int plant_probes(struct tracer *t, struct thread *th, bool final)
+int plant_probes(struct tracer *t, struct thread *th)
 {
 	const struct options *o = t->opts;
 	struct space *s = th->proc->space;
 	char err[512];
 
-	(void)final;
 	for (size_t i = 0; i < o->nprobes; i++) {
 		const struct probe *p = &o->probes[i];
 
@@ -276,6 +275,6 @@ int plant_new_image(struct tracer *t, struct thread *th)
 	if (rc < 0)
 		log_verbose("pid %d: no out-of-line page (%s); single-stepping instead",
 			    th->proc->pid, strerror(-rc));
-	plant_probes(t, th, false);
+	plant_probes(t, th);
 	return plant_rendezvous(t, th);
 }

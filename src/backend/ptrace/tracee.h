@@ -213,8 +213,9 @@ int xol_unmap_all(struct tracer *t, struct thread *th);
 
 /* ---- plant.c ---- */
 /* Resolve every probe against the modules now mapped, plant new sites.
- * FIRST_LOAD: report symbols that are missing as errors (fatal). */
-int plant_probes(struct tracer *t, struct thread *th, bool final);
+ * Errors are reported once per probe; before the launched program's own
+ * code ran they are fatal (t->fatal). */
+int plant_probes(struct tracer *t, struct thread *th);
 int plant_rendezvous(struct tracer *t, struct thread *th);
 int site_write_trap(struct space *s, struct site *site);
 int site_restore(struct space *s, int memfd, struct site *site);
