@@ -3,7 +3,10 @@
 CC       ?= cc
 BUILD    := build
 PKGS     := libelf libdw capstone
-DEB_PKGS := libelf-dev libdw-dev libcapstone-dev libunwind-dev binutils-dev pkg-config
+# Build dependencies, then what the tests use (jq reads --json output,
+# setpriv/unshare come with util-linux, libc6-dev has the static libc).
+DEB_PKGS := libelf-dev libdw-dev libcapstone-dev libunwind-dev binutils-dev pkg-config \
+	    jq util-linux libc6-dev
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g
 ifdef DEBUG
