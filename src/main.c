@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backend/backend.h"
+#include "cli/list.h"
 #include "options.h"
 #include "util/log.h"
 
@@ -18,9 +19,19 @@ int main(int argc, char **argv)
 		options_free(&opts);
 		return rc > 0 ? 0 : 2;
 	}
+	if (opts.list_pattern) {
+		rc = list_run(&opts);
+		options_free(&opts);
+		return rc;
+	}
 	if (ptrace_backend_check(&opts) < 0) {
 		options_free(&opts);
 		return 2;
+	}
+	if (opts.dry_run) {
+		rc = ptrace_backend_dry_run(&opts, stdout);
+		options_free(&opts);
+		return rc;
 	}
 	if (opts.output) {
 		out = fopen(opts.output, "we");

@@ -22,6 +22,9 @@ struct options {
 	bool show_cpu;        /* --cpu */
 	double duration;      /* --duration SECS, 0 = unlimited */
 	enum arch_step_mode step_mode;
+	const char *list_pattern; /* -l/-L 'BIN:PATTERN': list, trace nothing */
+	bool list_details;        /* -L: with parameters and locals */
+	bool dry_run;             /* -S/--dry-run: print the resolved sites */
 };
 
 /* Parse argv. Returns 0 to run, 1 when --help/--version was printed (exit 0),

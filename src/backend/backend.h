@@ -11,6 +11,11 @@
  * here, before the target is touched. Returns 0 or -EINVAL (reported). */
 int ptrace_backend_check(const struct options *opts);
 
+/* -S/--dry-run: print where each probe lands (module, file offset,
+ * address, instruction, step mode) and its fetch plan; start nothing.
+ * Returns the exit status (0, or 2 for bad input). */
+int ptrace_backend_dry_run(const struct options *opts, FILE *out);
+
 /* Launch or attach, trace until the program exits or the user stops us,
  * detach. Returns the exit status utap should exit with: the program's
  * own, 128+N if it was killed by signal N, 2 for a usage error found late,

@@ -44,6 +44,9 @@ static const char usage_text[] =
 	"                  instructions (a mode that cannot falls back, -v says so)\n"
 	"  --pin           run utap and the launched program on one CPU (faster hits)\n"
 	"  --cpu           show the CPU column (costs a read per hit)\n"
+	"  -l 'BIN:PATTERN'  list the functions matching PATTERN (like stap -l)\n"
+	"  -L 'BIN:PATTERN'  the same with parameters and locals (like stap -L)\n"
+	"  -S, --dry-run   print where the probes land and how, start nothing\n"
 	"  -v              say more (twice: debug)\n"
 	"  -h, --help      this text\n"
 	"\n"
@@ -58,7 +61,7 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: the program's own (128+N if killed by signal N), 2 for bad input.\n";
 
-enum { OPT_JSON = 256, OPT_DURATION, OPT_STEP_MODE, OPT_PIN, OPT_CPU };
+enum { OPT_JSON = 256, OPT_DURATION, OPT_STEP_MODE, OPT_PIN, OPT_CPU, OPT_DRY_RUN };
 
 static int parse_step_mode(const char *s, enum arch_step_mode *mode)
 {
@@ -142,6 +145,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 		{"cpu", no_argument, NULL, OPT_CPU},
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{0},
 	};
 	const char *command = NULL;
@@ -158,7 +162,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		}
 	}
-	while ((c = getopt_long(dashdash, argv, "hc:p:x:o:fv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(dashdash, argv, "hc:p:x:o:fvl:L:S", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -176,6 +180,15 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		case 'f':
 			opts->follow_forks = true;
+			break;
+		case 'l':
+		case 'L':
+			opts->list_pattern = optarg;
+			opts->list_details = c == 'L';
+			break;
+		case 'S':
+		case OPT_DRY_RUN:
+			opts->dry_run = true;
 			break;
 		case 'v':
 			utap_log_level++;
@@ -201,7 +214,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 				return -EINVAL;
 			break;
 		default:
-			if (optopt && strchr("cpxo", optopt))
+			if (optopt && strchr("cpxolL", optopt))
 				log_error("option -%c needs a value\n      hint: utap --help", optopt);
 			else
 				log_error("unknown option '%s'\n      hint: utap --help",
@@ -228,11 +241,18 @@ int options_parse(int argc, char **argv, struct options *opts)
 	if (command && split_command(opts, command) < 0)
 		return -EINVAL;
 	opts->split_argv = command != NULL;
+	if (opts->list_pattern) {
+		if (opts->nprobes || opts->argv || opts->attach_pid) {
+			log_error("-l/-L lists, it traces nothing\n      hint: utap -L 'BIN:PATTERN'");
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (opts->nprobes == 0) {
 		log_error("no probe given\n      hint: utap 'p ./prog:func a=%%0' -- ./prog");
 		return -EINVAL;
 	}
-	if (!opts->argv && !opts->attach_pid) {
+	if (!opts->argv && !opts->attach_pid && !opts->dry_run) {
 		log_error("nothing to trace\n      hint: add '-- CMD ARGS', -c 'CMD ARGS' or -p PID");
 		return -EINVAL;
 	}

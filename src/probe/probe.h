@@ -77,6 +77,10 @@ int probe_fetch(const struct fetch *fetch, enum probe_type type,
 		uint64_t *out);
 /* Bytes a value of TYPE occupies in memory (8 for PROBE_STRING's pointer). */
 size_t probe_type_size(enum probe_type type);
+/* "u32", "string": the type as uprobe_events spells it. */
+const char *probe_type_name(enum probe_type type);
+/* The plan in uprobe_events syntax ("+8(%si)"), for -S/--dry-run. */
+void probe_describe_fetch(const struct fetch *fetch, char *buf, size_t n);
 
 /* What a hit prints about itself. */
 struct probe_hit {

@@ -11,24 +11,6 @@ require_utap
 LR=$T/longrun
 LR_OUT=$TMP/longrun.out
 
-# file_offset FUNC: FUNC's file offset in $LR, from the symbol table and
-# the program headers.
-file_offset()
-{
-	local va type off vaddr paddr fsz rest
-	va=$(nm "$LR" | awk -v f="$1" '$3 == f { print $1 }')
-	[ -n "$va" ] || return 1
-	va=$((16#$va))
-	while read -r type off vaddr paddr fsz rest; do
-		[ "$type" = LOAD ] || continue
-		if ((va >= vaddr && va < vaddr + fsz)); then
-			echo $((va - vaddr + off))
-			return 0
-		fi
-	done < <(readelf -lW "$LR")
-	return 1
-}
-
 # bytes_in_memory PID FILEOFF: 16 bytes at that file offset of $LR as mapped.
 bytes_in_memory()
 {
@@ -54,8 +36,8 @@ start_bg "$LR_OUT" "$LR" 3
 LR_PID=$BG_PID
 wait_for "$LR_OUT" '^round=2 ' || bail "longrun did not start"
 exec_maps "$LR_PID" >"$TMP/maps.before"
-STEP_OFF=$(file_offset step)
-NAP_OFF=$(file_offset nap)
+STEP_OFF=$(file_offset "$LR" step)
+NAP_OFF=$(file_offset "$LR" nap)
 [ -n "$STEP_OFF" ] && [ -n "$NAP_OFF" ] || bail "no step/nap in $LR"
 
 for round in 1 2 3; do

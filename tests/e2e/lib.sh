@@ -241,6 +241,24 @@ wait_exit()
 	_bg_pids=("${left[@]}")
 }
 
+# file_offset BIN FUNC: FUNC's file offset in BIN (decimal), from nm and
+# the program headers, computed independently of utap.
+file_offset()
+{
+	local va type off vaddr paddr fsz rest
+	va=$(nm "$1" | awk -v f="$2" '$3 == f { print $1; exit }')
+	[ -n "$va" ] || return 1
+	va=$((16#$va))
+	while read -r type off vaddr paddr fsz rest; do
+		[ "$type" = LOAD ] || continue
+		if ((va >= vaddr && va < vaddr + fsz)); then
+			echo $((va - vaddr + off))
+			return 0
+		fi
+	done < <(readelf -lW "$1")
+	return 1
+}
+
 # ---- reading utap's hit lines -------------------------------------------------
 
 # hits FILE [PROBE]: each hit of PROBE (all when omitted) as one line

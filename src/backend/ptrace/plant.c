@@ -82,12 +82,12 @@ static int prepare_site(struct tracer *t, struct thread *th, struct site *site,
 	rc = arch_step_plan(bytes, (size_t)n, site->addr, t->opts->step_mode, &site->plan, why,
 			    sizeof(why));
 	if (rc < 0 || site->plan.mode == ARCH_STEP_REFUSE) {
-		snprintf(err, errlen, "cannot probe %s+%#llx (%s): %s", site->sym ? site->sym : "?",
+		snprintf(err, errlen, "cannot probe %s+0x%llx (%s): %s", site->sym ? site->sym : "?",
 			 (unsigned long long)site->sym_off, site->plan.text, why);
 		return -EINVAL;
 	}
 	if (why[0])
-		log_verbose("%s+%#llx: %s", site->sym ? site->sym : "?",
+		log_verbose("%s+0x%llx: %s", site->sym ? site->sym : "?",
 			    (unsigned long long)site->sym_off, why);
 	if (site->plan.mode == ARCH_STEP_XOL) {
 		rc = xol_slot(t, th, site->addr, &site->slot_addr);
@@ -97,13 +97,13 @@ static int prepare_site(struct tracer *t, struct thread *th, struct site *site,
 			rc = mem_poke(s->memfd, site->slot_addr, site->plan.slot_code,
 				      site->plan.slot_len);
 		if (rc < 0) {
-			log_verbose("%s+%#llx: no out-of-line slot (%s); single-stepping",
+			log_verbose("%s+0x%llx: no out-of-line slot (%s); single-stepping",
 				    site->sym ? site->sym : "?", (unsigned long long)site->sym_off,
 				    strerror(-rc));
 			site->plan.mode = ARCH_STEP_SINGLESTEP;
 		}
 	}
-	log_debug("site %#llx %s+%#llx '%s': %s", (unsigned long long)site->addr,
+	log_debug("site %#llx %s+0x%llx '%s': %s", (unsigned long long)site->addr,
 		  site->sym ? site->sym : "?", (unsigned long long)site->sym_off, site->plan.text,
 		  arch_step_mode_name(site->plan.mode));
 	return 0;
@@ -212,7 +212,7 @@ int plant_probes(struct tracer *t, struct thread *th)
 				add_index(&site->entry_probes, &site->nentry, (int)i);
 			else
 				add_index(&site->return_probes, &site->nreturn, (int)i);
-			log_verbose("probe %zu: %s at %#llx (%s+%#llx in %s, file offset %#llx), %s",
+			log_verbose("probe %zu: %s at %#llx (%s+0x%llx in %s, file offset %#llx), %s",
 				    i + 1, p->name, (unsigned long long)site->addr,
 				    r.sym ? r.sym : "?", (unsigned long long)r.sym_off, m->path,
 				    (unsigned long long)r.file_offset,

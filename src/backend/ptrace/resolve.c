@@ -48,15 +48,15 @@ static int check_boundary(const struct sym_module *mod, const struct sym_symbol 
 		len = arch_insn_length(buf, (size_t)n, fn->vaddr + at);
 		if (len <= 0) {
 			snprintf(err, errlen,
-				 "%s+%#llx: cannot decode the instruction there, so %s+%#llx "
+				 "%s+0x%llx: cannot decode the instruction there, so %s+0x%llx "
 				 "cannot be checked", fn->name, (unsigned long long)at, fn->name,
 				 (unsigned long long)want);
 			return -EINVAL;
 		}
 		if (at + (uint64_t)len > want) {
 			snprintf(err, errlen,
-				 "%s+%#llx is inside the instruction at %s+%#llx (%d bytes)\n"
-				 "      hint: instructions start at %s+%#llx and %s+%#llx",
+				 "%s+0x%llx is inside the instruction at %s+0x%llx (%d bytes)\n"
+				 "      hint: instructions start at %s+0x%llx and %s+0x%llx",
 				 fn->name, (unsigned long long)want, fn->name, (unsigned long long)at,
 				 len, fn->name, (unsigned long long)at, fn->name,
 				 (unsigned long long)(at + (uint64_t)len));
@@ -87,7 +87,7 @@ int resolve_probe(const struct sym_module *mod, const struct probe *probe, struc
 			return -ENOENT;
 		}
 		if (fn.size && probe->sym_offset >= fn.size) {
-			snprintf(err, errlen, "%s+%#llx is past the end of %s (size %#llx)", fn.name,
+			snprintf(err, errlen, "%s+0x%llx is past the end of %s (size %#llx)", fn.name,
 				 (unsigned long long)probe->sym_offset, fn.name,
 				 (unsigned long long)fn.size);
 			return -EINVAL;
@@ -99,7 +99,7 @@ int resolve_probe(const struct sym_module *mod, const struct probe *probe, struc
 	}
 	if (probe->kind == PROBE_RETURN && r->sym_off != 0) {
 		snprintf(err, errlen,
-			 "a return probe must be at a function's entry, not %s+%#llx\n"
+			 "a return probe must be at a function's entry, not %s+0x%llx\n"
 			 "      hint: r BIN:%s", r->sym ? r->sym : "?",
 			 (unsigned long long)r->sym_off, r->sym ? r->sym : "SYM");
 		return -EINVAL;

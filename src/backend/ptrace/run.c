@@ -18,8 +18,8 @@
 
 /* The file a probe names, when it can be known before starting: a path,
  * the launched command, or a module the attached process maps. */
-static bool known_file(const struct options *o, const struct probe *p, const char *cmd_path,
-		       const struct proc_maps *maps, char *buf, size_t n)
+bool known_file(const struct options *o, const struct probe *p, const char *cmd_path,
+		const struct proc_maps *maps, char *buf, size_t n)
 {
 	if (strchr(p->bin, '/')) {
 		if (p->bin[0] == '/' && o->attach_pid)
@@ -32,6 +32,8 @@ static bool known_file(const struct options *o, const struct probe *p, const cha
 		snprintf(buf, n, "%s", cmd_path);
 		return true;
 	}
+	if (cmd_path && needed_library(cmd_path, p->bin, buf, n) == 0)
+		return true;
 	for (size_t i = 0; maps && i < maps->n; i++) {
 		if (maps->map[i].path[0] == '/' && sym_bin_matches(p->bin, maps->map[i].path)) {
 			module_file(o->attach_pid, maps->map[i].path, maps->map[i].dev,
@@ -58,7 +60,7 @@ static int check_steppable(const struct options *o, const struct sym_module *mod
 	sym_offset_to_vaddr(mod, r->file_offset, &vaddr);
 	if (arch_step_plan(bytes, (size_t)n, vaddr, o->step_mode, &plan, why, sizeof(why)) < 0 ||
 	    plan.mode == ARCH_STEP_REFUSE) {
-		snprintf(err, errlen, "cannot probe %s+%#llx (%s): %s", r->sym ? r->sym : "?",
+		snprintf(err, errlen, "cannot probe %s+0x%llx (%s): %s", r->sym ? r->sym : "?",
 			 (unsigned long long)r->sym_off, plan.text, why);
 		return -EINVAL;
 	}

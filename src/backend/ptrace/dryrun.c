@@ -1,0 +1,121 @@
+/* dryrun.c: -S/--dry-run: where each probe lands and how it will be run,
+ * computed exactly as for a real run, without starting or touching anything. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend/backend.h"
+#include "backend/ptrace/resolve.h"
+#include "proc/launch.h"
+#include "proc/maps.h"
+#include "util/log.h"
+
+static void print_fetches(FILE *out, const struct probe *p)
+{
+	char text[256];
+
+	for (size_t i = 0; i < p->nargs; i++) {
+		probe_describe_fetch(p->args[i].fetch, text, sizeof(text));
+		fprintf(out, "  fetch    %s = %s:%s\n", p->args[i].name, text,
+			probe_type_name(p->args[i].type));
+	}
+}
+
+/* The address of FILE_OFFSET in the attached process, 0 if not mapped. */
+static uint64_t runtime_address(const struct proc_maps *maps, const char *file, uint64_t off)
+{
+	struct stat st;
+
+	if (!maps || stat(file, &st) < 0)
+		return 0;
+	for (size_t i = 0; i < maps->n; i++) {
+		const struct proc_map *m = &maps->map[i];
+
+		if (m->dev == st.st_dev && m->ino == st.st_ino && off >= m->pgoff &&
+		    off < m->pgoff + (m->end - m->start))
+			return m->start + (off - m->pgoff);
+	}
+	return 0;
+}
+
+static int one_probe(const struct options *o, const struct probe *p, size_t i, const char *cmd,
+		     const struct proc_maps *maps, FILE *out)
+{
+	char file[4096], err[1024], why[160] = "";
+	struct arch_step_plan plan;
+	struct sym_module *mod;
+	struct resolved r;
+	uint8_t bytes[16];
+	uint64_t vaddr = 0, addr;
+	ssize_t n;
+
+	fprintf(out, "probe %zu  %s\n", i + 1, p->text);
+	fprintf(out, "  name     %s (%s)\n", p->name, p->kind == PROBE_ENTRY ? "entry" : "return");
+	if (!known_file(o, p, cmd, maps, file, sizeof(file))) {
+		fprintf(out, "  module   '%s': not known before the program runs (loaded later); "
+			     "resolved when it is mapped\n", p->bin);
+		print_fetches(out, p);
+		return 0;
+	}
+	if (sym_module_open(file, file, &mod, err, sizeof(err)) < 0) {
+		log_error("probe %zu (%s): %s: %s", i + 1, p->text, p->bin, err);
+		return -EINVAL;
+	}
+	if (resolve_probe(mod, p, &r, err, sizeof(err)) < 0) {
+		log_error("probe %zu (%s): %s", i + 1, p->text, err);
+		sym_module_close(mod);
+		return -EINVAL;
+	}
+	sym_offset_to_vaddr(mod, r.file_offset, &vaddr);
+	fprintf(out, "  module   %s (%s%s)\n", file, sym_module_is_pie(mod) ? "PIE/shared" : "fixed address",
+		sym_module_has_symtab(mod) ? "" : ", exported symbols only");
+	fprintf(out, "  site     %s+0x%llx, file offset %#llx, link-time address %#llx\n",
+		r.sym ? r.sym : "?", (unsigned long long)r.sym_off, (unsigned long long)r.file_offset,
+		(unsigned long long)vaddr);
+	addr = o->attach_pid ? runtime_address(maps, file, r.file_offset) : 0;
+	if (addr)
+		fprintf(out, "  address  %#llx in process %d\n", (unsigned long long)addr,
+			(int)o->attach_pid);
+	n = sym_read(mod, r.file_offset, bytes, sizeof(bytes));
+	if (n > 0 && arch_step_plan(bytes, (size_t)n, vaddr, o->step_mode, &plan, why,
+				    sizeof(why)) == 0) {
+		fprintf(out, "  insn     %s (%u byte%s)\n", plan.text, plan.len, plan.len == 1 ? "" : "s");
+		fprintf(out, "  step     %s%s%s\n", arch_step_mode_name(plan.mode), why[0] ? ": " : "",
+			why);
+	}
+	print_fetches(out, p);
+	sym_module_close(mod);
+	return 0;
+}
+
+int ptrace_backend_dry_run(const struct options *o, FILE *out)
+{
+	char cmd[4096], err[1024];
+	struct proc_maps maps = {0};
+	bool have_maps = false;
+	int rc = 0;
+
+	if (o->argv && proc_find_command(o->argv[0], cmd, sizeof(cmd), err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return 2;
+	}
+	if (o->attach_pid) {
+		if (proc_maps_read(o->attach_pid, &maps) < 0) {
+			proc_explain_eperm(o->attach_pid, err, sizeof(err));
+			log_error("%s", kill(o->attach_pid, 0) < 0 && errno == ESRCH
+						 ? "no such process" : err);
+			return 2;
+		}
+		have_maps = true;
+	}
+	for (size_t i = 0; i < o->nprobes && rc == 0; i++)
+		rc = one_probe(o, &o->probes[i], i, o->argv ? cmd : NULL, have_maps ? &maps : NULL,
+			       out);
+	if (have_maps)
+		proc_maps_free(&maps);
+	fflush(out);
+	return rc < 0 ? 2 : 0;
+}
