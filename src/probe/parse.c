@@ -243,9 +243,6 @@ static int add_arg(struct probe_parser *ps, struct span tok, struct probe *out)
 	struct probe_arg *args, *arg;
 	size_t i, name_len;
 
-	if (tok.n >= 2 && tok.s[0] == 'f' && tok.s[1] == ':')
-		return probe_fail(ps, tok.s, "filter the output instead, e.g. with grep",
-				  "filters (f:...) are not supported yet");
 	if (!eq || eq == tok.s)
 		return probe_fail(ps, tok.s, "e.g. v=%0, p=X%di or s=+0(%si):string",
 				  "expected NAME=FETCH");
@@ -301,6 +298,13 @@ int probe_parse(const char *text, int index, struct probe *out, struct probe_err
 		goto fail;
 	ps.kind = out->kind;
 	while (next_token(&p, &tok)) {
+		if (tok.n >= 2 && tok.s[0] == 'f' && tok.s[1] == ':') {
+			/* The filter is the rest of the probe, spaces included. */
+			ret = probe_parse_filter(&ps, tok.s + 2, tok.s + strlen(tok.s), out);
+			if (ret)
+				goto fail;
+			break;
+		}
 		ret = add_arg(&ps, tok, out);
 		if (ret)
 			goto fail;
@@ -339,6 +343,7 @@ void probe_free(struct probe *probe)
 		probe_fetch_free(probe->args[i].fetch);
 	}
 	free(probe->args);
+	probe_filter_free(probe->filter);
 	free(probe->bin);
 	free(probe->sym);
 	free(probe->text);

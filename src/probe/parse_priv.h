@@ -29,4 +29,22 @@ int probe_parse_arg(struct probe_parser *ps, const char *s, const char *end, str
 
 void probe_fetch_free(struct fetch *fetch);
 
+/* Strings are printed (and compared by filters) up to this many bytes,
+ * read a page at a time so one crossing into unmapped memory still shows
+ * its readable part. */
+#define PRINT_STRING_MAX 256
+#define PRINT_PAGE 4096
+
+/* Read the NUL-terminated string at ADDR into BUF (PRINT_STRING_MAX
+ * bytes); *LEN gets its length, *CUT whether it was longer. Returns 0, or
+ * -EFAULT when not even its first byte can be read. */
+int probe_read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size_t *len,
+		      bool *cut);
+
+/* "f:EXPR": compile the filter in [S, END) over PROBE's fields (all parsed
+ * already) into probe->filter. Returns 0, -EINVAL (error filled) or -ENOMEM. */
+int probe_parse_filter(struct probe_parser *ps, const char *s, const char *end,
+		       struct probe *probe);
+void probe_filter_free(struct probe_filter *filter);
+
 #endif

@@ -5,13 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/parse_priv.h"
 #include "probe/probe.h"
 
 /* Strings are cut here, as strace cuts them at -s. */
-#define PRINT_STRING_MAX 256
 /* Strings are read a page at a time so one that runs into an unmapped page
  * still shows its readable part; 4 KiB is the smallest x86-64 page. */
-#define PRINT_PAGE 4096
 
 /* The line is built here and written at once, so lines from concurrent
  * writers never interleave. Most lines fit the inline buffer: no malloc on
@@ -158,7 +157,7 @@ static void put_json_string(struct line *l, const char *s)
  * PRINT_STRING_MAX bytes. *LEN gets the bytes read, *CUT whether the limit
  * was hit before a NUL. Returns -EFAULT only when not even the first byte
  * can be read. */
-static int read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size_t *len, bool *cut)
+int probe_read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size_t *len, bool *cut)
 {
 	size_t got = 0;
 
@@ -213,7 +212,7 @@ static void put_value(struct line *l, const struct probe_hit *hit, const struct 
 
 	if (probe_fetch(arg->fetch, arg->type, hit->regs, hit->mem, &v) ||
 	    (arg->type == PROBE_STRING &&
-	     (!hit->mem || !hit->mem->read || read_string(hit->mem, v, str, &len, &cut)))) {
+	     (!hit->mem || !hit->mem->read || probe_read_string(hit->mem, v, str, &len, &cut)))) {
 		line_puts(l, json ? "null" : "(fault)");
 		return;
 	}
@@ -306,6 +305,8 @@ void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json)
 
 	if (!out || !hit)
 		return;
+	if (hit->probe && !probe_filter_match(hit->probe->filter, hit))
+		return; /* f:EXPR said no */
 	name = hit->probe ? hit->probe->name : "?";
 	sym = hit->sym ? hit->sym : "?";
 	line_init(&l);

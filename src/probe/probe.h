@@ -53,6 +53,7 @@ struct probe {
 	struct probe_arg *args;
 	size_t nargs;
 	char *text;         /* the probe as written */
+	struct probe_filter *filter; /* f:EXPR, or NULL */
 };
 
 struct probe_error {
@@ -82,6 +83,11 @@ const char *probe_type_name(enum probe_type type);
 /* The plan in uprobe_events syntax ("+8(%si)"), for -S/--dry-run. */
 void probe_describe_fetch(const struct fetch *fetch, char *buf, size_t n);
 
+struct probe_hit;
+/* Does the hit pass its probe's filter (always, without one)? A field that
+ * cannot be read fails the comparison it is in. */
+bool probe_filter_match(const struct probe_filter *filter, const struct probe_hit *hit);
+
 /* What a hit prints about itself. */
 struct probe_hit {
 	const struct probe *probe;
@@ -102,7 +108,8 @@ struct probe_hit {
  *   COMM-TID [CPU] SECS.USECS: NAME: (SYM+0x0/0xSIZE) v=1 a=2
  *   COMM-TID [CPU] SECS.USECS: NAME: (CALLER+0xOFF <- SYM) v=0x1
  * or, when JSON, one object {"probe","tid","pid","comm","time_ns","sym","args"}.
- * Unreadable memory prints as (fault); a hit never fails. */
+ * Unreadable memory prints as (fault); a hit never fails. A hit that its
+ * probe's filter (f:EXPR) rejects prints nothing. */
 void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json);
 
 #endif

@@ -14,6 +14,8 @@
 /* clang-format off */
 /* Valid and invalid probes, as in test_probe_parse.c's table. */
 static const char *const probe_seeds[] = {
+	"p prog:f v=%0 s=+0(%si):string f:v>3&&(s==\"a\"||comm!='x')&&!(pid<=-1)",
+	"p prog:f v=%0 f:(((v==1)))||v>=0x10",
 	"p /bin/ls:main",
 	"r /bin/ls:main",
 	"P ./a.out:work",

@@ -260,10 +260,43 @@ static void test_fetch(void)
 	is_int(probe_type_size(PROBE_STRING), 8, "string is a pointer");
 }
 
+/* f:EXPR: a rejected hit prints nothing at all. */
+static void test_filters(void)
+{
+	static const struct {
+		const char *filter;
+		bool printed;
+	} cases[] = {
+		{"f:v>3", true},	{"f:v>5", false},	  {"f:v==5&&a==2", true},
+		{"f:v==5&&a==3", false}, {"f:v==6||a==2", true},  {"f:!(v==5)", false},
+		{"f:comm==\"x\"", true},	{"f:comm!='x'", false},  {"f:pid==41&&tid==42", true},
+		{"f:s==\"hello\"", true}, {"f:s<\"hellp\"", true},	  {"f:s==\"hell\"", false},
+		{"f:n>=-2", true},	{"f:n<-2", false},	  {"f:bad==0", false},
+		{"f:bad!=0", false},	{"f:v>1 && (a<1 || a>1)", true},
+	};
+	char text[256];
+
+	memset(&regs, 0, sizeof(regs));
+	regs.user.rdi = 5;
+	regs.user.rsi = 2;
+	regs.user.rdx = (uint64_t)-1; /* n, signed: -1 */
+	regs.user.rcx = BASE;	      /* s -> "hello" */
+	regs.user.r8 = 0x10;	      /* bad: unreadable */
+	poke(BASE, "hello", 6);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "p prog:work v=%%0 a=%%1 n=S%%2 s=+0(%%cx):string bad=+0(%%r8) %s",
+			 cases[i].filter);
+		is_int(hit_line(text, false, -1, NULL)[0] != '\0', cases[i].printed, "%s: %s",
+		       cases[i].filter, cases[i].printed ? "printed" : "filtered out");
+	}
+}
+
 int main(void)
 {
 	fake.end = BASE + sizeof(fake.bytes);
 	test_text();
+	test_filters();
 	test_strings();
 	test_json();
 	test_fetch();

@@ -1,0 +1,352 @@
+/* filter.c: surftrace's "f:EXPR" filters: a small boolean language over a
+ * probe's named fields, comm, pid and tid, compiled when the probe is
+ * parsed (names resolved, types checked) and evaluated at each hit.
+ *
+ *   or      := and ('||' and)*
+ *   and     := unary ('&&' unary)*
+ *   unary   := '!' unary | '(' or ')' | compare
+ *   compare := operand ('=='|'!='|'<'|'<='|'>'|'>=') operand
+ *   operand := NUMBER | "STRING" | 'STRING' | NAME
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/parse_priv.h"
+
+enum node_kind { NODE_OR, NODE_AND, NODE_NOT, NODE_CMP };
+enum cmp_op { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+enum operand_kind { OPND_NUMBER, OPND_STRING, OPND_FIELD, OPND_COMM, OPND_PID, OPND_TID };
+
+struct operand {
+	enum operand_kind kind;
+	int64_t number;
+	bool negative;  /* a literal written with '-' */
+	char *string;   /* OPND_STRING */
+	size_t field;   /* OPND_FIELD: index into the probe's args */
+	const char *at; /* where it was written, for messages */
+};
+
+struct probe_filter {
+	enum node_kind kind;
+	struct probe_filter *a, *b; /* OR, AND: both; NOT: a */
+	enum cmp_op op;
+	struct operand left, right;
+};
+
+struct filter_parser {
+	struct probe_parser *ps;
+	const struct probe *probe;
+	const char *p, *end;
+	int depth;
+};
+
+#define FILTER_MAX_DEPTH 32
+
+void probe_filter_free(struct probe_filter *f)
+{
+	if (!f)
+		return;
+	probe_filter_free(f->a);
+	probe_filter_free(f->b);
+	free(f->left.string);
+	free(f->right.string);
+	free(f);
+}
+
+static void skip_space(struct filter_parser *fp)
+{
+	while (fp->p < fp->end && isspace((unsigned char)*fp->p))
+		fp->p++;
+}
+
+static bool take(struct filter_parser *fp, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	skip_space(fp);
+	if ((size_t)(fp->end - fp->p) >= n && memcmp(fp->p, tok, n) == 0) {
+		fp->p += n;
+		return true;
+	}
+	return false;
+}
+
+static const char field_hint[] = "a filter compares the probe's NAME=... fields, comm, pid "
+				 "or tid with numbers or \"strings\"";
+
+static int parse_operand(struct filter_parser *fp, struct operand *o)
+{
+	const char *s;
+
+	skip_space(fp);
+	s = fp->p;
+	o->at = s;
+	if (s < fp->end && (*s == '"' || *s == '\'')) {
+		const char *close = memchr(s + 1, *s, fp->end - s - 1);
+
+		if (!close)
+			return probe_fail(fp->ps, s, "close the string with the same quote",
+					  "unterminated string in the filter");
+		o->kind = OPND_STRING;
+		o->string = strndup(s + 1, close - s - 1);
+		fp->p = close + 1;
+		return o->string ? 0 : -ENOMEM;
+	}
+	if (s < fp->end && (isdigit((unsigned char)*s) || *s == '-')) {
+		const char *q = s + (*s == '-');
+		uint64_t v;
+
+		while (q < fp->end && isalnum((unsigned char)*q))
+			q++;
+		if (!probe_parse_u64(s + (*s == '-'), q - s - (*s == '-'), &v))
+			return probe_fail(fp->ps, s, "numbers are decimal or 0x-hex",
+					  "invalid number '%.*s'", (int)(q - s > 24 ? 24 : q - s), s);
+		o->kind = OPND_NUMBER;
+		o->negative = *s == '-';
+		o->number = o->negative ? -(int64_t)v : (int64_t)v;
+		fp->p = q;
+		return 0;
+	}
+	while (fp->p < fp->end && (isalnum((unsigned char)*fp->p) || *fp->p == '_'))
+		fp->p++;
+	if (fp->p == s && s == fp->end)
+		return probe_fail(fp->ps, s, field_hint, "the filter ends too early");
+	if (fp->p == s)
+		return probe_fail(fp->ps, s, field_hint, "unexpected '%c' in the filter", *s);
+	for (size_t i = 0; i < fp->probe->nargs; i++) {
+		if (strlen(fp->probe->args[i].name) == (size_t)(fp->p - s) &&
+		    memcmp(fp->probe->args[i].name, s, fp->p - s) == 0) {
+			o->kind = OPND_FIELD;
+			o->field = i;
+			return 0;
+		}
+	}
+	if (fp->p - s == 4 && memcmp(s, "comm", 4) == 0)
+		o->kind = OPND_COMM;
+	else if (fp->p - s == 3 && memcmp(s, "pid", 3) == 0)
+		o->kind = OPND_PID;
+	else if (fp->p - s == 3 && memcmp(s, "tid", 3) == 0)
+		o->kind = OPND_TID;
+	else
+		return probe_fail(fp->ps, s, field_hint, "unknown field '%.*s' in the filter",
+				  (int)(fp->p - s > 32 ? 32 : fp->p - s), s);
+	return 0;
+}
+
+static bool is_text(const struct filter_parser *fp, const struct operand *o)
+{
+	return o->kind == OPND_STRING || o->kind == OPND_COMM ||
+	       (o->kind == OPND_FIELD && fp->probe->args[o->field].type == PROBE_STRING);
+}
+
+static int parse_compare(struct filter_parser *fp, struct probe_filter *f)
+{
+	static const struct {
+		const char *tok;
+		enum cmp_op op;
+	} ops[] = {{"==", CMP_EQ}, {"!=", CMP_NE}, {"<=", CMP_LE},
+		   {">=", CMP_GE}, {"<", CMP_LT},  {">", CMP_GT}};
+	const char *at;
+	size_t i;
+	int ret;
+
+	f->kind = NODE_CMP;
+	ret = parse_operand(fp, &f->left);
+	if (ret)
+		return ret;
+	skip_space(fp);
+	at = fp->p;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (take(fp, ops[i].tok))
+			break;
+	if (i == sizeof(ops) / sizeof(ops[0]))
+		return probe_fail(fp->ps, at, "e.g. f:v>3&&comm==\"app\"",
+				  "expected a comparison (== != < <= > >=) in the filter");
+	f->op = ops[i].op;
+	ret = parse_operand(fp, &f->right);
+	if (ret)
+		return ret;
+	if (is_text(fp, &f->left) != is_text(fp, &f->right))
+		return probe_fail(fp->ps, f->left.at, "compare strings with \"quoted\" strings "
+						      "and numbers with numbers",
+				  "the filter compares a string with a number");
+	return 0;
+}
+
+static int parse_or(struct filter_parser *fp, struct probe_filter **out);
+
+static int parse_unary(struct filter_parser *fp, struct probe_filter **out)
+{
+	struct probe_filter *f;
+	int ret;
+
+	if (++fp->depth > FILTER_MAX_DEPTH)
+		return probe_fail(fp->ps, fp->p, "simplify the filter", "filter nested too deeply");
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	*out = f;
+	skip_space(fp);
+	if (fp->p < fp->end && *fp->p == '!' && (fp->p + 1 == fp->end || fp->p[1] != '=')) {
+		fp->p++;
+		f->kind = NODE_NOT;
+		ret = parse_unary(fp, &f->a);
+	} else if (take(fp, "(")) {
+		const char *open = fp->p - 1;
+
+		probe_filter_free(f);
+		*out = NULL;
+		ret = parse_or(fp, out);
+		if (!ret && !take(fp, ")"))
+			ret = probe_fail(fp->ps, open, "close every '(' with ')'",
+					 "unbalanced parenthesis in the filter");
+	} else {
+		ret = parse_compare(fp, f);
+	}
+	fp->depth--;
+	return ret;
+}
+
+static int parse_chain(struct filter_parser *fp, struct probe_filter **out, bool is_or)
+{
+	int ret = is_or ? parse_chain(fp, out, false) : parse_unary(fp, out);
+
+	while (!ret && take(fp, is_or ? "||" : "&&")) {
+		struct probe_filter *node = calloc(1, sizeof(*node));
+
+		if (!node)
+			return -ENOMEM;
+		node->kind = is_or ? NODE_OR : NODE_AND;
+		node->a = *out;
+		*out = node;
+		ret = is_or ? parse_chain(fp, &node->b, false) : parse_unary(fp, &node->b);
+	}
+	return ret;
+}
+
+static int parse_or(struct filter_parser *fp, struct probe_filter **out)
+{
+	return parse_chain(fp, out, true);
+}
+
+int probe_parse_filter(struct probe_parser *ps, const char *s, const char *end,
+		       struct probe *probe)
+{
+	struct filter_parser fp = {.ps = ps, .probe = probe, .p = s, .end = end};
+	int ret;
+
+	skip_space(&fp);
+	if (fp.p == end)
+		return probe_fail(ps, s, "e.g. f:v>3", "empty filter");
+	ret = parse_or(&fp, &probe->filter);
+	skip_space(&fp);
+	if (!ret && fp.p != end)
+		ret = probe_fail(ps, fp.p, "join comparisons with && or ||",
+				 "unexpected '%c' in the filter", *fp.p);
+	return ret;
+}
+
+/* ---- evaluation at a hit ---- */
+
+struct value {
+	bool text, is_signed;
+	uint64_t number;
+	char string[PRINT_STRING_MAX + 1];
+};
+
+static bool operand_value(const struct operand *o, const struct probe_hit *hit, struct value *v)
+{
+	const struct probe_arg *arg;
+	size_t len;
+	bool cut;
+
+	v->text = false;
+	v->is_signed = false;
+	v->number = 0;
+	switch (o->kind) {
+	case OPND_NUMBER:
+		v->number = (uint64_t)o->number;
+		v->is_signed = o->negative;
+		return true;
+	case OPND_STRING:
+		v->text = true;
+		snprintf(v->string, sizeof(v->string), "%s", o->string);
+		return true;
+	case OPND_COMM:
+		v->text = true;
+		snprintf(v->string, sizeof(v->string), "%s", hit->comm ? hit->comm : "");
+		return true;
+	case OPND_PID:
+		v->number = (uint64_t)hit->pid;
+		return true;
+	case OPND_TID:
+		v->number = (uint64_t)hit->tid;
+		return true;
+	case OPND_FIELD:
+		arg = &hit->probe->args[o->field];
+		if (probe_fetch(arg->fetch, arg->type, hit->regs, hit->mem, &v->number))
+			return false;
+		if (arg->type != PROBE_STRING) {
+			v->is_signed = arg->type >= PROBE_S8 && arg->type <= PROBE_S64;
+			return true;
+		}
+		if (!hit->mem || !hit->mem->read ||
+		    probe_read_string(hit->mem, v->number, v->string, &len, &cut))
+			return false;
+		v->string[len] = '\0';
+		v->text = true;
+		return true;
+	}
+	return false;
+}
+
+static bool compare(const struct probe_filter *f, const struct probe_hit *hit)
+{
+	struct value l, r;
+	int c;
+
+	/* A field that cannot be read matches nothing. */
+	if (!operand_value(&f->left, hit, &l) || !operand_value(&f->right, hit, &r))
+		return false;
+	if (l.text)
+		c = strcmp(l.string, r.string);
+	else if (l.is_signed || r.is_signed)
+		c = (int64_t)l.number < (int64_t)r.number ? -1 : (int64_t)l.number > (int64_t)r.number;
+	else
+		c = l.number < r.number ? -1 : l.number > r.number;
+	switch (f->op) {
+	case CMP_EQ:
+		return c == 0;
+	case CMP_NE:
+		return c != 0;
+	case CMP_LT:
+		return c < 0;
+	case CMP_LE:
+		return c <= 0;
+	case CMP_GT:
+		return c > 0;
+	case CMP_GE:
+		return c >= 0;
+	}
+	return false;
+}
+
+bool probe_filter_match(const struct probe_filter *f, const struct probe_hit *hit)
+{
+	if (!f)
+		return true;
+	switch (f->kind) {
+	case NODE_OR:
+		return probe_filter_match(f->a, hit) || probe_filter_match(f->b, hit);
+	case NODE_AND:
+		return probe_filter_match(f->a, hit) && probe_filter_match(f->b, hit);
+	case NODE_NOT:
+		return !probe_filter_match(f->a, hit);
+	case NODE_CMP:
+		return compare(f, hit);
+	}
+	return false;
+}
