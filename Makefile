@@ -21,7 +21,7 @@ WARN     += -Werror
 endif
 # Evaluated when used, i.e. after the dependency check has installed them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lbfd
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -I. -Isrc $(PKG_CFLAGS) -MMD -MP
 
 ifndef V

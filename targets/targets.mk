@@ -60,3 +60,30 @@ $(TGT_DIR)/dllinked: targets/dllinked.c $(TGT_DIR)/libplug.so | $(DEPS_OK)
 	$(call E,CC,$@)
 	$(Q)$(CC) $(TGT_CFLAGS) -O0 $(TGT_PIE) -o $@ $< -L$(TGT_DIR) -lplug \
 		-Wl,-rpath,'$$ORIGIN' $(TGT_LIBS)
+
+# C++ names (namespaces, methods, overloads, a template): cxx (PIE, -O0),
+# cxx-O2 (PIE, -O2), cxx-nopie (-O0), cxx-stripped (-O0, -rdynamic, stripped).
+TGT_CXXFLAGS   := -std=gnu++17 -Wall -Wextra -Wno-unused-parameter -g -Itargets
+TGT_CXX        := $(TGT_DIR)/cxx $(addprefix $(TGT_DIR)/cxx,-O2 -nopie -stripped)
+targets: $(TGT_CXX)
+
+$(TGT_DIR)/cxx: targets/cxx.cc targets/probed.h | $(DEPS_OK)
+	$(call E,CXX,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CXX) $(TGT_CXXFLAGS) -O0 $(TGT_PIE) -o $@ $<
+
+$(TGT_DIR)/cxx-O2: targets/cxx.cc targets/probed.h | $(DEPS_OK)
+	$(call E,CXX,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CXX) $(TGT_CXXFLAGS) -O2 $(TGT_PIE) -o $@ $<
+
+$(TGT_DIR)/cxx-nopie: targets/cxx.cc targets/probed.h | $(DEPS_OK)
+	$(call E,CXX,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CXX) $(TGT_CXXFLAGS) -O0 -fno-pie -no-pie -fcf-protection=none -o $@ $<
+
+$(TGT_DIR)/cxx-stripped: targets/cxx.cc targets/probed.h | $(DEPS_OK)
+	$(call E,CXX,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CXX) $(TGT_CXXFLAGS) -O0 $(TGT_PIE) -rdynamic -o $@ $<
+	$(Q)strip --strip-all $@

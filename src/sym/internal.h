@@ -20,6 +20,8 @@ struct sym_entry {
 	unsigned char bind;   /* STB_* */
 	bool hidden_version;  /* "name@V" (compat), not "name@@V" (default) */
 	bool version_in_name; /* .symtab spelling: VERSION points into the name */
+	char *demangled;      /* C++: "ns::Shape::area() const"; NULL for C names */
+	char *base;	      /* C++: "ns::Shape::area" (no parameters); NULL for C */
 };
 
 struct sym_module {
@@ -37,6 +39,11 @@ struct sym_module {
 	struct sym_entry *syms; /* sorted by file offset, best alias first */
 	size_t nsyms;
 	struct sym_entry **by_name; /* into syms, sorted by name, best first */
+
+	/* C++ symbols only (demangle.c): by full demangled name and by that
+	 * name without its parameter list, which all overloads share. */
+	struct sym_entry **by_demangled, **by_base;
+	size_t ndemangled, nbase;
 };
 
 /* symtab.c: load the function symbols of section SCN (SHT_SYMTAB or
@@ -47,6 +54,17 @@ int sym_symtab_load(struct sym_module *mod, Elf *elf, Elf_Scn *scn);
 /* lookup.c: sort MOD's symbols by file offset and build the name index.
  * 0 or -ENOMEM. */
 int sym_symtab_index(struct sym_module *mod);
+
+/* demangle.c: demangle MOD's C++ symbols once (MOD->syms is final) and
+ * sort them by demangled name and by base name.  0 or -ENOMEM. */
+int sym_demangle_index(struct sym_module *mod);
+void sym_demangle_free(struct sym_module *mod);
+
+/* demangle.c: the C++ symbols whose demangled name is NAME or, failing
+ * that, whose base name is NAME: *GROUP points at the first of *N entries,
+ * best first (aliases included).  0 or -ENOENT. */
+int sym_demangle_find(const struct sym_module *mod, const char *name,
+		      struct sym_entry *const **group, size_t *n);
 
 /* The first section of type TYPE in ELF, or NULL. */
 Elf_Scn *sym_find_section(Elf *elf, GElf_Word type);

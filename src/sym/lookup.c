@@ -89,12 +89,13 @@ int sym_symtab_index(struct sym_module *mod)
 	for (i = 0; i < mod->nsyms; i++)
 		mod->by_name[i] = &mod->syms[i];
 	qsort(mod->by_name, mod->nsyms, sizeof(*mod->by_name), cmp_name);
-	return 0;
+	return sym_demangle_index(mod);
 }
 
+/* What a lookup hands out: the demangled name of a C++ symbol. */
 static void fill(const struct sym_entry *e, uint64_t size, struct sym_symbol *out)
 {
-	out->name = e->name;
+	out->name = e->demangled ? e->demangled : e->name;
 	out->vaddr = e->vaddr;
 	out->size = size;
 	out->file_offset = e->file_offset;
@@ -110,24 +111,33 @@ static int cmp_prefix(const char *s, const char *q, size_t qlen)
 	return s[qlen] ? 1 : 0;
 }
 
+/* The first entry of by_name whose name is the first LEN bytes of NAME. */
+static size_t name_lower_bound(const struct sym_module *mod, const char *name, size_t len)
+{
+	size_t lo = 0, hi = mod->nsyms, i;
+
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (cmp_prefix(mod->by_name[i]->name, name, len) < 0)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	return lo;
+}
+
 int sym_lookup_name(const struct sym_module *mod, const char *name, struct sym_symbol *out)
 {
 	const char *at = strchr(name, '@'), *version = NULL;
 	size_t len = at ? (size_t)(at - name) : strlen(name);
-	size_t lo = 0, hi = mod->nsyms, i;
+	size_t lo = name_lower_bound(mod, name, len), i, n;
+	struct sym_entry *const *group;
 	bool want_default = false;
 	const struct sym_entry *e;
 
 	if (at) {
 		want_default = at[1] == '@';
 		version = at + (want_default ? 2 : 1);
-	}
-	while (lo < hi) { /* the first entry whose name is >= NAME */
-		i = lo + (hi - lo) / 2;
-		if (cmp_prefix(mod->by_name[i]->name, name, len) < 0)
-			lo = i + 1;
-		else
-			hi = i;
 	}
 	/* Entries of one name are sorted best first; a version narrows them. */
 	for (i = lo; i < mod->nsyms; i++) {
@@ -151,7 +161,51 @@ int sym_lookup_name(const struct sym_module *mod, const char *name, struct sym_s
 			return 0;
 		}
 	}
+	/* A C++ name as the demangler spells it, with or without parameters. */
+	if (!at && sym_demangle_find(mod, name, &group, &n) == 0) {
+		fill(group[0], group[0]->size, out);
+		return 0;
+	}
 	return -ENOENT;
+}
+
+/* Append GROUP's N entries to OUT (COUNT there, at most MAX), one per file
+ * offset: aliases such as the C1/C2 constructors are one function. */
+static int add_distinct(struct sym_entry *const *group, size_t n, struct sym_symbol *out, int count,
+			int max)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < n && count < max; i++) {
+		for (k = 0; k < count; k++) {
+			if (out[k].file_offset == group[i]->file_offset)
+				break;
+		}
+		if (k == count)
+			fill(group[i], group[i]->size, &out[count++]);
+	}
+	return count;
+}
+
+int sym_lookup_all(const struct sym_module *mod, const char *name, struct sym_symbol *out, int max)
+{
+	size_t len = strlen(name), lo, i;
+	struct sym_entry *const *group;
+	int n = 0;
+
+	if (max <= 0)
+		return -EINVAL;
+	/* A version picks one symbol: the one sym_lookup_name finds. */
+	if (strchr(name, '@'))
+		return sym_lookup_name(mod, name, out) == 0 ? 1 : -ENOENT;
+	lo = name_lower_bound(mod, name, len);
+	for (i = lo; i < mod->nsyms && cmp_prefix(mod->by_name[i]->name, name, len) == 0; i++)
+		;
+	n = add_distinct(mod->by_name + lo, i - lo, out, 0, max);
+	if (n == 0 && sym_demangle_find(mod, name, &group, &i) == 0)
+		n = add_distinct(group, i, out, 0, max);
+	return n ? n : -ENOENT;
 }
 
 /* End of the file-backed part of the segment holding OFF. */

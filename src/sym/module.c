@@ -168,6 +168,7 @@ void sym_module_close(struct sym_module *mod)
 	free(mod->display_path);
 	free(mod->segs);
 	free(mod->strings);
+	sym_demangle_free(mod);
 	free(mod->syms);
 	free(mod->by_name);
 	free(mod);

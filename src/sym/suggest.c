@@ -105,44 +105,74 @@ static bool better(const struct suggestion *a, const struct suggestion *b)
 	return strcmp(a->name, b->name) < 0;
 }
 
+struct ranking {
+	struct suggestion *best;
+	int n, max;
+	const char *query;
+	size_t qlen, *row;
+};
+
+/* Rank candidate NAME in R, keeping the MAX best in order. */
+static void consider(struct ranking *r, const char *name)
+{
+	struct suggestion s;
+	int k;
+
+	s.name = name;
+	s.score = score_of(name, r->query, r->qlen, r->row);
+	if (s.score < 0)
+		return;
+	s.len = strlen(name);
+	if (r->n == r->max && !better(&s, &r->best[r->n - 1]))
+		return;
+	k = r->n < r->max ? r->n++ : r->n - 1;
+	for (; k > 0 && better(&s, &r->best[k - 1]); k--)
+		r->best[k] = r->best[k - 1];
+	r->best[k] = s;
+}
+
 int sym_suggest(const struct sym_module *mod, const char *name, const char **names, int max)
 {
-	struct suggestion *best, s;
-	const char *prev = NULL;
-	char *query;
-	size_t qlen, i, *row;
-	int n = 0, k;
+	struct ranking r = {.max = max};
+	const char *prev = NULL, *cand;
+	char *query = NULL;
+	bool mangled;
+	size_t i;
+	int k;
 
 	if (max <= 0)
 		return 0;
-	qlen = strcspn(name, "@");
-	best = calloc((size_t)max, sizeof(*best));
-	row = calloc(3 * (qlen + 1), sizeof(*row));
-	query = strndup(name, qlen);
-	if (!best || !row || !query)
+	r.qlen = strcspn(name, "@");
+	r.best = calloc((size_t)max, sizeof(*r.best));
+	r.row = calloc(3 * (r.qlen + 1), sizeof(*r.row));
+	r.query = query = strndup(name, r.qlen);
+	if (!r.best || !r.row || !query)
 		goto out;
+	/* Someone who writes "_Z..." copied a mangled name: compare with those. */
+	mangled = name[0] == '_' && name[1] == 'Z';
 
 	for (i = 0; i < mod->nsyms; i++) {
-		s.name = mod->by_name[i]->name;
-		if (prev && strcmp(prev, s.name) == 0)
+		if (!mangled && mod->by_name[i]->demangled)
+			continue; /* C++: offered demangled below */
+		cand = mod->by_name[i]->name;
+		if (prev && strcmp(prev, cand) == 0)
 			continue; /* aliases and versions of one name: suggest it once */
-		prev = s.name;
-		s.score = score_of(s.name, query, qlen, row);
-		if (s.score < 0)
-			continue;
-		s.len = strlen(s.name);
-		if (n == max && !better(&s, &best[n - 1]))
-			continue;
-		k = n < max ? n++ : n - 1;
-		for (; k > 0 && better(&s, &best[k - 1]); k--)
-			best[k] = best[k - 1];
-		best[k] = s;
+		prev = cand;
+		consider(&r, cand);
 	}
-	for (k = 0; k < n; k++)
-		names[k] = best[k].name;
+	/* The form a one-liner can spell: no parameters, no spaces. */
+	for (prev = NULL, i = 0; !mangled && i < mod->nbase; i++) {
+		cand = mod->by_base[i]->base;
+		if (prev && strcmp(prev, cand) == 0)
+			continue; /* overloads share it */
+		prev = cand;
+		consider(&r, cand);
+	}
+	for (k = 0; k < r.n; k++)
+		names[k] = r.best[k].name;
 out:
-	free(best);
-	free(row);
+	free(r.best);
+	free(r.row);
 	free(query);
-	return n;
+	return r.n;
 }

@@ -38,12 +38,23 @@ bool sym_module_is_pie(const struct sym_module *mod);      /* ET_DYN */
 bool sym_module_has_symtab(const struct sym_module *mod);
 
 /* Function symbol by exact name (the first defined one; versioned names
- * such as "malloc@@GLIBC_2.2.5" match "malloc"). 0 or -ENOENT. */
+ * such as "malloc@@GLIBC_2.2.5" match "malloc").  A C++ function may be
+ * named mangled ("_ZNK2ns5Shape4areaEv"), demangled ("ns::Shape::area()
+ * const") or demangled without parameters ("ns::Shape::area", which names
+ * every overload: the first is returned).  OUT->name is the demangled name
+ * of a C++ function.  0 or -ENOENT. */
 int sym_lookup_name(const struct sym_module *mod, const char *name,
 		    struct sym_symbol *out);
 
+/* Every function symbol NAME names, as sym_lookup_name understands it (all
+ * overloads of "ns::mix"), best first (the one sym_lookup_name returns),
+ * one per address, at most MAX.  How many were stored, -ENOENT if none,
+ * -EINVAL if MAX < 1. */
+int sym_lookup_all(const struct sym_module *mod, const char *name,
+		   struct sym_symbol *out, int max);
+
 /* The function symbol containing file offset OFF; *delta = OFF - its start.
- * 0 or -ENOENT. */
+ * OUT->name is demangled for C++.  0 or -ENOENT. */
 int sym_lookup_offset(const struct sym_module *mod, uint64_t off,
 		      struct sym_symbol *out, uint64_t *delta);
 
@@ -57,7 +68,9 @@ int sym_offset_to_vaddr(const struct sym_module *mod, uint64_t off, uint64_t *va
 ssize_t sym_read(const struct sym_module *mod, uint64_t off, void *buf, size_t n);
 
 /* Up to MAX function names closest to NAME (edit distance, then prefix),
- * best first, for "unknown symbol" hints. Returns how many were stored. */
+ * best first, for "unknown symbol" hints. C++ functions are compared and
+ * offered demangled without parameters ("ns::Shape::area"), or mangled
+ * when NAME is mangled ("_Z..."). Returns how many were stored. */
 int sym_suggest(const struct sym_module *mod, const char *name,
 		const char **names, int max);
 
