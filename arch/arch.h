@@ -33,6 +33,10 @@ int arch_reg_index(const char *name);
 /* Canonical short name of a register index ("di"). */
 const char *arch_reg_name(int index);
 uint64_t arch_reg_value(const struct arch_regs *regs, int index);
+/* The register index of DWARF register number DWARF_REGNO (the psABI's
+ * numbering, as in DW_OP_regN and DW_OP_bregN), or -1 if it is not a general
+ * register (vector, x87, ...). */
+int arch_dwarf_reg(unsigned dwarf_regno);
 /* The list of known register names, NULL-terminated, for hints. */
 extern const char *const arch_reg_names[];
 

@@ -163,3 +163,17 @@ uint64_t arch_site_from_trap_ip(uint64_t ip)
 {
 	return ip - 1;
 }
+
+/* The System V x86-64 psABI's DWARF register numbers 0-16. */
+static const int dwarf_regs[] = {
+    ARCH_REG_AX,  ARCH_REG_DX,  ARCH_REG_CX,  ARCH_REG_BX,  ARCH_REG_SI,  ARCH_REG_DI,
+    ARCH_REG_BP,  ARCH_REG_SP,  ARCH_REG_R8,  ARCH_REG_R9,  ARCH_REG_R10, ARCH_REG_R11,
+    ARCH_REG_R12, ARCH_REG_R13, ARCH_REG_R14, ARCH_REG_R15, ARCH_REG_IP,
+};
+
+int arch_dwarf_reg(unsigned dwarf_regno)
+{
+	if (dwarf_regno >= sizeof(dwarf_regs) / sizeof(dwarf_regs[0]))
+		return -1;
+	return dwarf_regs[dwarf_regno];
+}

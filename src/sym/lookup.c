@@ -289,3 +289,11 @@ found:
 		*delta = off - e->file_offset;
 	return 0;
 }
+
+int sym_symbol_at(const struct sym_module *mod, size_t i, struct sym_symbol *out)
+{
+	if (i >= mod->nsyms)
+		return -ENOENT;
+	fill(&mod->syms[i], mod->syms[i].size, out);
+	return 0;
+}

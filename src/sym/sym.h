@@ -58,6 +58,10 @@ int sym_lookup_all(const struct sym_module *mod, const char *name,
 int sym_lookup_offset(const struct sym_module *mod, uint64_t off,
 		      struct sym_symbol *out, uint64_t *delta);
 
+/* The I-th function symbol in file-offset order (aliases included), for
+ * listing every function. 0, or -ENOENT past the last one. */
+int sym_symbol_at(const struct sym_module *mod, size_t i, struct sym_symbol *out);
+
 /* Link-time virtual address <-> file offset, through the PT_LOAD segments.
  * 0 or -ENOENT if no segment holds it. */
 int sym_vaddr_to_offset(const struct sym_module *mod, uint64_t vaddr, uint64_t *off);

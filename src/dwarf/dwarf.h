@@ -1,0 +1,63 @@
+/* dwarf.h: what a binary's DWARF says about its functions, variables and lines (libdw). */
+#ifndef UTAP_DWARF_H
+#define UTAP_DWARF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dwarf_module; /* one binary's DWARF, its own or from separate debuginfo */
+
+/* A parameter or local variable of a function. */
+struct dwarf_var {
+	char *name;
+	char *type;  /* as C spells it: "struct pair *", "int[4]", "void (*)(int)" */
+	char *where; /* at the function's entry: "%di", "-20(%bp)", "CFA-20",
+		      * "static 0x4010", "location list", "optimized out" */
+	bool param;
+};
+
+struct dwarf_func {
+	char *name;
+	char *file;		/* base name of the declaring file, NULL if unknown */
+	int line;		/* 0 if unknown */
+	uint64_t addr;		/* link-time address of the out-of-line copy */
+	bool inlined;		/* only inlined copies exist: ADDR is 0 */
+	struct dwarf_var *vars; /* parameters first, in DWARF order; locals after */
+	size_t nvars;
+};
+
+/* A probe-able source line: is_stmt row of the line table. */
+struct dwarf_line {
+	char *file; /* as the line table names it */
+	int line;
+	uint64_t addr; /* the lowest is_stmt address of that line */
+};
+
+/* Open the DWARF of the ELF file at PATH: in the file itself, or separate
+ * debuginfo found by build-id (/usr/lib/debug/.build-id/) or .gnu_debuglink
+ * (next to the file, in .debug/ there, under /usr/lib/debug).  Returns 0,
+ * -ENODATA when there is no DWARF, or another -errno. */
+int dwarf_module_open(const char *path, struct dwarf_module **out);
+void dwarf_module_close(struct dwarf_module *dm);
+
+/* The file the DWARF was read from (PATH itself or the debuginfo file). */
+const char *dwarf_module_file(const struct dwarf_module *dm);
+
+/* Every function whose name matches the fnmatch(3) glob PATTERN: defined
+ * ones (one entry per out-of-line copy) and those only inlined (one entry,
+ * INLINED set).  WITH_VARS fills their parameters and locals.  Sorted by
+ * name, then address.  *OUT (free with dwarf_funcs_free) may be empty.
+ * Returns 0, or -ENOMEM / -EIO (unreadable DWARF). */
+int dwarf_funcs_find(struct dwarf_module *dm, const char *pattern, bool with_vars,
+		     struct dwarf_func **out, size_t *n);
+void dwarf_funcs_free(struct dwarf_func *funcs, size_t n);
+
+/* The probe-able lines of source file FILE (matched against the line
+ * table's names by whole path, or by trailing path components:
+ * "calls.c", "targets/calls.c"), one per distinct line, sorted by line.
+ * Returns 0 (*N may be 0: no such file), or -ENOMEM / -EIO. */
+int dwarf_lines_find(struct dwarf_module *dm, const char *file, struct dwarf_line **out, size_t *n);
+void dwarf_lines_free(struct dwarf_line *lines, size_t n);
+
+#endif
