@@ -158,6 +158,7 @@ struct tracer {
 	int fatal_status;
 	/* adaptive spin before blocking in waitpid */
 	unsigned spin_ns;
+	bool spin_allowed;
 	unsigned block_streak;
 	unsigned long hits;
 	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
