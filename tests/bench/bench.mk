@@ -31,5 +31,5 @@ bench-tools:
 	fi
 
 .PHONY: bench-tools
-bench: utap $(BENCH_BINS) bench-tools
-	$(Q)tests/bench/run.sh ./utap $(BENCH_DIR)
+bench: utap $(BENCH_BINS) bench-tools targets
+	$(Q)tests/bench/run.sh ./utap $(BENCH_DIR) $(TGT_DIR)

@@ -21,6 +21,8 @@ DIR=$(realpath -m "${2:-build/bench}")
 BIN=$DIR/bench_target
 FLOOR=$DIR/floor
 RESULTS=$DIR/results.txt
+TARGETS=$(realpath -m "${3:-build/targets}")
+HOG_PIDS=()
 N=${BENCH_N:-20000}
 LTRACE_N=${BENCH_LTRACE_N:-5000}
 STRACE_N=${BENCH_STRACE_N:-2000}
@@ -439,6 +441,59 @@ bench_syscalls()
 	done
 }
 
+# --- stress: conditions the per-hit table does not show --------------------------------
+
+# hogs N: N busy loops in the background (a loaded machine); HOG_PIDS.
+hogs()
+{
+	local i
+	HOG_PIDS=()
+	for ((i = 0; i < $1; i++)); do
+		sh -c 'while :; do :; done' &
+		HOG_PIDS+=($!)
+	done
+}
+unhog() { kill "${HOG_PIDS[@]}" 2>/dev/null; wait "${HOG_PIDS[@]}" 2>/dev/null; HOG_PIDS=(); }
+
+# busy_rate THREADS HOGS: hits per second utap delivers attached to longrun
+# with THREADS threads calling step() without pause, HOGS busy loops beside.
+busy_rate()
+{
+	local lr=$TARGETS/longrun pid n
+	hogs "$2"
+	"$lr" "$1" 0 busy >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.3
+	timeout 20 "$UTAP" --duration 2 -o "$TMP/busy.hits" -p "$pid" "p $lr:step i=%0" \
+		>/dev/null 2>"$TMP/last.err"
+	n=$(wc -l <"$TMP/busy.hits" 2>/dev/null || echo 0)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	unhog
+	echo $((n / 2))
+}
+
+bench_stress()
+{
+	local t base_us
+	echo
+	echo "stress (a blocking or yielding tracer can lose a whole time slice per hit here):"
+	if [ -x "$TARGETS/longrun" ]; then
+		printf '  %-46s %10s hits/s\n' "utap attached, 1 busy thread" "$(busy_rate 1 0)"
+		printf '  %-46s %10s hits/s\n' "utap attached, 4 busy threads" "$(busy_rate 4 0)"
+		printf '  %-46s %10s hits/s\n' "utap attached, 4 busy threads, 2 CPU hogs" "$(busy_rate 4 2)"
+	else
+		echo "  n/a (build the targets: make targets)"
+	fi
+	hogs 2
+	base_us=$(run_timed u "$BIN" "$N")
+	t=$(run_timed u timeout "$TIMEOUT" "$FLOOR" --expect "$N" "$OFF" -- "$BIN" "$N") &&
+		printf '  %-46s %10s µs/hit\n' "floor, blocking, 2 CPU hogs" "$(per_hit "$t" "$base_us" "$N")"
+	t=$(run_timed u timeout "$TIMEOUT" "$UTAP" -o /dev/null "p $BIN:bench_fn x=%0" -- "$BIN" "$N") &&
+		printf '  %-46s %10s µs/hit\n' "utap entry probe, 2 CPU hogs" "$(per_hit "$t" "$base_us" "$N")"
+	unhog
+}
+
 # --- report ----------------------------------------------------------------------------
 
 print_table()
@@ -532,6 +587,7 @@ print_ratios()
 
 cleanup()
 {
+	unhog
 	uprobe_cleanup
 	rm -rf "$TMP"
 }
@@ -563,6 +619,7 @@ main()
 		print_table
 		print_ratios
 		bench_syscalls
+		bench_stress
 	} | tee "$RESULTS"
 	echo "bench: results in $RESULTS" >&2
 }
