@@ -60,4 +60,23 @@ void dwarf_funcs_free(struct dwarf_func *funcs, size_t n);
 int dwarf_lines_find(struct dwarf_module *dm, const char *file, struct dwarf_line **out, size_t *n);
 void dwarf_lines_free(struct dwarf_line *lines, size_t n);
 
+/* Every link-time address where line LINE of source file FILE (matched as
+ * dwarf_lines_find does) begins a statement: the is_stmt rows of the line
+ * table for that file and line, only the first of each run of consecutive
+ * is_stmt rows for it (a line compiled into two blocks, such as a loop
+ * condition, gives two addresses; non-stmt rows neither start nor break a
+ * run).  Sorted, no duplicates; free *ADDRS with free().  Returns 0 (*N is
+ * 0 if the line has no code), -ENOENT if no line table names FILE, or
+ * -ENOMEM / -EIO. */
+int dwarf_line_addrs(struct dwarf_module *dm, const char *file, int line, uint64_t **addrs,
+		     size_t *n);
+
+/* The entry address (DW_AT_entry_pc, else low_pc, else the start of the
+ * first range) of every inlined copy (DW_TAG_inlined_subroutine) of the
+ * function named NAME, in every compilation unit.  Sorted, no duplicates
+ * (two copies may start at one address); free *ADDRS with free().
+ * Returns 0 (*N may be 0: never inlined, or no such function), or
+ * -ENOMEM / -EIO. */
+int dwarf_inline_sites(struct dwarf_module *dm, const char *name, uint64_t **addrs, size_t *n);
+
 #endif

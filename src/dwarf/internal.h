@@ -24,4 +24,18 @@ void dwarf_location_at(Dwarf_Die *var, Dwarf_Die *func, Dwarf_Addr pc, char *buf
 /* The base name of PATH (a pointer into it). */
 const char *dwarf_basename(const char *path);
 
+/* lines.c: whether line-table path PATH names FILE (the whole path, or its
+ * trailing components). */
+bool dwarf_file_matches(const char *path, const char *file);
+
+/* inlined.c: a growing set of addresses.  dwarf_addrs_add: 0 or -ENOMEM.
+ * dwarf_addrs_finish sorts it, drops duplicates and hands the array over. */
+struct dwarf_addrs {
+	uint64_t *addrs;
+	size_t n, cap;
+};
+
+int dwarf_addrs_add(struct dwarf_addrs *set, uint64_t addr);
+void dwarf_addrs_finish(struct dwarf_addrs *set, uint64_t **addrs, size_t *n);
+
 #endif

@@ -8,7 +8,7 @@
 /* Whether line-table path PATH names FILE: the same path, or FILE is its
  * trailing components ("calls.c" and "targets/calls.c" match
  * "/src/targets/calls.c", "alls.c" does not). */
-static bool file_matches(const char *path, const char *file)
+bool dwarf_file_matches(const char *path, const char *file)
 {
 	size_t plen = strlen(path), flen = strlen(file);
 
@@ -81,7 +81,7 @@ int dwarf_lines_find(struct dwarf_module *dm, const char *file, struct dwarf_lin
 			    dwarf_lineaddr(l, &addr) != 0)
 				continue;
 			src = dwarf_linesrc(l, NULL, NULL);
-			if (!src || !file_matches(src, file))
+			if (!src || !dwarf_file_matches(src, file))
 				continue;
 			ret = add_row(&rows, &nrows, &cap, src, line, addr);
 			if (ret < 0)
@@ -105,6 +105,82 @@ int dwarf_lines_find(struct dwarf_module *dm, const char *file, struct dwarf_lin
 
 fail:
 	dwarf_lines_free(rows, nrows);
+	return ret;
+}
+
+/* Whether the line table of CU names a file FILE matches. */
+static bool cu_has_file(Dwarf_Die *cu, const char *file)
+{
+	Dwarf_Files *files;
+	const char *src;
+	size_t i, nfiles;
+
+	if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0)
+		return false;
+	for (i = 0; i < nfiles; i++) {
+		src = dwarf_filesrc(files, i, NULL, NULL);
+		if (src && dwarf_file_matches(src, file))
+			return true;
+	}
+	return false;
+}
+
+/* The rows are in address order.  Only is_stmt rows start or break a run:
+ * a non-stmt row of another line is an instruction scheduled into the
+ * statement, not a new statement, so it does not split the line. */
+int dwarf_line_addrs(struct dwarf_module *dm, const char *file, int line, uint64_t **addrs,
+		     size_t *n)
+{
+	struct dwarf_addrs set = {0};
+	size_t i, header, nlines;
+	Dwarf_Off off, next;
+	Dwarf_Lines *lines;
+	Dwarf_Line *l;
+	Dwarf_Addr addr;
+	const char *src;
+	Dwarf_Die cu;
+	bool stmt, end, match, in_run, known = false;
+	int r, lineno, ret;
+
+	*addrs = NULL;
+	*n = 0;
+	for (off = 0; (r = dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL)) == 0;
+	     off = next) {
+		if (!dwarf_offdie(dm->dw, off + header, &cu) || !cu_has_file(&cu, file) ||
+		    dwarf_getsrclines(&cu, &lines, &nlines) != 0)
+			continue;
+		known = true;
+		in_run = false;
+		for (i = 0; i < nlines; i++) {
+			l = dwarf_onesrcline(lines, i);
+			if (!l || dwarf_lineendsequence(l, &end) != 0 || end) {
+				in_run = false;
+				continue;
+			}
+			if (dwarf_linebeginstatement(l, &stmt) != 0 || !stmt)
+				continue;
+			src = dwarf_linesrc(l, NULL, NULL);
+			match = src && dwarf_lineno(l, &lineno) == 0 && lineno == line &&
+				dwarf_file_matches(src, file);
+			if (match && !in_run && dwarf_lineaddr(l, &addr) == 0) {
+				ret = dwarf_addrs_add(&set, addr);
+				if (ret < 0)
+					goto fail;
+			}
+			in_run = match;
+		}
+	}
+	if (r < 0) {
+		ret = -EIO;
+		goto fail;
+	}
+	if (!known)
+		return -ENOENT;
+	dwarf_addrs_finish(&set, addrs, n);
+	return 0;
+
+fail:
+	free(set.addrs);
 	return ret;
 }
 
