@@ -25,6 +25,7 @@ struct options {
 	const char *list_pattern; /* -l/-L 'BIN:PATTERN': list, trace nothing */
 	bool list_details;        /* -L: with parameters and locals */
 	bool dry_run;             /* -S/--dry-run: print the resolved sites */
+	bool yes;                 /* --yes: no question for probes with many sites */
 };
 
 /* Parse argv. Returns 0 to run, 1 when --help/--version was printed (exit 0),

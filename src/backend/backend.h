@@ -8,8 +8,10 @@
 /* Validate the probes against the binaries that can be known before
  * anything starts (paths, the command, the attached process's modules):
  * unknown binaries or symbols and offsets inside instructions are reported
- * here, before the target is touched. Returns 0 or -EINVAL (reported). */
-int ptrace_backend_check(const struct options *opts);
+ * here, before the target is touched. A probe with more than
+ * RESOLVE_CONFIRM_ABOVE sites needs --yes, or a yes on a terminal (which
+ * sets opts->yes). Returns 0 or -EINVAL (reported). */
+int ptrace_backend_check(struct options *opts);
 
 /* -S/--dry-run: print where each probe lands (module, file offset,
  * address, instruction, step mode) and its fetch plan; start nothing.

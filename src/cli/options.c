@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"  r BIN:SYM [NAME=FETCH ...]     when SYM returns\n"
 	"  BIN:SYM+OFF                    at an instruction inside SYM\n"
 	"  BIN:0xOFFSET                   at a file offset in BIN\n"
+	"  BIN:str*                       at every function matching the pattern\n"
+	"  BIN:file.c:LINE                at a source line (DWARF line table)\n"
 	"  BIN is a path, the executable's basename, or a library name prefix\n"
 	"  (libc:malloc probes the libc the program really uses).\n"
 	"\n"
@@ -47,6 +49,7 @@ static const char usage_text[] =
 	"  -l 'BIN:PATTERN'  list the functions matching PATTERN (like stap -l)\n"
 	"  -L 'BIN:PATTERN'  the same with parameters and locals (like stap -L)\n"
 	"  -S, --dry-run   print where the probes land and how, start nothing\n"
+	"  --yes           probe more than 100 places without asking\n"
 	"  -v              say more (twice: debug)\n"
 	"  -h, --help      this text\n"
 	"\n"
@@ -61,7 +64,7 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: the program's own (128+N if killed by signal N), 2 for bad input.\n";
 
-enum { OPT_JSON = 256, OPT_DURATION, OPT_STEP_MODE, OPT_PIN, OPT_CPU, OPT_DRY_RUN };
+enum { OPT_JSON = 256, OPT_DURATION, OPT_STEP_MODE, OPT_PIN, OPT_CPU, OPT_DRY_RUN, OPT_YES };
 
 static int parse_step_mode(const char *s, enum arch_step_mode *mode)
 {
@@ -146,6 +149,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"yes", no_argument, NULL, OPT_YES},
 		{0},
 	};
 	const char *command = NULL;
@@ -195,6 +199,9 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		case OPT_JSON:
 			opts->json = true;
+			break;
+		case OPT_YES:
+			opts->yes = true;
 			break;
 		case OPT_PIN:
 			opts->pin = true;

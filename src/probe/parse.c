@@ -177,6 +177,32 @@ static bool is_source_file(const char *start, const char *colon)
 	return false;
 }
 
+/* "BIN:FILE:LINE": SYM points at LINE, the ':' before it ends FILE. */
+static int parse_source_line(struct probe_parser *ps, struct span tok, const char *sym,
+			     const char *end, struct probe *out)
+{
+	const char *file = sym - 1;
+	uint64_t line;
+
+	while (file > tok.s && file[-1] != ':')
+		file--;
+	if (!probe_parse_u64(sym, end - sym, &line) || line == 0 || line > INT32_MAX)
+		return probe_fail(ps, sym, "a line number, e.g. prog:main.c:42",
+				  "invalid line number '%.*s'",
+				  (int)(end - sym > 16 ? 16 : end - sym), sym);
+	if (file - 1 == tok.s)
+		return probe_fail(ps, tok.s, "write BIN:FILE:LINE, e.g. ./prog:main.c:42",
+				  "missing binary before the source file");
+	if (out->kind == PROBE_RETURN)
+		return probe_fail(ps, file, "probe the function: r BIN:SYM",
+				  "a return probe needs a function, not a source line");
+	free(out->bin);
+	out->bin = strndup(tok.s, file - 1 - tok.s);
+	out->src_file = strndup(file, sym - 1 - file);
+	out->src_line = (int)line;
+	return out->bin && out->src_file ? 0 : -ENOMEM;
+}
+
 static int parse_location(struct probe_parser *ps, struct span tok, struct probe *out)
 {
 	static const char ret_suffix[] = "%return";
@@ -208,8 +234,7 @@ static int parse_location(struct probe_parser *ps, struct span tok, struct probe
 				  "missing symbol after ':'");
 	if (sym[0] >= '0' && sym[0] <= '9' && sym - 1 > ps->text &&
 	    is_source_file(ps->text, sym - 1))
-		return probe_fail(ps, sym, "probe the function instead: BIN:SYM or BIN:SYM+OFF",
-				  "source-line probes (BIN:FILE:LINE) are not supported yet");
+		return parse_source_line(ps, tok, sym, end, out);
 	if (sym[0] >= '0' && sym[0] <= '9') {
 		/* A symbol never starts with a digit: a file offset. */
 		if (!probe_parse_u64(sym, n, &out->file_offset))
@@ -234,7 +259,13 @@ static int parse_location(struct probe_parser *ps, struct span tok, struct probe
 		n = plus - sym;
 	}
 	out->sym = strndup(sym, n);
-	return out->sym ? 0 : -ENOMEM;
+	if (!out->sym)
+		return -ENOMEM;
+	out->sym_glob = strpbrk(out->sym, "*?[") != NULL;
+	if (out->sym_glob && plus)
+		return probe_fail(ps, plus, "a pattern probes each match's entry: drop +OFF",
+				  "a pattern cannot take +OFF");
+	return 0;
 }
 
 static int add_arg(struct probe_parser *ps, struct span tok, struct probe *out)
@@ -346,6 +377,7 @@ void probe_free(struct probe *probe)
 	probe_filter_free(probe->filter);
 	free(probe->bin);
 	free(probe->sym);
+	free(probe->src_file);
 	free(probe->text);
 	memset(probe, 0, sizeof(*probe));
 }

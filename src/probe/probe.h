@@ -50,6 +50,9 @@ struct probe {
 	uint64_t sym_offset;  /* SYM+OFF */
 	bool by_file_offset;  /* BIN:0xOFFSET */
 	uint64_t file_offset;
+	bool sym_glob;        /* SYM is a pattern (* ? [): every match */
+	char *src_file;       /* BIN:FILE:LINE: a source line (sym is NULL) */
+	int src_line;
 	struct probe_arg *args;
 	size_t nargs;
 	char *text;         /* the probe as written */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -41,16 +42,41 @@ static uint64_t runtime_address(const struct proc_maps *maps, const char *file, 
 	return 0;
 }
 
+/* One place a probe lands: where, the instruction there, how it is stepped. */
+static void print_site(const struct options *o, const struct sym_module *mod, const char *file,
+		       const struct proc_maps *maps, const struct resolved *r, FILE *out)
+{
+	struct arch_step_plan plan;
+	char why[160] = "";
+	uint64_t vaddr = 0, addr;
+	uint8_t bytes[16];
+	ssize_t n;
+
+	sym_offset_to_vaddr(mod, r->file_offset, &vaddr);
+	fprintf(out, "  site     %s+0x%llx, file offset %#llx, link-time address %#llx\n",
+		r->sym ? r->sym : "?", (unsigned long long)r->sym_off,
+		(unsigned long long)r->file_offset, (unsigned long long)vaddr);
+	addr = o->attach_pid ? runtime_address(maps, file, r->file_offset) : 0;
+	if (addr)
+		fprintf(out, "  address  %#llx in process %d\n", (unsigned long long)addr,
+			(int)o->attach_pid);
+	n = sym_read(mod, r->file_offset, bytes, sizeof(bytes));
+	if (n > 0 && arch_step_plan(bytes, (size_t)n, vaddr, o->step_mode, &plan, why,
+				    sizeof(why)) == 0) {
+		fprintf(out, "  insn     %s (%u byte%s)\n", plan.text, plan.len,
+			plan.len == 1 ? "" : "s");
+		fprintf(out, "  step     %s%s%s\n", arch_step_mode_name(plan.mode),
+			why[0] ? ": " : "", why);
+	}
+}
+
 static int one_probe(const struct options *o, const struct probe *p, size_t i, const char *cmd,
 		     const struct proc_maps *maps, FILE *out)
 {
-	char file[4096], err[1024], why[160] = "";
-	struct arch_step_plan plan;
+	char file[4096], err[1024];
 	struct sym_module *mod;
-	struct resolved r;
-	uint8_t bytes[16];
-	uint64_t vaddr = 0, addr;
-	ssize_t n;
+	struct resolved *r;
+	size_t nr;
 
 	fprintf(out, "probe %zu  %s\n", i + 1, p->text);
 	fprintf(out, "  name     %s (%s)\n", p->name, p->kind == PROBE_ENTRY ? "entry" : "return");
@@ -64,29 +90,20 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i, c
 		log_error("probe %zu (%s): %s: %s", i + 1, p->text, p->bin, err);
 		return -EINVAL;
 	}
-	if (resolve_probe(mod, p, &r, err, sizeof(err)) < 0) {
+	if (resolve_sites(mod, file, p, &r, &nr, err, sizeof(err)) < 0) {
 		log_error("probe %zu (%s): %s", i + 1, p->text, err);
 		sym_module_close(mod);
 		return -EINVAL;
 	}
-	sym_offset_to_vaddr(mod, r.file_offset, &vaddr);
-	fprintf(out, "  module   %s (%s%s)\n", file, sym_module_is_pie(mod) ? "PIE/shared" : "fixed address",
+	fprintf(out, "  module   %s (%s%s)\n", file,
+		sym_module_is_pie(mod) ? "PIE/shared" : "fixed address",
 		sym_module_has_symtab(mod) ? "" : ", exported symbols only");
-	fprintf(out, "  site     %s+0x%llx, file offset %#llx, link-time address %#llx\n",
-		r.sym ? r.sym : "?", (unsigned long long)r.sym_off, (unsigned long long)r.file_offset,
-		(unsigned long long)vaddr);
-	addr = o->attach_pid ? runtime_address(maps, file, r.file_offset) : 0;
-	if (addr)
-		fprintf(out, "  address  %#llx in process %d\n", (unsigned long long)addr,
-			(int)o->attach_pid);
-	n = sym_read(mod, r.file_offset, bytes, sizeof(bytes));
-	if (n > 0 && arch_step_plan(bytes, (size_t)n, vaddr, o->step_mode, &plan, why,
-				    sizeof(why)) == 0) {
-		fprintf(out, "  insn     %s (%u byte%s)\n", plan.text, plan.len, plan.len == 1 ? "" : "s");
-		fprintf(out, "  step     %s%s%s\n", arch_step_mode_name(plan.mode), why[0] ? ": " : "",
-			why);
-	}
+	if (nr > 1)
+		fprintf(out, "  sites    %zu\n", nr);
+	for (size_t j = 0; j < nr; j++)
+		print_site(o, mod, file, maps, &r[j], out);
 	print_fetches(out, p);
+	free(r);
 	sym_module_close(mod);
 	return 0;
 }

@@ -174,6 +174,29 @@ static void probe_error(struct tracer *t, int i, const char *err)
 	}
 }
 
+/* Plant probe I at one of its sites. */
+static void plant_one(struct tracer *t, struct thread *th, struct module *m,
+		      const struct sym_module *sm, int i, const struct resolved *r)
+{
+	const struct probe *p = &t->opts->probes[i];
+	struct site *site;
+	char err[512] = "";
+
+	site = get_site(t, th, m, sm, r, err, sizeof(err));
+	if (!site) {
+		probe_error(t, i, err);
+		return;
+	}
+	if (p->kind == PROBE_ENTRY)
+		add_index(&site->entry_probes, &site->nentry, i);
+	else
+		add_index(&site->return_probes, &site->nreturn, i);
+	log_verbose("probe %d: %s at %#llx (%s+0x%llx in %s, file offset %#llx), %s", i + 1,
+		    p->name, (unsigned long long)site->addr, r->sym ? r->sym : "?",
+		    (unsigned long long)r->sym_off, m->path, (unsigned long long)r->file_offset,
+		    arch_step_mode_name(site->plan.mode));
+}
+
 int plant_probes(struct tracer *t, struct thread *th)
 {
 	const struct options *o = t->opts;
@@ -185,9 +208,10 @@ int plant_probes(struct tracer *t, struct thread *th)
 
 		for (size_t k = 0; k < s->nmodules; k++) {
 			struct module *m = &s->modules[k];
+			char path[4096];
 			struct sym_module *sm;
-			struct resolved r;
-			struct site *site;
+			struct resolved *r;
+			size_t nr;
 
 			if (!m->nmaps || !wants_module(s, p, m) || !mark_resolved(s, (int)i, m))
 				continue;
@@ -199,24 +223,23 @@ int plant_probes(struct tracer *t, struct thread *th)
 				probe_error(t, (int)i, err);
 				continue;
 			}
-			if (resolve_probe(sm, p, &r, err, sizeof(err)) < 0) {
+			module_file(s->pid, m->path, m->dev, m->ino, path, sizeof(path));
+			if (resolve_sites(sm, path, p, &r, &nr, err, sizeof(err)) < 0) {
 				probe_error(t, (int)i, err);
 				continue;
 			}
-			site = get_site(t, th, m, sm, &r, err, sizeof(err));
-			if (!site) {
+			if (nr > RESOLVE_CONFIRM_ABOVE && !o->yes) {
+				snprintf(err, sizeof(err),
+					 "matches %zu places in %s (more than %d)\n"
+					 "      hint: add --yes to probe them all", nr, m->path,
+					 RESOLVE_CONFIRM_ABOVE);
 				probe_error(t, (int)i, err);
+				free(r);
 				continue;
 			}
-			if (p->kind == PROBE_ENTRY)
-				add_index(&site->entry_probes, &site->nentry, (int)i);
-			else
-				add_index(&site->return_probes, &site->nreturn, (int)i);
-			log_verbose("probe %zu: %s at %#llx (%s+0x%llx in %s, file offset %#llx), %s",
-				    i + 1, p->name, (unsigned long long)site->addr,
-				    r.sym ? r.sym : "?", (unsigned long long)r.sym_off, m->path,
-				    (unsigned long long)r.file_offset,
-				    arch_step_mode_name(site->plan.mode));
+			for (size_t j = 0; j < nr; j++)
+				plant_one(t, th, m, sm, (int)i, &r[j]);
+			free(r);
 		}
 	}
 	return 0;

@@ -21,6 +21,17 @@ struct resolved {
 int resolve_probe(const struct sym_module *mod, const struct probe *probe, struct resolved *r,
 		  char *err, size_t errlen);
 
+/* Every place PROBE lands in MOD, whose file utap opens at OPEN_PATH (for
+ * its DWARF): one for SYM or SYM+OFF or an offset, plus each inlined copy
+ * of SYM; each function matching a pattern; each statement address of a
+ * source line. *OUT (free()) holds *N >= 1. Returns 0, or -ENOENT/-EINVAL
+ * with a message (and hint) in ERR. */
+int resolve_sites(const struct sym_module *mod, const char *open_path, const struct probe *probe,
+		  struct resolved **out, size_t *n, char *err, size_t errlen);
+
+/* More sites than this need --yes (or a yes on the terminal). */
+#define RESOLVE_CONFIRM_ABOVE 100
+
 struct options;
 struct proc_maps;
 /* The file a probe names, when it can be known before starting: a path,

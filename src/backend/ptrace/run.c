@@ -67,7 +67,29 @@ static int check_steppable(const struct options *o, const struct sym_module *mod
 	return 0;
 }
 
-int ptrace_backend_check(const struct options *o)
+/* Probe I lands in N places, more than we probe unasked: ask on a
+ * terminal (a yes counts for the whole run), else refuse. */
+static bool confirm(struct options *o, size_t i, size_t n)
+{
+	char answer[16] = "";
+
+	if (o->yes)
+		return true;
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+		log_error("probe %zu (%s) matches %zu places (more than %d)\n"
+			  "      hint: add --yes to probe them all, or narrow the pattern", i + 1,
+			  o->probes[i].text, n, RESOLVE_CONFIRM_ABOVE);
+		return false;
+	}
+	fprintf(stderr, "utap: probe %zu (%s) matches %zu places; probe them all? [y/N] ", i + 1,
+		o->probes[i].text, n);
+	if (!fgets(answer, sizeof(answer), stdin) || (answer[0] != 'y' && answer[0] != 'Y'))
+		return false;
+	o->yes = true;
+	return true;
+}
+
+int ptrace_backend_check(struct options *o)
 {
 	char cmd_path[4096], file[4096], err[1024];
 	struct proc_maps maps = {0};
@@ -95,7 +117,8 @@ int ptrace_backend_check(const struct options *o)
 	for (size_t i = 0; i < o->nprobes && rc == 0; i++) {
 		const struct probe *p = &o->probes[i];
 		struct sym_module *mod;
-		struct resolved r;
+		struct resolved *r;
+		size_t nr;
 
 		if (!known_file(o, p, o->argv ? cmd_path : NULL, have_maps ? &maps : NULL, file,
 				sizeof(file))) {
@@ -108,10 +131,19 @@ int ptrace_backend_check(const struct options *o)
 			rc = -EINVAL;
 			break;
 		}
-		if (resolve_probe(mod, p, &r, err, sizeof(err)) < 0 ||
-		    check_steppable(o, mod, &r, err, sizeof(err)) < 0) {
+		if (resolve_sites(mod, file, p, &r, &nr, err, sizeof(err)) < 0) {
 			log_error("probe %zu (%s): %s", i + 1, p->text, err);
 			rc = -EINVAL;
+		} else {
+			for (size_t j = 0; j < nr && rc == 0; j++) {
+				if (check_steppable(o, mod, &r[j], err, sizeof(err)) < 0) {
+					log_error("probe %zu (%s): %s", i + 1, p->text, err);
+					rc = -EINVAL;
+				}
+			}
+			if (rc == 0 && nr > RESOLVE_CONFIRM_ABOVE && !confirm(o, i, nr))
+				rc = -EINVAL;
+			free(r);
 		}
 		sym_module_close(mod);
 	}
