@@ -91,6 +91,12 @@ struct probe_hit;
  * cannot be read fails the comparison it is in. */
 bool probe_filter_match(const struct probe_filter *filter, const struct probe_hit *hit);
 
+/* The addresses PROBE's fetches will read first (members of a struct a
+ * register points to, stack arguments, strings), from REGS alone: the
+ * engine reads them in one batch before printing. Returns how many (<= MAX). */
+size_t probe_prefetch_addrs(const struct probe *probe, const struct arch_regs *regs,
+			    uint64_t *out, size_t max);
+
 /* What a hit prints about itself. */
 struct probe_hit {
 	const struct probe *probe;

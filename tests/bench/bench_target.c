@@ -7,11 +7,16 @@
 /*
  * noipa: no inlining, no clone (.isra/.constprop), no assumption about the
  * callers, so every iteration really enters bench_fn at its symbol with x
- * in %rdi. Built with -fcf-protection=full, the first instruction is endbr64.
+ * in %rdi, the record in %rsi and the tag in %rdx. Built with -fcf-protection=full, the first instruction is endbr64.
  */
-__attribute__((noipa)) long bench_fn(long x)
+struct rec {
+	long id, qty, price;
+};
+
+/* The record and the tag give a probe members and a string to fetch. */
+__attribute__((noipa)) long bench_fn(long x, const struct rec *r, const char *tag)
 {
-	return x * 3 + (x >> 2);
+	return x * 3 + (x >> 2) + r->qty + tag[0];
 }
 
 /*
@@ -34,12 +39,15 @@ static void move_to_cpu(void)
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? strtol(argv[1], NULL, 0) : 1000;
+	struct rec rec = {0, 2, 1250};
 	long acc = 0;
 
 	move_to_cpu();
 
-	for (long i = 0; i < n; i++)
-		acc += bench_fn(i);
+	for (long i = 0; i < n; i++) {
+		rec.id = i;
+		acc += bench_fn(i, &rec, "order");
+	}
 	/* Printed, so the calls cannot be dropped. */
 	printf("%ld\n", acc);
 	return 0;

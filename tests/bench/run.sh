@@ -240,6 +240,8 @@ bench_utap()
 	done
 	utap_row "utap return probe" "" "$ret"
 	utap_row "utap entry, emulate, --pin" "--step-mode=emulate --pin" "$entry"
+	utap_row "utap entry, 3 members + string" "--step-mode=emulate" \
+		"p $BIN:bench_fn x=%0 id=+0(%1):s64 qty=+8(%1):s64 price=+16(%1):s64 tag=%2:string"
 }
 
 # --- the floor tracer and ltrace ------------------------------------------------------
@@ -579,6 +581,12 @@ print_ratios()
 		printf '  %-8s --pin:    utap/floor(pinned)   %-7s goal <= 1.25x  %s\n' \
 			emulate "$r" "$(goal "$r" 1.25)"
 	fi
+	# fetching members and a string costs little next to the trap
+	for p in "${PLACEMENTS[@]}"; do
+		r=$(ratio "utap entry, 3 members + string" "utap entry, emulate" "$p")
+		printf '  fetches  %-9s 3 members+string / 1 arg %-7s goal <= 1.2x   %s\n' \
+			"$(placement_name "$p"):" "$r" "$(goal "$r" 1.2)"
+	done
 	printf '  reference (2-vCPU VM): floor ~37 µs unpinned, ~3.9 pinned; single-step +~19;\n'
 	printf '  ltrace ~207 (47 pinned); kernel uprobe ~14\n'
 }

@@ -7,6 +7,7 @@
 
 #include "backend/ptrace/tracee.h"
 #include "proc/mem.h"
+#include "proc/memcache.h"
 #include "util/log.h"
 
 /* Deeper than this, return probes are skipped (as the kernel's uretprobes
@@ -142,9 +143,29 @@ static void hijack_return(struct tracer *t, struct thread *th, const struct arch
 	e->time_ns = 0;
 }
 
+/* Read, in one syscall, the memory the probes' fetches start from; MEM
+ * then serves their reads from it (falling back to direct reads). */
+static void cache_hit_memory(struct thread *th, struct mem_cache *cache,
+			     const struct arch_regs *regs, const int *probes, int n,
+			     const struct options *o, struct arch_mem *mem)
+{
+	uint64_t addrs[MEM_CACHE_BLOCKS];
+	size_t k = 0;
+
+	mem_cache_init(cache, th->tid);
+	for (int i = 0; i < n && k < MEM_CACHE_BLOCKS; i++)
+		k += probe_prefetch_addrs(&o->probes[probes[i]], regs, addrs + k,
+					  MEM_CACHE_BLOCKS - k);
+	mem_cache_prefetch(cache, addrs, k);
+	mem->read = mem_cache_read;
+	mem->write = NULL; /* printing only reads */
+	mem->ctx = cache;
+}
+
 int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site)
 {
 	const struct options *o = t->opts;
+	struct mem_cache cache;
 	struct probe_hit h;
 	struct arch_mem mem;
 
@@ -159,7 +180,8 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 			return 0; /* a bad probe: the thread stays stopped, the run ends */
 	}
 	if (th->proc->report) {
-		thread_mem(th, &mem);
+		if (site->nentry)
+			cache_hit_memory(th, &cache, regs, site->entry_probes, site->nentry, o, &mem);
 		for (int i = 0; i < site->nentry; i++) {
 			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]], site, regs, &mem);
 			probe_print_hit(t->out, &h, o->json);
@@ -176,6 +198,7 @@ static void print_returns(struct tracer *t, struct thread *th, const struct arch
 			  const struct shadow_entry *e)
 {
 	const struct options *o = t->opts;
+	struct mem_cache cache;
 	struct probe_hit h;
 	struct arch_mem mem;
 	uint64_t caller_off = 0;
@@ -183,7 +206,7 @@ static void print_returns(struct tracer *t, struct thread *th, const struct arch
 
 	if (!th->proc->report)
 		return;
-	thread_mem(th, &mem);
+	cache_hit_memory(th, &cache, regs, e->site->return_probes, e->site->nreturn, o, &mem);
 	caller = symbolize(t, th->proc->space, e->ret, &caller_off);
 	for (int i = 0; i < e->site->nreturn; i++) {
 		fill_hit(t, th, &h, &o->probes[e->site->return_probes[i]], e->site, regs, &mem);
