@@ -74,7 +74,7 @@ int detach_process(struct tracer *t, struct process *proc)
 	for (th = proc->threads; th; th = th->next_in_proc)
 		leave_slot(t, th);
 	for (th = proc->threads; th; th = th->next_in_proc) {
-		shadow_restore_all(t, th, th->tid);
+		shadow_restore_all(th, th->tid);
 		th->nshadow = 0;
 	}
 	/* A vfork child shares the memory with its parent: the parent's
@@ -82,7 +82,7 @@ int detach_process(struct tracer *t, struct process *proc)
 	if (!shared) {
 		for (size_t i = 0; i < s->nsites; i++) {
 			if (s->site_list[i]->planted)
-				site_restore(s, s->memfd, s->site_list[i]);
+				site_restore(s->memfd, s->site_list[i]);
 			s->site_list[i]->planted = false;
 		}
 		if (s->xol && proc->threads && xol_unmap_all(t, proc->threads) < 0)

@@ -2,15 +2,12 @@
  * computed exactly as for a real run, without starting or touching anything. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 
 #include "backend/backend.h"
 #include "backend/ptrace/resolve.h"
-#include "proc/launch.h"
 #include "proc/maps.h"
 #include "util/log.h"
 
@@ -70,8 +67,8 @@ static void print_site(const struct options *o, const struct sym_module *mod, co
 	}
 }
 
-static int one_probe(const struct options *o, const struct probe *p, size_t i, const char *cmd,
-		     const struct proc_maps *maps, FILE *out)
+static int one_probe(const struct options *o, const struct probe *p, size_t i,
+		     const struct prestart *ps, FILE *out)
 {
 	char file[4096], err[1024];
 	struct sym_module *mod;
@@ -80,7 +77,7 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i, c
 
 	fprintf(out, "probe %zu  %s\n", i + 1, p->text);
 	fprintf(out, "  name     %s (%s)\n", p->name, p->kind == PROBE_ENTRY ? "entry" : "return");
-	if (!known_file(o, p, cmd, maps, file, sizeof(file))) {
+	if (!known_file(o, p, ps, file, sizeof(file))) {
 		fprintf(out, "  module   '%s': not known before the program runs (loaded later); "
 			     "resolved when it is mapped\n", p->bin);
 		print_fetches(out, p);
@@ -101,7 +98,7 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i, c
 	if (nr > 1)
 		fprintf(out, "  sites    %zu\n", nr);
 	for (size_t j = 0; j < nr; j++)
-		print_site(o, mod, file, maps, &r[j], out);
+		print_site(o, mod, file, ps->have_maps ? &ps->maps : NULL, &r[j], out);
 	print_fetches(out, p);
 	free(r);
 	sym_module_close(mod);
@@ -110,29 +107,14 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i, c
 
 int ptrace_backend_dry_run(const struct options *o, FILE *out)
 {
-	char cmd[4096], err[1024];
-	struct proc_maps maps = {0};
-	bool have_maps = false;
+	struct prestart ps;
 	int rc = 0;
 
-	if (o->argv && proc_find_command(o->argv[0], cmd, sizeof(cmd), err, sizeof(err)) < 0) {
-		log_error("%s", err);
+	if (prestart_open(o, &ps) < 0)
 		return 2;
-	}
-	if (o->attach_pid) {
-		if (proc_maps_read(o->attach_pid, &maps) < 0) {
-			proc_explain_eperm(o->attach_pid, err, sizeof(err));
-			log_error("%s", kill(o->attach_pid, 0) < 0 && errno == ESRCH
-						 ? "no such process" : err);
-			return 2;
-		}
-		have_maps = true;
-	}
 	for (size_t i = 0; i < o->nprobes && rc == 0; i++)
-		rc = one_probe(o, &o->probes[i], i, o->argv ? cmd : NULL, have_maps ? &maps : NULL,
-			       out);
-	if (have_maps)
-		proc_maps_free(&maps);
+		rc = one_probe(o, &o->probes[i], i, &ps, out);
+	prestart_close(&ps);
 	fflush(out);
 	return rc < 0 ? 2 : 0;
 }

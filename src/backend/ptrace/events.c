@@ -21,7 +21,6 @@
 /* Spin on waitpid(WNOHANG) this long before blocking: waking a tracer that
  * sleeps on another CPU costs more than the whole hit (see README). */
 #define SPIN_MAX_NS 200000u
-#define SPIN_MIN_NS 0u
 
 static int take_orphan(struct tracer *t, pid_t tid, int *status)
 {
@@ -132,7 +131,7 @@ static pid_t next_stop(struct tracer *t, int *status)
 		/* The tracee is quiet: spin less, so we never burn a CPU
 		 * while it computes or sleeps. */
 		if (++t->block_streak > 4)
-			t->spin_ns = t->spin_ns / 2 > SPIN_MIN_NS ? t->spin_ns / 2 : SPIN_MIN_NS;
+			t->spin_ns /= 2;
 	} else if (t->spin_allowed && ++t->block_streak > 64) {
 		/* try spinning again now and then: the tracee may have moved */
 		t->block_streak = 0;
@@ -428,7 +427,7 @@ int events_loop(struct tracer *t)
 	t->spin_allowed = !t->opts->pin;
 	t->spin_ns = t->spin_allowed && !sharing_one_cpu(t) ? 50000 : 0;
 	while (t->procs) {
-		if (t->fatal && t->launched && t->rendezvous_hits <= 2) {
+		if (t->fatal && before_program_code(t)) {
 			/* A bad probe before the program's own code ran: it must
 			 * not run at all, as if the probe had been refused first. */
 			kill(t->main_pid, SIGKILL);

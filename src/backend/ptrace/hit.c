@@ -73,7 +73,7 @@ static const char *symbolize(struct tracer *t, struct space *s, uint64_t addr, u
 	uint64_t foff;
 
 	if (!m) {
-		space_scan_modules(t, s);
+		space_scan_modules(s);
 		m = space_module_at(s, addr);
 	}
 	if (!m || module_addr_to_offset(m, addr, &foff) < 0)
@@ -140,7 +140,6 @@ static void hijack_return(struct tracer *t, struct thread *th, const struct arch
 	e->slot = slot;
 	e->ret = ret;
 	e->site = site;
-	e->time_ns = 0;
 }
 
 /* Read, in one syscall, the memory the probes' fetches start from; MEM
@@ -169,12 +168,11 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 	struct probe_hit h;
 	struct arch_mem mem;
 
-	t->hits++;
 	if (site->kind == SITE_RENDEZVOUS) {
 		/* The dynamic linker mapped or unmapped something. */
 		if (th->proc->main)
 			t->rendezvous_hits++;
-		space_scan_modules(t, th->proc->space);
+		space_scan_modules(th->proc->space);
 		plant_probes(t, th);
 		if (t->fatal)
 			return 0; /* a bad probe: the thread stays stopped, the run ends */
@@ -243,7 +241,6 @@ int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs)
 {
 	int rc;
 
-	t->hits++;
 	rc = uret_return(t, th, regs, true);
 	if (rc < 0) {
 		log_error("thread %d returned through utap's trampoline but no return address "
@@ -262,11 +259,10 @@ int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs)
 	return thread_resume(t, th, 0);
 }
 
-void shadow_restore_all(struct tracer *t, struct thread *th, pid_t in_pid)
+void shadow_restore_all(struct thread *th, pid_t in_pid)
 {
 	/* Innermost first, so a chained (tail-call) slot ends with the
 	 * outermost frame's real address, which is the right one. */
 	for (size_t i = th->nshadow; i-- > 0;)
 		mem_write(in_pid, th->shadow[i].slot, &th->shadow[i].ret, sizeof(uint64_t));
-	(void)t;
 }

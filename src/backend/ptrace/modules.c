@@ -47,7 +47,7 @@ static struct module *find_module(struct space *s, dev_t dev, ino_t ino)
 	return NULL;
 }
 
-int space_scan_modules(struct tracer *t, struct space *s)
+int space_scan_modules(struct space *s)
 {
 	struct proc_maps maps;
 	int rc = proc_maps_read(s->pid, &maps);
@@ -99,7 +99,6 @@ int space_scan_modules(struct tracer *t, struct space *s)
 			mod->hi = m->end;
 	}
 	proc_maps_free(&maps);
-	(void)t;
 	return rc;
 }
 

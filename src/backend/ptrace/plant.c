@@ -118,9 +118,8 @@ int site_write_trap(struct space *s, struct site *site)
 	return rc;
 }
 
-int site_restore(struct space *s, int memfd, struct site *site)
+int site_restore(int memfd, struct site *site)
 {
-	(void)s;
 	return mem_poke(memfd, site->addr, site->plan.insn, arch_trap_len);
 }
 
@@ -168,7 +167,7 @@ static void probe_error(struct tracer *t, int i, const char *err)
 	log_error("probe %d (%s): %s", i + 1, t->opts->probes[i].text, err);
 	/* Before the program's own code ran, a bad probe stops everything,
 	 * as it would have before launch. Later, the program goes on. */
-	if (t->launched && t->rendezvous_hits <= 2) {
+	if (before_program_code(t)) {
 		t->fatal = true;
 		t->fatal_status = 2;
 	}
@@ -290,7 +289,7 @@ int plant_rendezvous(struct tracer *t, struct thread *th)
 
 int plant_new_image(struct tracer *t, struct thread *th)
 {
-	int rc = space_scan_modules(t, th->proc->space);
+	int rc = space_scan_modules(th->proc->space);
 
 	if (rc < 0)
 		return rc;

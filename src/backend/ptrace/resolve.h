@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "probe/probe.h"
+#include "proc/maps.h"
 #include "sym/sym.h"
 
 struct resolved {
@@ -33,12 +34,26 @@ int resolve_sites(const struct sym_module *mod, const char *open_path, const str
 #define RESOLVE_CONFIRM_ABOVE 100
 
 struct options;
-struct proc_maps;
+
+/* What can be known before anything starts: the launched command's path,
+ * or the attached process's memory map. */
+struct prestart {
+	char cmd[4096];
+	const char *cmd_path; /* cmd, when launching; else NULL */
+	struct proc_maps maps;
+	bool have_maps;       /* when attaching */
+};
+
+/* Fill PS for OPTS. Returns 0, or -EINVAL after saying why ("command not
+ * found", "no process with ID N", why the process cannot be traced). */
+int prestart_open(const struct options *o, struct prestart *ps);
+void prestart_close(struct prestart *ps);
+
 /* The file a probe names, when it can be known before starting: a path,
- * the launched command (CMD_PATH) or a library it needs, or a module the
- * attached process maps (MAPS). False if it is only known at run time. */
-bool known_file(const struct options *o, const struct probe *p, const char *cmd_path,
-		const struct proc_maps *maps, char *buf, size_t n);
+ * the launched command or a library it needs, or a module the attached
+ * process maps. False if it is only known at run time. */
+bool known_file(const struct options *o, const struct probe *p, const struct prestart *ps,
+		char *buf, size_t n);
 
 /* The library a program EXE will load whose name BIN matches (a prefix
  * such as "libc"), found as the dynamic linker would, before it runs.

@@ -16,11 +16,12 @@
 #include "proc/launch.h"
 #include "util/log.h"
 
-/* The file a probe names, when it can be known before starting: a path,
- * the launched command, or a module the attached process maps. */
-bool known_file(const struct options *o, const struct probe *p, const char *cmd_path,
-		const struct proc_maps *maps, char *buf, size_t n)
+bool known_file(const struct options *o, const struct probe *p, const struct prestart *ps,
+		char *buf, size_t n)
 {
+	const char *cmd_path = ps->cmd_path;
+	const struct proc_maps *maps = ps->have_maps ? &ps->maps : NULL;
+
 	if (strchr(p->bin, '/')) {
 		if (p->bin[0] == '/' && o->attach_pid)
 			target_path(o->attach_pid, p->bin, buf, n);
@@ -89,39 +90,55 @@ static bool confirm(struct options *o, size_t i, size_t n)
 	return true;
 }
 
+int prestart_open(const struct options *o, struct prestart *ps)
+{
+	char err[1024];
+
+	memset(ps, 0, sizeof(*ps));
+	if (o->argv) {
+		if (proc_find_command(o->argv[0], ps->cmd, sizeof(ps->cmd), err, sizeof(err)) < 0) {
+			log_error("%s", err);
+			return -EINVAL;
+		}
+		ps->cmd_path = ps->cmd;
+		return 0;
+	}
+	if (kill(o->attach_pid, 0) < 0 && errno == ESRCH) {
+		log_error("no process with ID %d\n      hint: check it with ps -p %d",
+			  (int)o->attach_pid, (int)o->attach_pid);
+		return -EINVAL;
+	}
+	if (proc_maps_read(o->attach_pid, &ps->maps) < 0) {
+		proc_explain_eperm(o->attach_pid, err, sizeof(err));
+		log_error("%s", err);
+		return -EINVAL;
+	}
+	ps->have_maps = true;
+	return 0;
+}
+
+void prestart_close(struct prestart *ps)
+{
+	if (ps->have_maps)
+		proc_maps_free(&ps->maps);
+	ps->have_maps = false;
+}
+
 int ptrace_backend_check(struct options *o)
 {
-	char cmd_path[4096], file[4096], err[1024];
-	struct proc_maps maps = {0};
-	bool have_maps = false;
+	char file[4096], err[1024];
+	struct prestart ps;
 	int rc = 0;
 
-	if (o->argv) {
-		if (proc_find_command(o->argv[0], cmd_path, sizeof(cmd_path), err, sizeof(err)) < 0) {
-			log_error("%s", err);
-			return -EINVAL;
-		}
-	} else {
-		if (kill(o->attach_pid, 0) < 0 && errno == ESRCH) {
-			log_error("no process with ID %d\n      hint: check it with ps -p %d",
-				  (int)o->attach_pid, (int)o->attach_pid);
-			return -EINVAL;
-		}
-		have_maps = proc_maps_read(o->attach_pid, &maps) == 0;
-		if (!have_maps) {
-			proc_explain_eperm(o->attach_pid, err, sizeof(err));
-			log_error("%s", err);
-			return -EINVAL;
-		}
-	}
+	if (prestart_open(o, &ps) < 0)
+		return -EINVAL;
 	for (size_t i = 0; i < o->nprobes && rc == 0; i++) {
 		const struct probe *p = &o->probes[i];
 		struct sym_module *mod;
 		struct resolved *r;
 		size_t nr;
 
-		if (!known_file(o, p, o->argv ? cmd_path : NULL, have_maps ? &maps : NULL, file,
-				sizeof(file))) {
+		if (!known_file(o, p, &ps, file, sizeof(file))) {
 			log_verbose("probe %zu: '%s' is not mapped yet; it is probed when it is loaded",
 				    i + 1, p->bin);
 			continue;
@@ -147,8 +164,7 @@ int ptrace_backend_check(struct options *o)
 		}
 		sym_module_close(mod);
 	}
-	if (have_maps)
-		proc_maps_free(&maps);
+	prestart_close(&ps);
 	return rc;
 }
 
@@ -184,7 +200,7 @@ static int start_attached(struct tracer *t)
 	char err[1024];
 	struct process *proc;
 	struct thread *th;
-	int n, status;
+	int n;
 
 	n = proc_attach(pid, &tids, err, sizeof(err));
 	if (n < 0) {
@@ -194,29 +210,15 @@ static int start_attached(struct tracer *t)
 	t->main_pid = pid;
 	proc = tracer_add_process(t, pid, space_new(pid));
 	proc->main = true;
-	t->rendezvous_hits = 3; /* its code runs already: errors are not fatal */
 	for (int i = 0; i < n; i++) {
 		th = tracer_add_thread(t, proc, tids[i]);
 		th->state = THREAD_RUNNING;
 		th->interrupted = true;
 	}
 	free(tids);
-	/* Collect every thread's interrupt stop; anything else that came
-	 * first is handled after planting. */
-	for (th = proc->threads; th; th = th->next_in_proc) {
-		if (wait_thread(t, th->tid, &status) < 0)
-			continue;
-		th->interrupted = false;
-		th->state = THREAD_STOPPED;
-		if (!(WIFSTOPPED(status) && (status >> 16) == PTRACE_EVENT_STOP &&
-		      WSTOPSIG(status) == SIGTRAP)) {
-			th->deferred_status = status;
-			th->has_deferred = true;
-			t->ndeferred++;
-		} else {
-			th->world_stopped = true;
-		}
-	}
+	/* Anything that stopped a thread before our interrupt is handled
+	 * after planting. */
+	collect_interrupted(t);
 	th = proc->threads;
 	if (!th)
 		return -ESRCH;

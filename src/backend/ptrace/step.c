@@ -13,7 +13,6 @@
 
 int stop_world(struct tracer *t, struct thread *except)
 {
-	int status, rc;
 
 	for (struct process *p = t->procs; p; p = p->next) {
 		for (struct thread *th = p->threads; th; th = th->next_in_proc) {
@@ -23,6 +22,14 @@ int stop_world(struct tracer *t, struct thread *except)
 				th->interrupted = true;
 		}
 	}
+	collect_interrupted(t);
+	return 0;
+}
+
+void collect_interrupted(struct tracer *t)
+{
+	int status, rc;
+
 	for (struct process *p = t->procs; p; p = p->next) {
 		for (struct thread *th = p->threads; th; th = th->next_in_proc) {
 			if (!th->interrupted)
@@ -44,7 +51,6 @@ int stop_world(struct tracer *t, struct thread *except)
 			}
 		}
 	}
-	return 0;
 }
 
 void resume_world(struct tracer *t)

@@ -85,7 +85,6 @@ struct shadow_entry {
 	uint64_t slot;     /* where on the stack it was */
 	uint64_t ret;      /* the real return address */
 	struct site *site; /* the probed function's entry site */
-	uint64_t time_ns;
 };
 
 enum thread_state {
@@ -160,11 +159,17 @@ struct tracer {
 	unsigned spin_ns;
 	bool spin_allowed;
 	unsigned block_streak;
-	unsigned long hits;
 	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
 };
+
+/* A launched program whose own code has not run yet (it is still in the
+ * dynamic linker): a bad probe then stops everything, as before a launch. */
+static inline bool before_program_code(const struct tracer *t)
+{
+	return t->launched && t->rendezvous_hits <= 2;
+}
 
 /* ---- tracer.c: tables ---- */
 struct thread *tracer_thread(struct tracer *t, pid_t tid);
@@ -188,7 +193,7 @@ const char *thread_comm(struct thread *th);
 void thread_hold_signal(struct thread *th, int sig);
 
 /* ---- modules.c ---- */
-int space_scan_modules(struct tracer *t, struct space *s);
+int space_scan_modules(struct space *s);
 struct module *space_module_at(struct space *s, uint64_t addr);
 /* File offset <-> address through the module's current mappings. 0/-ENOENT. */
 int module_addr_to_offset(const struct module *m, uint64_t addr, uint64_t *off);
@@ -219,12 +224,12 @@ int xol_unmap_all(struct tracer *t, struct thread *th);
 int plant_probes(struct tracer *t, struct thread *th);
 int plant_rendezvous(struct tracer *t, struct thread *th);
 int site_write_trap(struct space *s, struct site *site);
-int site_restore(struct space *s, int memfd, struct site *site);
+int site_restore(int memfd, struct site *site);
 
 /* ---- hit.c ---- */
 int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site);
 int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs);
-void shadow_restore_all(struct tracer *t, struct thread *th, pid_t in_pid);
+void shadow_restore_all(struct thread *th, pid_t in_pid);
 int uret_return(struct tracer *t, struct thread *th, struct arch_regs *regs, bool print);
 void thread_mem(struct thread *th, struct arch_mem *mem);
 
@@ -234,6 +239,9 @@ int step_over(struct tracer *t, struct thread *th, struct arch_regs *regs, struc
  * other than our interrupt are kept as deferred events. */
 int stop_world(struct tracer *t, struct thread *except);
 void resume_world(struct tracer *t);
+/* Wait for every thread marked interrupted: a PTRACE_INTERRUPT stop marks
+ * it world_stopped (resume_world resumes it), any other stop is deferred. */
+void collect_interrupted(struct tracer *t);
 int singlestep_thread(struct tracer *t, struct thread *th);
 
 /* ---- events.c ---- */
