@@ -6,6 +6,7 @@
 #include "arch/arch.h"
 #include "disasm/disasm.h"
 #include "tests/tap.h"
+#include "tests/unit/helpers.h"
 
 #define E ARCH_STEP_EMULATE
 #define X ARCH_STEP_XOL
@@ -119,18 +120,6 @@ static const struct step_case {
     {"lock cmpxchg", "f0 48 0f b1 0f", 5, {R, R, R, R}},
     {"cs mov disp(%rip),%rax", "2e 48 8b 05 10 00 00 00", 8, {R, R, R, R}},
 };
-
-static unsigned parse_hex(const char *hex, uint8_t *out, unsigned max)
-{
-	unsigned n = 0, byte;
-	int used;
-
-	while (n < max && sscanf(hex, " %2x%n", &byte, &used) == 1) {
-		out[n++] = (uint8_t)byte;
-		hex += used;
-	}
-	return n;
-}
 
 static void test_table(void)
 {

@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "tests/tap.h"
+#include "tests/unit/helpers.h"
 
 static csh cs;
 
@@ -55,18 +56,6 @@ static uint64_t slot_jump(const struct arch_step_plan *plan, uint64_t slot, unsi
 	if (insn)
 		cs_free(insn, 1);
 	return dest;
-}
-
-static unsigned parse_hex(const char *hex, uint8_t *out, unsigned max)
-{
-	unsigned n = 0, byte;
-	int used;
-
-	while (n < max && sscanf(hex, " %2x%n", &byte, &used) == 1) {
-		out[n++] = (uint8_t)byte;
-		hex += used;
-	}
-	return n;
 }
 
 static int plan_xol(const char *hex, uint64_t addr, struct arch_step_plan *plan)

@@ -10,6 +10,7 @@
 
 #include "dwarf/dwarf.h"
 #include "tests/tap.h"
+#include "tests/unit/helpers.h"
 
 /* The program the test compiles: one parameter or local per type spelling. */
 static const char prog_src[] =
@@ -39,21 +40,6 @@ static const char prog_src[] =
 #define KINDS_LINE 6
 
 static char tmp[256];
-
-static bool run(const char *fmt, ...)
-{
-	char cmd[4 * PATH_MAX];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st != 0)
-		printf("# command failed (%d): %s\n", st, cmd);
-	return st == 0;
-}
 
 static const struct dwarf_var *var(const struct dwarf_func *f, const char *name)
 {

@@ -15,6 +15,7 @@
 
 #include "sym/sym.h"
 #include "tests/tap.h"
+#include "tests/unit/helpers.h"
 
 /* The program the test builds, strips and looks into. */
 static const char prog_src[] =
@@ -26,21 +27,6 @@ static const char prog_src[] =
     "0; }\n";
 
 static char tmp[256]; /* short, so paths built from it fit PATH_MAX */
-
-static bool run(const char *fmt, ...)
-{
-	char cmd[4 * PATH_MAX];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st != 0)
-		printf("# command failed (%d): %s\n", st, cmd);
-	return st == 0;
-}
 
 /* Offset of NAME in the file at PATH, or 0 (with *HAS_SYMTAB set) if not found. */
 static uint64_t offset_of(const char *path, const char *name, bool *has_symtab)
