@@ -45,6 +45,51 @@ extern const char *const arch_reg_names[];
  * offset from the stack pointer where it lives (return address included). */
 int arch_arg_location(unsigned n, int64_t *stack_offset);
 
+/* ---- floating point ----------------------------------------------------- */
+
+/* Read the floating-point/vector registers of a stopped thread into REGS
+ * (one syscall; only hits whose fetches need them pay it). 0 or -errno. */
+int arch_fpregs_get(pid_t tid, struct arch_regs *regs);
+/* The low 64 bits of FP register INDEX (xmm0..xmm15 are 0..15): a double,
+ * or a float in the low 32 bits. 0 unless arch_fpregs_get filled REGS. */
+uint64_t arch_fpreg_value(const struct arch_regs *regs, int index);
+/* The FP register index of DWARF register DWARF_REGNO, or -1. */
+int arch_dwarf_fpreg(unsigned dwarf_regno);
+/* "xmm0". */
+const char *arch_fpreg_name(int index);
+
+/* ---- parameters at a function's entry (the calling convention) ------------ */
+
+enum arch_param_class {
+	ARCH_PARAM_INT,    /* integer, pointer, enum, bool, char: up to 8 bytes */
+	ARCH_PARAM_FLOAT,  /* float, double */
+	ARCH_PARAM_MEMORY, /* an aggregate passed in memory (over 16 bytes), long double */
+	ARCH_PARAM_OTHER,  /* anything else (small aggregates, _Complex, ...) */
+};
+
+enum arch_loc_kind {
+	ARCH_LOC_REG,     /* the value is in general register REG */
+	ARCH_LOC_FPREG,   /* the value is in FP register REG */
+	ARCH_LOC_STACK,   /* the object is in memory at sp + STACK_OFFSET */
+	ARCH_LOC_UNKNOWN, /* the classes given cannot say (ARCH_PARAM_OTHER before it) */
+};
+
+struct arch_param_loc {
+	enum arch_loc_kind kind;
+	int reg;
+	int64_t stack_offset;
+};
+
+/* Where each of N parameters (classes CLS, sizes SIZES in bytes) is at the
+ * function's first instruction. HIDDEN_RETURN: the function returns an
+ * aggregate in memory, so a hidden pointer takes the first integer
+ * register. */
+void arch_param_locations(const enum arch_param_class *cls, const size_t *sizes, size_t n,
+			  bool hidden_return, struct arch_param_loc *out);
+/* Where a return value of class CLS is when the function returns (a
+ * register or FP register; ARCH_LOC_UNKNOWN for memory and other). */
+struct arch_param_loc arch_return_location(enum arch_param_class cls);
+
 /* At a function's first instruction, where its return address is stored. */
 uint64_t arch_return_address_slot(const struct arch_regs *regs);
 

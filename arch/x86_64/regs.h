@@ -2,10 +2,14 @@
 #ifndef UTAP_ARCH_X86_64_REGS_H
 #define UTAP_ARCH_X86_64_REGS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/user.h>
 
 struct arch_regs {
 	struct user_regs_struct user;
+	bool fp_valid;     /* XMM below was read (arch_fpregs_get) */
+	uint64_t xmm[16];  /* the low 64 bits of xmm0..xmm15 */
 };
 
 /* Bytes per out-of-line slot; a 4 KiB page holds 64 of them. */

@@ -79,4 +79,25 @@ int dwarf_line_addrs(struct dwarf_module *dm, const char *file, int line, uint64
  * -ENOMEM / -EIO. */
 int dwarf_inline_sites(struct dwarf_module *dm, const char *name, uint64_t **addrs, size_t *n);
 
+/* Compile the C-level fetch ARG->expr (see probe/probe.h) for a probe at
+ * link-time address PC of the module DM describes: resolve names in the
+ * scopes at PC (innermost first: lexical blocks, inlined copies, the
+ * function, the compilation unit, then every unit's globals), walk the
+ * accessors through the types, and fill ARG->fetch (a plan over registers
+ * and memory, with BIAS added to static addresses), ARG->type, ->show,
+ * ->bit_offset/bit_size, ->strmax, ->enums and ->ctype. A cast or an
+ * explicit :TYPE / X,S,U prefix on ARG overrides the DWARF type's format.
+ * RETURN: the probe fires at the function's return (PC is its entry);
+ * $retval is valid only then, parameters only at entry probes.
+ * DM may be NULL (no DWARF): casts to built-in types ("u64", "char *",
+ * "int", "unsigned long", ...) of raw fetches still compile.
+ * Returns 0; 1 when the value is optimized out at PC (ARG->fetch is
+ * FETCH_NONE, ERR says which and where, for a warning); or -ENOENT /
+ * -EINVAL / -ENOMEM with ERR holding "message" or "message\n      hint:
+ * hint" for the user (member not found: the struct's members; no DWARF:
+ * the %N / +OFF(%REG):TYPE form; '->' on a non-pointer: the type). */
+struct probe_arg;
+int dwarf_compile_arg(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+		      struct probe_arg *arg, char *err, size_t errlen);
+
 #endif

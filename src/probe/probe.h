@@ -22,23 +22,92 @@ enum probe_type {
 };
 
 enum fetch_op {
-	FETCH_REG,    /* a register: reg */
+	FETCH_REG,    /* a register plus offset: reg + offset (offset 0 for %REG) */
 	FETCH_STACK,  /* the 8 bytes at sp + offset (arguments past the 6th) */
 	FETCH_RETVAL, /* the return value (return probes only) */
 	FETCH_DEREF,  /* the value at inner + offset */
+	FETCH_CONST,  /* the number offset (a DWARF constant, a static address
+		       * with the module's load bias added) */
+	FETCH_FPREG,  /* the low 64 bits of floating-point/vector register reg
+		       * (arch_fpreg_value); needs the regs' FP state */
+	FETCH_NONE,   /* nothing: the value is optimized out at this site */
 };
 
 struct fetch {
 	enum fetch_op op;
-	int reg;             /* FETCH_REG: arch register index */
-	int64_t offset;      /* FETCH_DEREF, FETCH_STACK */
+	int reg;             /* FETCH_REG, FETCH_FPREG: arch register index */
+	int64_t offset;      /* FETCH_DEREF, FETCH_STACK, FETCH_REG, FETCH_CONST */
 	struct fetch *inner; /* FETCH_DEREF */
+};
+
+/* How a value prints beyond its probe_type's width and sign. */
+enum probe_show {
+	SHOW_PLAIN, /* by probe_type: decimal, signed decimal, 0x-hex or a string */
+	SHOW_BOOL,  /* true / false */
+	SHOW_ENUM,  /* the enumerator's name, else the number */
+	SHOW_FLOAT, /* a float (4-byte type) or double (8-byte type), from its bits */
+	SHOW_IPV4,  /* a dotted quad (surftrace: fields named ip_*) */
+	SHOW_CHAR,  /* a char: its number and the character, 65 'A' */
+};
+
+struct probe_enumerator {
+	int64_t value;
+	char *name;
+};
+
+/* Accessors after a C-level fetch: ->member, .member, [index]. */
+enum probe_access_kind { ACCESS_ARROW, ACCESS_DOT, ACCESS_INDEX };
+
+struct probe_access {
+	enum probe_access_kind kind;
+	char *member;   /* ACCESS_ARROW, ACCESS_DOT */
+	int64_t index;  /* ACCESS_INDEX */
+	int column;     /* 1-based, in the probe text, for errors */
+};
+
+/* A fetch written in C terms, compiled against DWARF at each site. */
+enum probe_expr_base {
+	PEXPR_ARG,    /* %N: the function's Nth parameter (0-based), as $name of it;
+		       * RAW holds the raw %N fetch for when a cast types it */
+	PEXPR_REG,    /* a raw fetch (%REG, +OFF(...), $stackN, $argN) in RAW:
+		       * needs a cast to be typed */
+	PEXPR_VAR,    /* $name: a parameter or a local variable live at the site */
+	PEXPR_RETVAL, /* $retval: the function's return value, typed by DWARF */
+	PEXPR_GLOBAL, /* @name: a global or static variable */
+	PEXPR_ADDR,   /* @0xADDR: the object at link-time address ADDR of the
+		       * probed module (a u64 unless cast) */
+};
+
+struct probe_expr {
+	enum probe_expr_base base;
+	struct fetch *raw;   /* PEXPR_ARG, PEXPR_REG */
+	unsigned argn;       /* PEXPR_ARG */
+	char *name;          /* PEXPR_VAR, PEXPR_GLOBAL */
+	uint64_t addr;       /* PEXPR_ADDR */
+	char *cast;          /* "struct file *", "u64", "char *"; NULL: none */
+	int cast_column;
+	struct probe_access *access;
+	size_t naccess;
+	int column;          /* of the base, 1-based */
 };
 
 struct probe_arg {
 	char *name;          /* "v" */
-	struct fetch *fetch; /* the plan */
+	struct fetch *fetch; /* the plan; NULL until EXPR is compiled */
 	enum probe_type type;
+	/* Set by the parser: */
+	struct probe_expr *expr; /* C-level fetch to compile per site, or NULL:
+				  * FETCH and TYPE are final (a raw fetch) */
+	char prefix;         /* 'X', 'S', 'U' or 0 */
+	bool typed;          /* an explicit :TYPE was given */
+	unsigned swap;       /* B16_/b16_ names: swap this many bytes (2, 4, 8), or 0 */
+	/* Set by the parser (SHOW_IPV4) or by compilation: */
+	enum probe_show show;
+	unsigned bit_offset, bit_size; /* a bit-field: these bits of the value read */
+	size_t strmax;       /* char[N]: at most N bytes; 0: PRINT_STRING_MAX */
+	struct probe_enumerator *enums; /* SHOW_ENUM (owned) */
+	size_t nenums;
+	char *ctype;         /* the C type compiled for, for -S; NULL for raw */
 };
 
 struct probe {
