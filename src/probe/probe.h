@@ -180,6 +180,9 @@ struct probe_hit {
 	uint64_t caller_addr;  /* shown in hex when caller is NULL */
 	const struct arch_regs *regs;
 	const struct arch_mem *mem;
+	/* The probe's arguments as compiled for this site (same count and
+	 * names as probe->args), or NULL: probe->args are final. */
+	const struct probe_arg *args;
 };
 
 /* Format one hit and write it to OUT as one line: ftrace style
