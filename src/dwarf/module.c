@@ -47,7 +47,9 @@ int dwarf_module_open(const char *path, struct dwarf_module **out)
 		ret = -ENOEXEC;
 		goto fail;
 	}
+	dm->mod = mod;
 	dm->dw = dwfl_module_getdwarf(mod, &bias);
+	dm->bias = bias;
 	if (!dm->dw) {
 		ret = -ENODATA;
 		goto fail;

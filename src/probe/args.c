@@ -1,4 +1,4 @@
-/* args.c: one probe argument's FETCH ("X+8(%di):u32") into a fetch plan and a type. */
+/* args.c: raw fetches as uprobe_events writes them ("+8(%di)", "%ax", "$stack2") into a fetch plan, and :TYPE names. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #define FETCH_MAX_ARG 255
 
 static const char fetch_hint[] =
-	"a fetch is %N (argument), %REG, $retval, $stackN, $argN or +OFF(FETCH)";
+	"a fetch is %N (argument), %REG, $NAME, @NAME, $retval, $stackN, $argN or +OFF(FETCH)";
 
 /* clang-format off */
 static const struct {
@@ -160,14 +160,21 @@ static int parse_variable(struct probe_parser *ps, const char **p, const char *e
 		*out = arg_fetch((unsigned)n - 1);
 		return *out ? 0 : -ENOMEM;
 	}
-	/* A C name: SystemTap's $var, which needs the DWARF reader. */
-	return probe_fail(ps, at, "use the argument's position instead: %0 is the first, %1 ...",
-			  "variables by name ('%.*s') are not supported yet",
+	/* A C name (SystemTap's $var) is an expression of its own, never
+	 * inside +OFF(...). */
+	return probe_fail(ps, at, "write the name outside: $v->member, or +OFF(%REG)",
+			  "'%.*s' by name cannot be inside +OFF(...)",
 			  (int)(len + 1 > 24 ? 24 : len + 1), at);
 }
 
 static int parse_fetch(struct probe_parser *ps, const char **p, const char *end, int depth,
 		       struct fetch **out);
+
+int probe_parse_raw_fetch(struct probe_parser *ps, const char **p, const char *end,
+			  struct fetch **out)
+{
+	return parse_fetch(ps, p, end, 0, out);
+}
 
 /* "+OFF(FETCH)" or "-OFF(FETCH)"; kprobes' user-space marker "+uOFF" too. */
 static int parse_deref(struct probe_parser *ps, const char **p, const char *end, int depth,
@@ -229,22 +236,16 @@ static int parse_fetch(struct probe_parser *ps, const char **p, const char *end,
 			return probe_fail(ps, *p, fetch_hint, "missing fetch inside '()'");
 		return probe_fail(ps, *p, "every ')' needs its '('", "unbalanced parenthesis");
 	case '@':
-		if (*p + 1 >= end || (*p)[1] != '(')
-			return probe_fail(
-			    ps, *p, fetch_hint,
-			    "fetches from a fixed address (@ADDR) are not supported yet");
-		/* @(struct iphdr *) is a surftrace cast, like !(type) */
-		/* fall through */
 	case '!':
-		return probe_fail(ps, *p, "write the offset: +OFF(FETCH):TYPE",
-				  "surftrace's '%c(type)' casts are not supported yet", **p);
+		return probe_fail(ps, *p, "write the cast or @NAME outside: !(T *)%di->x",
+				  "'%c' cannot be inside +OFF(...)", **p);
 	default:
 		return probe_fail(ps, *p, fetch_hint, "expected a fetch, not '%c'", **p);
 	}
 }
 
-static int parse_type(struct probe_parser *ps, const char *s, const char *end,
-		      enum probe_type *type)
+int probe_parse_type(struct probe_parser *ps, const char *s, const char *end,
+		     enum probe_type *type)
 {
 	size_t i, n = end - s - 1;
 
@@ -258,56 +259,3 @@ static int parse_type(struct probe_parser *ps, const char *s, const char *end,
 	    "unknown type '%.*s'", (int)(n + 1 > 24 ? 24 : n + 1), s);
 }
 
-/* The width of TYPE with the format of PREFIX ('X', 'S' or 'U'). */
-static enum probe_type with_format(enum probe_type type, char prefix)
-{
-	int width = (type - PROBE_U8) % 4; /* u8..u64, s8.., x8.. are in rows of 4 */
-
-	if (prefix == 'S')
-		return PROBE_S8 + width;
-	if (prefix == 'X')
-		return PROBE_X8 + width;
-	return PROBE_U8 + width;
-}
-
-/* [X|S|U]FETCH[:TYPE]: surftrace writes the format as a prefix (default U),
- * uprobe_events as the type; both may be given, the prefix then sets the
- * format and the type the width. */
-int probe_parse_arg(struct probe_parser *ps, const char *s, const char *end, struct probe_arg *arg)
-{
-	const char *p = s;
-	char prefix = 0;
-	int ret;
-
-	arg->type = PROBE_U64;
-	if (end - p >= 2 && (*p == 'X' || *p == 'S' || *p == 'U') && strchr("%$+-!@", p[1])) {
-		prefix = *p;
-		p++;
-	}
-	ret = parse_fetch(ps, &p, end, 0, &arg->fetch);
-	if (ret)
-		return ret;
-	if (p < end && *p == ':') {
-		ret = parse_type(ps, p, end, &arg->type);
-		if (ret)
-			return ret;
-		p = end;
-	}
-	if (p < end) {
-		if (*p == ')')
-			return probe_fail(ps, p, "every ')' needs its '('",
-					  "unbalanced parenthesis");
-		if (end - p >= 2 && p[0] == '-' && p[1] == '>')
-			return probe_fail(ps, p, "write the member's offset: +OFF(FETCH)",
-					  "'->' member access is not supported yet");
-		return probe_fail(ps, p, "a type follows ':', e.g. %di:u32",
-				  "unexpected '%.*s' after the fetch",
-				  (int)(end - p > 24 ? 24 : end - p), p);
-	}
-	if (prefix && arg->type == PROBE_STRING)
-		return probe_fail(ps, s, "drop the prefix: s=+0(%di):string",
-				  "the %c prefix does not apply to :string", prefix);
-	if (prefix)
-		arg->type = with_format(arg->type, prefix);
-	return 0;
-}

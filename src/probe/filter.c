@@ -11,9 +11,13 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/format_priv.h"
 #include "probe/parse_priv.h"
 
 enum node_kind { NODE_OR, NODE_AND, NODE_NOT, NODE_CMP };
@@ -136,10 +140,28 @@ static int parse_operand(struct filter_parser *fp, struct operand *o)
 	return 0;
 }
 
-static bool is_text(const struct filter_parser *fp, const struct operand *o)
+/* What an operand is, as far as the parse can tell. A C-level field
+ * (expr) gets its type per site, and an ipv4 field compares with "10.0.0.1"
+ * as well as with a number: those are decided at each hit. */
+enum operand_class { CLASS_NUMBER, CLASS_TEXT, CLASS_EITHER };
+
+static enum operand_class operand_class(const struct filter_parser *fp, const struct operand *o)
 {
-	return o->kind == OPND_STRING || o->kind == OPND_COMM ||
-	       (o->kind == OPND_FIELD && fp->probe->args[o->field].type == PROBE_STRING);
+	const struct probe_arg *arg;
+
+	if (o->kind == OPND_STRING || o->kind == OPND_COMM)
+		return CLASS_TEXT;
+	if (o->kind != OPND_FIELD)
+		return CLASS_NUMBER;
+	arg = &fp->probe->args[o->field];
+	if (arg->expr || arg->show != SHOW_PLAIN)
+		return CLASS_EITHER;
+	return arg->type == PROBE_STRING ? CLASS_TEXT : CLASS_NUMBER;
+}
+
+static bool classes_clash(enum operand_class a, enum operand_class b)
+{
+	return (a == CLASS_NUMBER && b == CLASS_TEXT) || (a == CLASS_TEXT && b == CLASS_NUMBER);
 }
 
 static int parse_compare(struct filter_parser *fp, struct probe_filter *f)
@@ -169,7 +191,7 @@ static int parse_compare(struct filter_parser *fp, struct probe_filter *f)
 	ret = parse_operand(fp, &f->right);
 	if (ret)
 		return ret;
-	if (is_text(fp, &f->left) != is_text(fp, &f->right))
+	if (classes_clash(operand_class(fp, &f->left), operand_class(fp, &f->right)))
 		return probe_fail(fp->ps, f->left.at, "compare strings with \"quoted\" strings "
 						      "and numbers with numbers",
 				  "the filter compares a string with a number");
@@ -251,33 +273,61 @@ int probe_parse_filter(struct probe_parser *ps, const char *s, const char *end,
 
 /* ---- evaluation at a hit ---- */
 
+/* An operand's value at a hit: text, a float, or an integer; a field with
+ * a text form (enum, ipv4, bool, char) keeps ARG so it can turn into text
+ * when compared with a "string". */
 struct value {
-	bool text, is_signed;
+	bool text, is_float, is_signed;
 	uint64_t number;
+	double d;
+	const struct probe_arg *arg;
 	char string[PRINT_STRING_MAX + 1];
 };
 
-static bool operand_value(const struct operand *o, const struct probe_hit *hit, struct value *v)
+static void set_text(struct value *v, const char *s)
 {
-	const struct probe_arg *arg;
+	v->text = true;
+	snprintf(v->string, sizeof(v->string), "%s", s);
+}
+
+/* A field's value through probe_arg_value, as the hit's line shows it. */
+static bool field_value(const struct probe_arg *arg, const struct probe_hit *hit, struct value *v)
+{
 	size_t len;
 	bool cut;
 
-	v->text = false;
-	v->is_signed = false;
-	v->number = 0;
+	if (probe_arg_value(arg, hit->regs, hit->mem, &v->number))
+		return false;
+	if (arg->type == PROBE_STRING) {
+		if (probe_arg_string(arg, hit->mem, v->number, v->string, &len, &cut))
+			return false;
+		v->string[len] = '\0';
+		v->text = true;
+		return true;
+	}
+	v->arg = arg;
+	v->is_signed = arg->type >= PROBE_S8 && arg->type <= PROBE_S64;
+	if (arg->show == SHOW_BOOL)
+		v->number = v->number != 0; /* true is 1, whatever the bits */
+	else
+		v->is_float = probe_arg_float(arg, v->number, &v->d);
+	return true;
+}
+
+static bool operand_value(const struct operand *o, const struct probe_hit *hit, struct value *v)
+{
+	memset(v, 0, offsetof(struct value, string));
+	v->string[0] = '\0';
 	switch (o->kind) {
 	case OPND_NUMBER:
 		v->number = (uint64_t)o->number;
 		v->is_signed = o->negative;
 		return true;
 	case OPND_STRING:
-		v->text = true;
-		snprintf(v->string, sizeof(v->string), "%s", o->string);
+		set_text(v, o->string);
 		return true;
 	case OPND_COMM:
-		v->text = true;
-		snprintf(v->string, sizeof(v->string), "%s", hit->comm ? hit->comm : "");
+		set_text(v, hit->comm ? hit->comm : "");
 		return true;
 	case OPND_PID:
 		v->number = (uint64_t)hit->pid;
@@ -286,21 +336,55 @@ static bool operand_value(const struct operand *o, const struct probe_hit *hit, 
 		v->number = (uint64_t)hit->tid;
 		return true;
 	case OPND_FIELD:
-		arg = &hit->probe->args[o->field];
-		if (probe_fetch(arg->fetch, arg->type, hit->regs, hit->mem, &v->number))
-			return false;
-		if (arg->type != PROBE_STRING) {
-			v->is_signed = arg->type >= PROBE_S8 && arg->type <= PROBE_S64;
-			return true;
-		}
-		if (!hit->mem || !hit->mem->read ||
-		    probe_read_string(hit->mem, v->number, v->string, &len, &cut))
-			return false;
-		v->string[len] = '\0';
-		v->text = true;
-		return true;
+		return field_value(&probe_hit_args(hit)[o->field], hit, v);
 	}
 	return false;
+}
+
+/* Make V text for a comparison with a string: false when it has none (a
+ * plain number: such a comparison fails, as an unreadable field does). */
+static bool as_text(struct value *v)
+{
+	if (v->text)
+		return true;
+	if (!v->arg || !probe_arg_text(v->arg, v->number, v->string, sizeof(v->string)))
+		return false;
+	v->text = true;
+	return true;
+}
+
+static double as_double(const struct value *v)
+{
+	if (v->is_float)
+		return v->d;
+	return v->is_signed ? (double)(int64_t)v->number : (double)v->number;
+}
+
+/* Two floats one of which is NaN: only != holds, as in C. */
+#define UNORDERED 2
+
+/* -1, 0 or 1 as L is below, equal to or above R, or UNORDERED; false when
+ * the two do not compare (a string with a number). */
+static bool order(struct value *l, struct value *r, int *c)
+{
+	double a, b;
+
+	if (l->text || r->text) {
+		if (!as_text(l) || !as_text(r))
+			return false;
+		*c = strcmp(l->string, r->string);
+	} else if (l->is_float || r->is_float) {
+		a = as_double(l);
+		b = as_double(r);
+		*c = isnan(a) || isnan(b) ? UNORDERED : a < b ? -1 : a > b;
+	} else if (l->is_signed || r->is_signed) {
+		int64_t a64 = (int64_t)l->number, b64 = (int64_t)r->number;
+
+		*c = a64 < b64 ? -1 : a64 > b64;
+	} else {
+		*c = l->number < r->number ? -1 : l->number > r->number;
+	}
+	return true;
 }
 
 static bool compare(const struct probe_filter *f, const struct probe_hit *hit)
@@ -308,15 +392,13 @@ static bool compare(const struct probe_filter *f, const struct probe_hit *hit)
 	struct value l, r;
 	int c;
 
-	/* A field that cannot be read matches nothing. */
-	if (!operand_value(&f->left, hit, &l) || !operand_value(&f->right, hit, &r))
+	/* A field that cannot be read, or a pair that does not compare,
+	 * matches nothing (not even !=). */
+	if (!operand_value(&f->left, hit, &l) || !operand_value(&f->right, hit, &r) ||
+	    !order(&l, &r, &c))
 		return false;
-	if (l.text)
-		c = strcmp(l.string, r.string);
-	else if (l.is_signed || r.is_signed)
-		c = (int64_t)l.number < (int64_t)r.number ? -1 : (int64_t)l.number > (int64_t)r.number;
-	else
-		c = l.number < r.number ? -1 : l.number > r.number;
+	if (c == UNORDERED)
+		return f->op == CMP_NE;
 	switch (f->op) {
 	case CMP_EQ:
 		return c == 0;

@@ -70,7 +70,8 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* The next whitespace-separated token at or after *P; false at the end. */
+/* The next whitespace-separated token at or after *P (spaces inside
+ * parentheses do not separate); false at the end. */
 static bool next_token(const char **p, struct span *tok)
 {
 	const char *s = *p;
@@ -80,8 +81,9 @@ static bool next_token(const char **p, struct span *tok)
 	if (!*s)
 		return false;
 	tok->s = s;
-	while (*s && !is_space(*s))
-		s++;
+	/* A cast keeps its spaces: !(struct file *)%ax->f_pos is one token. */
+	for (int depth = 0; *s && (depth > 0 || !is_space(*s)); s++)
+		depth += *s == '(' ? 1 : *s == ')' && depth > 0 ? -1 : 0;
 	tok->n = s - tok->s;
 	*p = s;
 	return true;
@@ -371,7 +373,8 @@ void probe_free(struct probe *probe)
 		return;
 	for (i = 0; i < probe->nargs; i++) {
 		free(probe->args[i].name);
-		probe_fetch_free(probe->args[i].fetch);
+		probe_expr_free(probe->args[i].expr);
+		probe_arg_release_compiled(&probe->args[i]);
 	}
 	free(probe->args);
 	probe_filter_free(probe->filter);

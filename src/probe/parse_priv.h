@@ -23,9 +23,19 @@ int probe_fail(struct probe_parser *ps, const char *at, const char *hint, const 
 /* Decimal or 0x-hex, exactly N characters, no overflow. */
 bool probe_parse_u64(const char *s, size_t n, uint64_t *out);
 
-/* Parse the FETCH of "NAME=FETCH" in [S, END) into ARG->fetch and ARG->type.
- * Returns 0, -EINVAL (error filled in) or -ENOMEM. */
+/* Parse the FETCH of "NAME=FETCH" in [S, END) into ARG: a raw fetch into
+ * ARG->fetch and ARG->type, a C-level one (cast, $name, @name, accessors)
+ * into ARG->expr. ARG->name is set already. Returns 0, -EINVAL (error
+ * filled in) or -ENOMEM. */
 int probe_parse_arg(struct probe_parser *ps, const char *s, const char *end, struct probe_arg *arg);
+
+/* A raw fetch (%REG, %N, $retval, $stackN, $argN, +OFF(FETCH)) at *P,
+ * which is left after it. Returns 0, -EINVAL (error filled) or -ENOMEM. */
+int probe_parse_raw_fetch(struct probe_parser *ps, const char **p, const char *end,
+			  struct fetch **out);
+/* ":TYPE" in [S, END) (S at the ':'). 0 or -EINVAL. */
+int probe_parse_type(struct probe_parser *ps, const char *s, const char *end,
+		     enum probe_type *type);
 
 void probe_fetch_free(struct fetch *fetch);
 

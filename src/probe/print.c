@@ -1,16 +1,14 @@
 /* print.c: the line a probe hit prints, ftrace style or JSON, in one write. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/format_priv.h"
 #include "probe/parse_priv.h"
 #include "probe/probe.h"
-
-/* Strings are cut here, as strace cuts them at -s. */
-/* Strings are read a page at a time so one that runs into an unmapped page
- * still shows its readable part; 4 KiB is the smallest x86-64 page. */
 
 /* The line is built here and written at once, so lines from concurrent
  * writers never interleave. Most lines fit the inline buffer: no malloc on
@@ -153,22 +151,24 @@ static void put_json_string(struct line *l, const char *s)
 	line_puts(l, "\"");
 }
 
-/* Read the NUL-terminated string at ADDR into BUF, at most
- * PRINT_STRING_MAX bytes. *LEN gets the bytes read, *CUT whether the limit
- * was hit before a NUL. Returns -EFAULT only when not even the first byte
- * can be read. */
-int probe_read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size_t *len, bool *cut)
+/* Read the NUL-terminated string at ADDR into BUF, at most MAX bytes, a
+ * page at a time so one that runs into an unmapped page still shows its
+ * readable part. *LEN gets the bytes read, *FULL whether MAX was reached
+ * before a NUL. Returns -EFAULT only when not even the first byte can be
+ * read. */
+static int read_string(const struct arch_mem *mem, uint64_t addr, size_t max, char *buf,
+		       size_t *len, bool *full)
 {
 	size_t got = 0;
 
-	*cut = false;
-	while (got < PRINT_STRING_MAX) {
+	*full = false;
+	while (got < max) {
 		uint64_t at = addr + got;
 		size_t chunk = PRINT_PAGE - (at % PRINT_PAGE);
 		char *nul;
 
-		if (chunk > PRINT_STRING_MAX - got)
-			chunk = PRINT_STRING_MAX - got;
+		if (chunk > max - got)
+			chunk = max - got;
 		if (mem->read(mem->ctx, at, buf + got, chunk) != 0) {
 			/* A reader that refuses a partial range: take what
 			 * is readable byte by byte (only on this rare path). */
@@ -188,8 +188,30 @@ int probe_read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size
 		got += chunk;
 	}
 	*len = got;
-	*cut = true;
+	*full = true;
 	return 0;
+}
+
+int probe_read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size_t *len, bool *cut)
+{
+	return read_string(mem, addr, PRINT_STRING_MAX, buf, len, cut);
+}
+
+int probe_arg_string(const struct probe_arg *arg, const struct arch_mem *mem, uint64_t addr,
+		     char *buf, size_t *len, bool *cut)
+{
+	/* A char[N] holds at most N bytes, and N without a NUL is its whole
+	 * value: not cut. Only our own limit cuts. */
+	bool bounded = arg->strmax && arg->strmax <= PRINT_STRING_MAX;
+	size_t max = bounded ? arg->strmax : PRINT_STRING_MAX;
+	int ret;
+
+	if (!mem || !mem->read)
+		return -EFAULT;
+	ret = read_string(mem, addr, max, buf, len, cut);
+	if (bounded)
+		*cut = false;
+	return ret;
 }
 
 static bool is_signed(enum probe_type t)
@@ -202,40 +224,178 @@ static bool is_hex(enum probe_type t)
 	return t >= PROBE_X8 && t <= PROBE_X64;
 }
 
-static void put_value(struct line *l, const struct probe_hit *hit, const struct probe_arg *arg,
-		      bool json)
+/* "10.0.0.1": the four bytes in the order memory holds them (the low byte
+ * of a little-endian load first), as a network-order address is stored. */
+static void format_ipv4(uint64_t v, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u.%u.%u.%u", (unsigned)(v & 0xff), (unsigned)(v >> 8 & 0xff),
+		 (unsigned)(v >> 16 & 0xff), (unsigned)(v >> 24 & 0xff));
+}
+
+/* The character a SHOW_CHAR value is, or -1 when it is wider than a byte
+ * (a wchar_t past Latin-1: only the number shows). */
+static int char_of(const struct probe_arg *arg, uint64_t v)
+{
+	if (probe_type_size(arg->type) == 1)
+		return (int)(v & 0xff);
+	return v < 0x100 ? (int)v : -1;
+}
+
+bool probe_arg_text(const struct probe_arg *arg, uint64_t v, char *buf, size_t n)
+{
+	const char *name;
+	int c;
+
+	switch (arg->show) {
+	case SHOW_ENUM:
+		name = probe_arg_enum_name(arg, v);
+		if (name)
+			snprintf(buf, n, "%s", name);
+		else if (is_signed(arg->type))
+			snprintf(buf, n, "%lld", (long long)v);
+		else
+			snprintf(buf, n, "%llu", (unsigned long long)v);
+		return true;
+	case SHOW_IPV4:
+		format_ipv4(v, buf, n);
+		return true;
+	case SHOW_BOOL:
+		snprintf(buf, n, "%s", v ? "true" : "false");
+		return true;
+	case SHOW_CHAR:
+		c = char_of(arg, v);
+		if (c < 0)
+			return false;
+		snprintf(buf, n, "%c", c);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* V as its type says: decimal, signed decimal or 0x-hex (a string in JSON,
+ * which has no hex numbers). */
+static void put_number(struct line *l, enum probe_type type, uint64_t v, bool json)
+{
+	if (is_hex(type))
+		line_printf(l, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
+	else if (is_signed(type))
+		line_printf(l, "%lld", (long long)v);
+	else
+		line_printf(l, "%llu", (unsigned long long)v);
+}
+
+/* Enough digits that the float or double reads back to the same bits;
+ * JSON has no NaN or infinity. */
+static void put_float(struct line *l, const struct probe_arg *arg, double d, bool json)
+{
+	if (json && (isnan(d) || isinf(d)))
+		line_puts(l, "null");
+	else
+		line_printf(l, probe_type_size(arg->type) == 4 ? "%.9g" : "%.17g", d);
+}
+
+/* 65 'A', '\n', '\001'. */
+static void put_char(struct line *l, const struct probe_arg *arg, uint64_t v, bool json)
+{
+	int c = char_of(arg, v);
+	char ch = (char)c;
+
+	/* Text shows the character alone, so a field stays one word: 'a',
+	 * '\n', '\001'; JSON and characters past a byte give the number. */
+	if (json || c < 0) {
+		put_number(l, arg->type, v, json);
+		return;
+	}
+	line_puts(l, "'");
+	if (c == '\'')
+		line_puts(l, "\\'");
+	else if (c == '"')
+		line_puts(l, "\""); /* needs no escape between single quotes */
+	else
+		put_c_chars(l, &ch, 1);
+	line_puts(l, "'");
+}
+
+static void put_scalar(struct line *l, const struct probe_arg *arg, uint64_t v, bool json)
+{
+	char text[32];
+	const char *name;
+	double d;
+
+	switch (arg->show) {
+	case SHOW_BOOL:
+		line_puts(l, v ? "true" : "false");
+		return;
+	case SHOW_ENUM:
+		name = probe_arg_enum_name(arg, v);
+		if (!name)
+			break;
+		if (json)
+			put_json_string(l, name);
+		else
+			line_puts(l, name);
+		return;
+	case SHOW_FLOAT:
+		if (!probe_arg_float(arg, v, &d))
+			break;
+		put_float(l, arg, d, json);
+		return;
+	case SHOW_IPV4:
+		format_ipv4(v, text, sizeof(text));
+		line_puts(l, json ? "\"" : "");
+		line_puts(l, text);
+		line_puts(l, json ? "\"" : "");
+		return;
+	case SHOW_CHAR:
+		put_char(l, arg, v, json);
+		return;
+	case SHOW_PLAIN:
+		break;
+	}
+	put_number(l, arg->type, v, json);
+}
+
+static void put_string(struct line *l, const struct probe_hit *hit, const struct probe_arg *arg,
+		       uint64_t addr, bool json)
 {
 	char str[PRINT_STRING_MAX];
 	size_t len;
-	uint64_t v;
 	bool cut;
 
-	if (probe_fetch(arg->fetch, arg->type, hit->regs, hit->mem, &v) ||
-	    (arg->type == PROBE_STRING &&
-	     (!hit->mem || !hit->mem->read || probe_read_string(hit->mem, v, str, &len, &cut)))) {
+	if (probe_arg_string(arg, hit->mem, addr, str, &len, &cut)) {
 		line_puts(l, json ? "null" : "(fault)");
 		return;
 	}
-	if (arg->type == PROBE_STRING) {
-		line_puts(l, "\"");
-		if (json)
-			put_json_chars(l, str, len);
-		else
-			put_c_chars(l, str, len);
-		line_puts(l, cut && !json ? "\"..." : "\"");
-	} else if (is_hex(arg->type)) {
-		line_printf(l, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
-	} else if (is_signed(arg->type)) {
-		line_printf(l, "%lld", (long long)v);
-	} else {
-		line_printf(l, "%llu", (unsigned long long)v);
-	}
+	line_puts(l, "\"");
+	if (json)
+		put_json_chars(l, str, len);
+	else
+		put_c_chars(l, str, len);
+	line_puts(l, cut && !json ? "\"..." : "\"");
+}
+
+static void put_value(struct line *l, const struct probe_hit *hit, const struct probe_arg *arg,
+		      bool json)
+{
+	uint64_t v;
+	int ret = probe_arg_value(arg, hit->regs, hit->mem, &v);
+
+	if (ret == -ENODATA)
+		line_puts(l, json ? "null" : "(optimized out)");
+	else if (ret)
+		line_puts(l, json ? "null" : "(fault)");
+	else if (arg->type == PROBE_STRING)
+		put_string(l, hit, arg, v, json);
+	else
+		put_scalar(l, arg, v, json);
 }
 
 static void format_text(struct line *l, const struct probe_hit *hit, const char *name,
 			const char *sym)
 {
 	const struct probe *probe = hit->probe;
+	const struct probe_arg *args = probe ? probe_hit_args(hit) : NULL;
 	size_t i;
 
 	line_puts(l, hit->comm ? hit->comm : "<...>");
@@ -255,8 +415,8 @@ static void format_text(struct line *l, const struct probe_hit *hit, const char 
 			    (unsigned long long)hit->sym_size);
 	}
 	for (i = 0; probe && i < probe->nargs; i++) {
-		line_printf(l, " %s=", probe->args[i].name);
-		put_value(l, hit, &probe->args[i], false);
+		line_printf(l, " %s=", args[i].name);
+		put_value(l, hit, &args[i], false);
 	}
 	line_puts(l, "\n");
 }
@@ -265,6 +425,7 @@ static void format_json(struct line *l, const struct probe_hit *hit, const char 
 			const char *sym)
 {
 	const struct probe *probe = hit->probe;
+	const struct probe_arg *args = probe ? probe_hit_args(hit) : NULL;
 	char caller[64];
 	size_t i;
 
@@ -291,9 +452,9 @@ static void format_json(struct line *l, const struct probe_hit *hit, const char 
 	for (i = 0; probe && i < probe->nargs; i++) {
 		if (i)
 			line_puts(l, ",");
-		put_json_string(l, probe->args[i].name);
+		put_json_string(l, args[i].name);
 		line_puts(l, ":");
-		put_value(l, hit, &probe->args[i], true);
+		put_value(l, hit, &args[i], true);
 	}
 	line_puts(l, "}}\n");
 }

@@ -134,6 +134,11 @@ struct probe_error {
 	char hint[256]; /* "" or "registers are %di %si ..." */
 };
 
+/* Free what compiling an argument produced (fetch, enums, ctype) and
+ * clear those fields; NAME and EXPR stay. */
+void probe_arg_release_compiled(struct probe_arg *arg);
+void probe_expr_free(struct probe_expr *expr);
+
 /* Parse one one-liner ("p BIN:SYM v=%0 a=+8(%si):u32"). INDEX names it
  * (p0, r1, ...). Returns 0, or -EINVAL with ERR filled in. */
 int probe_parse(const char *text, int index, struct probe *out, struct probe_error *err);
@@ -159,6 +164,14 @@ struct probe_hit;
 /* Does the hit pass its probe's filter (always, without one)? A field that
  * cannot be read fails the comparison it is in. */
 bool probe_filter_match(const struct probe_filter *filter, const struct probe_hit *hit);
+
+/* ARG's format for -S: "s32", "string", "string max 16", "enum color",
+ * "bool", "double", "ipv4", "char", "x16 byte-swapped", "u32 bits 3..7". */
+void probe_describe_format(const struct probe_arg *arg, char *buf, size_t n);
+
+/* probe_prefetch_addrs over an argument list (a site's compiled args). */
+size_t probe_prefetch_args(const struct probe_arg *args, size_t nargs, const struct arch_regs *regs,
+			   uint64_t *out, size_t max);
 
 /* The addresses PROBE's fetches will read first (members of a struct a
  * register points to, stack arguments, strings), from REGS alone: the

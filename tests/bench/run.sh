@@ -241,7 +241,7 @@ bench_utap()
 	utap_row "utap return probe" "" "$ret"
 	utap_row "utap entry, emulate, --pin" "--step-mode=emulate --pin" "$entry"
 	utap_row "utap entry, 3 members + string" "--step-mode=emulate" \
-		"p $BIN:bench_fn x=%0 id=+0(%1):s64 qty=+8(%1):s64 price=+16(%1):s64 tag=%2:string"
+		"p $BIN:bench_fn x=\$x id=\$r->id qty=\$r->qty price=\$r->price tag=\$tag"
 }
 
 # --- the floor tracer and ltrace ------------------------------------------------------

@@ -53,6 +53,12 @@ static const char *const probe_seeds[] = {
 	"p prog:f f:comm==1",
 	"p prog:f v=X%0:string",
 	"p:1bad prog:f",
+	"p prog:f a=$ud->a b=%1->arr[2].x c=%0->se.run_node.rb_left d=%1->name[3]",
+	"p prog:f p=!(struct file *)%ax->f_pos q=!(u64)%ax r=X!(char *)+8(%di)",
+	"r prog:f p=$retval->f_pos s=!(char *)$retval",
+	"p prog:f c=@counter n=!(struct cfg *)@g_cfg->name a=@0x4010:s32",
+	"p prog:f ip_src=+12(%di) B16_port=$v b64_n=$w->x f:port>3&&n!=0",
+	"p prog:f v=!(( int ))$v[",
 };
 
 /* clang-format on */
@@ -67,7 +73,7 @@ static const char *const split_seeds[] = {
 /* clang-format on */
 
 /* Bytes the grammar cares about, so mutations reach deep paths often. */
-static const char syntax[] = "%$+-():=:xXSU0123456789 \t'\"\\/#|prdisax>;&";
+static const char syntax[] = "%$+-():=:xXSU0123456789 \t'\"\\/#|prdisax>;&!@[].*_";
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 

@@ -61,8 +61,8 @@ static const struct parse_case cases[] = {
 	OK("p prog:f a=%ax b=%bx c=%sp d=%bp e=%ip f=%r15 g=%rdi", "p0", 'p',
 	   "prog", "f", 0,
 	   "a=ax:u64 b=bx:u64 c=sp:u64 d=bp:u64 e=ip:u64 f=r15:u64 g=di:u64"),
-	OK("r prog:f ret=$retval", "r0", 'r', "prog", "f", 0, "ret=retval:u64"),
-	OK("r prog:f ret=X$retval:s32", "r0", 'r', "prog", "f", 0, "ret=retval:x32"),
+	OK("r prog:f ret=$retval", "r0", 'r', "prog", "f", 0, "ret=[retval]:u64"),
+	OK("r prog:f ret=X$retval:s32", "r0", 'r', "prog", "f", 0, "ret=[retval]:x32"),
 	OK("r prog:f n=+8($retval):s32", "r0", 'r', "prog", "f", 0, "n=+8(retval):s32"),
 	OK("p prog:f v=+8(%di)", "p0", 'p', "prog", "f", 0, "v=+8(di):u64"),
 	OK("p prog:f v=-0x10(%bp):x8", "p0", 'p', "prog", "f", 0, "v=-16(bp):x8"),
@@ -82,6 +82,30 @@ static const struct parse_case cases[] = {
 	   "prog", "f", 0,
 	   "s=sp:u64 a=stack(0):u64 b=stack(16):u64 c=di:u64 d=stack(8):u64"),
 	OK("p prog:f _x1=%0", "p0", 'p', "prog", "f", 0, "_x1=di:u64"),
+	/* C-level fetches: kept as expressions, compiled per site */
+	OK("p prog:f v=$v", "p0", 'p', "prog", "f", 0, "v=[var v]:u64"),
+	OK("p prog:f a=%1->a", "p0", 'p', "prog", "f", 0, "a=[arg 1 ->a]:u64"),
+	OK("p prog:f u=%0->mm->mm_users", "p0", 'p', "prog", "f", 0,
+	   "u=[arg 0 ->mm ->mm_users]:u64"),
+	OK("p prog:f l=%0->se.run_node.rb_left", "p0", 'p', "prog", "f", 0,
+	   "l=[arg 0 ->se .run_node .rb_left]:u64"),
+	OK("p prog:f c=%1->name[3] x=%1->arr[2].x", "p0", 'p', "prog", "f", 0,
+	   "c=[arg 1 ->name [3]]:u64 x=[arg 1 ->arr [2] .x]:u64"),
+	OK("p prog:f a=$ud->a b=$arg2->b", "p0", 'p', "prog", "f", 0,
+	   "a=[var ud ->a]:u64 b=[arg 1 ->b]:u64"),
+	OK("r prog:f p=$retval->f_pos", "r0", 'r', "prog", "f", 0, "p=[retval ->f_pos]:u64"),
+	OK("r prog:f s=!(char *)$retval", "r0", 'r', "prog", "f", 0,
+	   "s=[(char *) retval]:u64"),
+	OK("p prog:f p=!(struct file *)%ax->f_pos q=!(u64)%ax", "p0", 'p', "prog", "f", 0,
+	   "p=[(struct file *) reg ->f_pos]:u64 q=[(u64) reg]:u64"),
+	OK("p prog:f p=X!(  struct  file   * )+8(%di)->f", "p0", 'p', "prog", "f", 0,
+	   "p=[(struct file *) reg ->f]:x64"),
+	OK("p prog:f c=@counter n=!(struct cfg *)@g_cfg->name", "p0", 'p', "prog", "f", 0,
+	   "c=[global counter]:u64 n=[(struct cfg *) global g_cfg ->name]:u64"),
+	OK("p prog:f a=@0x4010 b=S@4096:s32", "p0", 'p', "prog", "f", 0,
+	   "a=[addr 0x4010]:u64 b=[addr 0x1000]:s32"),
+	OK("p prog:f ip_src=+12(%di) B16_port=+2(%di) b32_n=$v", "p0", 'p', "prog", "f", 0,
+	   "ip_src=+12(di):u32 B16_port=+2(di):x16 b32_n=[var v]:u32"),
 
 	/* errors: kind, location */
 	ERR("", 1, "empty probe"),
@@ -113,7 +137,7 @@ static const struct parse_case cases[] = {
 	ERR("p prog:f v=%999", 12, "too large"),
 	ERR("p prog:f v=$retval", 12, "$retval is only available in return probes (r ...)"),
 	ERR("p prog:f v=+8($retval)", 15, "$retval is only available in return probes"),
-	ERR("r prog:f v=$ret", 12, "variables by name ('$ret') are not supported yet"),
+	ERR("p prog:f v=+8($ret)", 15, "'$ret' by name cannot be inside +OFF(...)"),
 	ERR("p prog:calls.c:0", 16, "invalid line number"),
 	ERR("r prog:calls.c:12", 8, "a return probe needs a function, not a source line"),
 	ERR("p prog:work*+4", 13, "a pattern cannot take +OFF"),
@@ -132,10 +156,19 @@ static const struct parse_case cases[] = {
 	ERR("p prog:f v=+(%di)", 13, "invalid offset"),
 	ERR("p prog:f v=+8()", 15, "missing fetch inside"),
 	ERR("p prog:f v=di", 12, "expected a fetch"),
-	ERR("p prog:f v=%0->next", 14, "'->' member access is not supported"),
-	ERR("p prog:f v=X!(u64)%ax", 13, "casts are not supported"),
-	ERR("p prog:f v=@(struct iphdr *)%0", 12, "casts are not supported"),
-	ERR("p prog:f v=@0x1000", 12, "(@ADDR) are not supported"),
+	ERR("p prog:f v=%0->", 16, "expected a member name after '->'"),
+	ERR("p prog:f v=$v.1x", 15, "expected a member name after '.'"),
+	ERR("p prog:f v=$v[x]", 15, "invalid index 'x'"),
+	ERR("p prog:f v=$v[3", 14, "unbalanced bracket"),
+	ERR("p prog:f v=!(u64", 13, "unbalanced parenthesis"),
+	ERR("p prog:f v=!()%ax", 13, "missing type inside '!()'"),
+	ERR("p prog:f v=!u64", 12, "expected '(' after '!'"),
+	ERR("p prog:f v=+8(!(u64)%ax)", 15, "'!' cannot be inside +OFF(...)"),
+	ERR("p prog:f v=@(struct iphdr *)%0", 12, "'@(type)' casts are not supported yet"),
+	ERR("p prog:f v=@", 12, "expected a name or an address after '@'"),
+	ERR("p prog:f v=@0x10zz", 13, "invalid address"),
+	ERR("p prog:f v=$v->a:u7", 17, "unknown type"),
+	ERR("p prog:f v=$v-a", 14, "unexpected '-a' after the fetch"),
 	ERR("p prog:f v=%0xyz", 14, "unexpected 'xyz' after the fetch"),
 	ERR("p prog:f v=%0 junk", 15, "expected NAME=FETCH"),
 	ERR("p prog:f v=X%0:string", 12, "X prefix does not apply to :string"),
@@ -182,7 +215,41 @@ static void fetch_str(const struct fetch *f, char *buf, size_t len)
 		fetch_str(f->inner, inner, sizeof(inner));
 		snprintf(buf, len, "%+" PRId64 "(%s)", f->offset, inner);
 		break;
+	default:
+		snprintf(buf, len, "op%d", (int)f->op);
+		break;
 	}
+}
+
+/* A C-level fetch as one compact string: "[(struct x *) arg 1 ->a [3]]". */
+static void expr_str(const struct probe_expr *e, char *buf, size_t len)
+{
+	static const char *const base[] = {
+	    [PEXPR_ARG] = "arg",       [PEXPR_REG] = "reg",   [PEXPR_VAR] = "var",
+	    [PEXPR_RETVAL] = "retval", [PEXPR_GLOBAL] = "global", [PEXPR_ADDR] = "addr",
+	};
+	size_t n = 0;
+
+	n += snprintf(buf + n, len - n, "[");
+	if (e->cast)
+		n += snprintf(buf + n, len - n, "(%s) ", e->cast);
+	n += snprintf(buf + n, len - n, "%s", base[e->base]);
+	if (e->base == PEXPR_ARG)
+		n += snprintf(buf + n, len - n, " %u", e->argn);
+	if (e->name)
+		n += snprintf(buf + n, len - n, " %s", e->name);
+	if (e->base == PEXPR_ADDR)
+		n += snprintf(buf + n, len - n, " %#" PRIx64, e->addr);
+	for (size_t i = 0; i < e->naccess && n < len; i++) {
+		const struct probe_access *a = &e->access[i];
+
+		if (a->kind == ACCESS_INDEX)
+			n += snprintf(buf + n, len - n, " [%" PRId64 "]", a->index);
+		else
+			n += snprintf(buf + n, len - n, " %s%s", a->kind == ACCESS_ARROW ? "->" : ".",
+				      a->member);
+	}
+	snprintf(buf + n, len - n, "]");
 }
 
 static const char *const type_str[] = {
@@ -196,7 +263,10 @@ static void plan_str(const struct probe *p, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (i = 0; i < p->nargs && n < len; i++) {
-		fetch_str(p->args[i].fetch, one, sizeof(one));
+		if (p->args[i].expr)
+			expr_str(p->args[i].expr, one, sizeof(one));
+		else
+			fetch_str(p->args[i].fetch, one, sizeof(one));
 		n += snprintf(buf + n, len - n, "%s%s=%s:%s", i ? " " : "", p->args[i].name, one,
 			      type_str[p->args[i].type]);
 	}

@@ -92,9 +92,9 @@ static void test_text(void)
 	is_str(hit_line("p prog:work", false, 0, NULL),
 	       "x-42 [000] 1234.567890: p0: (work+0x0/0x20)\n", "no args, no space");
 	regs.user.rax = 1;
-	is_str(hit_line("r prog:work v=X$retval", false, 1, "main"),
+	is_str(hit_line("r prog:work v=X%ax", false, 1, "main"),
 	       "x-42 [001] 1234.567890: r0: (main+0x4f <- work) v=0x1\n", "return");
-	is_str(hit_line("r prog:work v=$retval", false, -1, NULL),
+	is_str(hit_line("r prog:work v=%ax", false, -1, NULL),
 	       "x-42 1234.567890: r0: (0x401234 <- work) v=1\n", "return, unknown caller");
 
 	regs.user.rdi = 0xffffffff;
@@ -207,7 +207,7 @@ static void test_json(void)
 	       "\"h\":\"0x1f\",\"n\":-1,\"f\":null}}\n",
 	       "json entry");
 	regs.user.rax = 7;
-	is_str(hit_line("r prog:work r=$retval", true, -1, "main"),
+	is_str(hit_line("r prog:work r=%ax", true, -1, "main"),
 	       "{\"probe\":\"r0\",\"tid\":42,\"pid\":41,\"comm\":\"x\",\"time_ns\":1234567890123,"
 	       "\"sym\":\"work\",\"caller\":\"main+0x4f\",\"args\":{\"r\":7}}\n",
 	       "json return");

@@ -7,18 +7,21 @@
 #include <sys/stat.h>
 
 #include "backend/backend.h"
+#include "backend/ptrace/argplan.h"
 #include "backend/ptrace/resolve.h"
+#include "dwarf/dwarf.h"
 #include "proc/maps.h"
 #include "util/log.h"
 
+/* Raw fetches, or C-level ones as written when the module is not known. */
 static void print_fetches(FILE *out, const struct probe *p)
 {
-	char text[256];
-
 	for (size_t i = 0; i < p->nargs; i++) {
-		probe_describe_fetch(p->args[i].fetch, text, sizeof(text));
-		fprintf(out, "  fetch    %s = %s:%s\n", p->args[i].name, text,
-			probe_type_name(p->args[i].type));
+		if (p->args[i].expr)
+			fprintf(out, "  fetch    %s: compiled against DWARF where the module is "
+				     "loaded\n", p->args[i].name);
+		else
+			argplan_print(out, &p->args[i], 1);
 	}
 }
 
@@ -71,9 +74,11 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i,
 		     const struct prestart *ps, FILE *out)
 {
 	char file[4096], err[1024];
+	struct dwarf_module *dm = NULL;
 	struct sym_module *mod;
 	struct resolved *r;
 	size_t nr;
+	int rc = 0;
 
 	fprintf(out, "probe %zu  %s\n", i + 1, p->text);
 	fprintf(out, "  name     %s (%s)\n", p->name, p->kind == PROBE_ENTRY ? "entry" : "return");
@@ -97,12 +102,21 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i,
 		sym_module_has_symtab(mod) ? "" : ", exported symbols only");
 	if (nr > 1)
 		fprintf(out, "  sites    %zu\n", nr);
-	for (size_t j = 0; j < nr; j++)
+	if (argplan_wanted(p))
+		dwarf_module_open(file, &dm);
+	for (size_t j = 0; j < nr && rc == 0; j++) {
 		print_site(o, mod, file, ps->have_maps ? &ps->maps : NULL, &r[j], out);
-	print_fetches(out, p);
+		/* C-level fetches compile per site: each has its own plan. */
+		rc = argplan_check_site(p, mod, dm, &r[j], out, err, sizeof(err));
+		if (rc < 0)
+			log_error("probe %zu (%s): %s", i + 1, p->text, err);
+	}
+	if (!argplan_wanted(p))
+		print_fetches(out, p);
+	dwarf_module_close(dm);
 	free(r);
 	sym_module_close(mod);
-	return 0;
+	return rc < 0 ? -EINVAL : 0;
 }
 
 int ptrace_backend_dry_run(const struct options *o, FILE *out)

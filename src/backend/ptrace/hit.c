@@ -85,11 +85,12 @@ static const char *symbolize(struct tracer *t, struct space *s, uint64_t addr, u
 }
 
 static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
-		     const struct probe *p, const struct site *site, const struct arch_regs *regs,
-		     const struct arch_mem *mem)
+		     const struct probe *p, const struct probe_arg *args, const struct site *site,
+		     const struct arch_regs *regs, const struct arch_mem *mem)
 {
 	memset(h, 0, sizeof(*h));
 	h->probe = p;
+	h->args = args;
 	h->pid = th->proc->pid;
 	h->tid = th->tid;
 	h->comm = thread_comm(th);
@@ -143,22 +144,41 @@ static void hijack_return(struct tracer *t, struct thread *th, const struct arch
 }
 
 /* Read, in one syscall, the memory the probes' fetches start from; MEM
- * then serves their reads from it (falling back to direct reads). */
+ * then serves their reads from it (falling back to direct reads). ARGS[i]
+ * are probe PROBES[i]'s arguments as compiled for the site, or NULL. */
 static void cache_hit_memory(struct thread *th, struct mem_cache *cache,
-			     const struct arch_regs *regs, const int *probes, int n,
-			     const struct options *o, struct arch_mem *mem)
+			     const struct arch_regs *regs, const int *probes,
+			     const struct probe_arg *const *args, int n, const struct options *o,
+			     struct arch_mem *mem)
 {
 	uint64_t addrs[MEM_CACHE_BLOCKS];
 	size_t k = 0;
 
 	mem_cache_init(cache, th->tid);
-	for (int i = 0; i < n && k < MEM_CACHE_BLOCKS; i++)
-		k += probe_prefetch_addrs(&o->probes[probes[i]], regs, addrs + k,
-					  MEM_CACHE_BLOCKS - k);
+	for (int i = 0; i < n && k < MEM_CACHE_BLOCKS; i++) {
+		const struct probe *p = &o->probes[probes[i]];
+
+		k += probe_prefetch_args(args && args[i] ? args[i] : p->args, p->nargs, regs,
+					 addrs + k, MEM_CACHE_BLOCKS - k);
+	}
 	mem_cache_prefetch(cache, addrs, k);
 	mem->read = mem_cache_read;
 	mem->write = NULL; /* printing only reads */
 	mem->ctx = cache;
+}
+
+/* The FP registers, for the sites whose fetches read them (a double
+ * parameter or return value): one more syscall, only there. */
+static void read_fp(struct thread *th, const struct site *site, struct arch_regs *regs)
+{
+	regs->fp_valid = false; /* REGS may hold an earlier stop's */
+	if (site->needs_fp && arch_fpregs_get(th->tid, regs) < 0)
+		regs->fp_valid = false;
+}
+
+static const struct probe_arg *site_args(const struct probe_arg **args, int i)
+{
+	return args ? args[i] : NULL;
 }
 
 int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site)
@@ -178,10 +198,14 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 			return 0; /* a bad probe: the thread stays stopped, the run ends */
 	}
 	if (th->proc->report) {
-		if (site->nentry)
-			cache_hit_memory(th, &cache, regs, site->entry_probes, site->nentry, o, &mem);
+		if (site->nentry) {
+			read_fp(th, site, regs);
+			cache_hit_memory(th, &cache, regs, site->entry_probes, site->entry_args,
+					 site->nentry, o, &mem);
+		}
 		for (int i = 0; i < site->nentry; i++) {
-			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]], site, regs, &mem);
+			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]],
+				 site_args(site->entry_args, i), site, regs, &mem);
 			probe_print_hit(t->out, &h, o->json);
 		}
 		if (site->nreturn)
@@ -192,7 +216,7 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 	return step_over(t, th, regs, site);
 }
 
-static void print_returns(struct tracer *t, struct thread *th, const struct arch_regs *regs,
+static void print_returns(struct tracer *t, struct thread *th, struct arch_regs *regs,
 			  const struct shadow_entry *e)
 {
 	const struct options *o = t->opts;
@@ -204,10 +228,13 @@ static void print_returns(struct tracer *t, struct thread *th, const struct arch
 
 	if (!th->proc->report)
 		return;
-	cache_hit_memory(th, &cache, regs, e->site->return_probes, e->site->nreturn, o, &mem);
+	read_fp(th, e->site, regs);
+	cache_hit_memory(th, &cache, regs, e->site->return_probes, e->site->return_args,
+			 e->site->nreturn, o, &mem);
 	caller = symbolize(t, th->proc->space, e->ret, &caller_off);
 	for (int i = 0; i < e->site->nreturn; i++) {
-		fill_hit(t, th, &h, &o->probes[e->site->return_probes[i]], e->site, regs, &mem);
+		fill_hit(t, th, &h, &o->probes[e->site->return_probes[i]],
+			 site_args(e->site->return_args, i), e->site, regs, &mem);
 		h.caller = caller;
 		h.caller_off = caller_off;
 		h.caller_addr = e->ret;

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backend/ptrace/argplan.h"
 #include "backend/ptrace/resolve.h"
 #include "backend/ptrace/tracee.h"
+#include "dwarf/dwarf.h"
 #include "proc/mem.h"
 #include "util/log.h"
 
@@ -48,8 +50,12 @@ static bool mark_resolved(struct space *s, int probe, const struct module *m)
 	return true;
 }
 
-static int add_index(int **v, int *n, int idx)
+/* Add probe IDX, with its arguments ARGS as compiled for this site (or
+ * NULL), to a site's list; a probe is there at most once. */
+static int add_probe(int **v, const struct probe_arg ***args, int *n, int idx,
+		     const struct probe_arg *a)
 {
+	const struct probe_arg **grown_args;
 	int *grown;
 
 	for (int i = 0; i < *n; i++)
@@ -59,6 +65,15 @@ static int add_index(int **v, int *n, int idx)
 	if (!grown)
 		return -ENOMEM;
 	*v = grown;
+	if (a || *args) {
+		grown_args = realloc(*args, (size_t)(*n + 1) * sizeof(*grown_args));
+		if (!grown_args)
+			return -ENOMEM;
+		if (!*args)
+			memset(grown_args, 0, (size_t)*n * sizeof(*grown_args));
+		*args = grown_args;
+		(*args)[*n] = a;
+	}
 	(*v)[(*n)++] = idx;
 	return 0;
 }
@@ -173,23 +188,97 @@ static void probe_error(struct tracer *t, int i, const char *err)
 	}
 }
 
-/* Plant probe I at one of its sites. */
-static void plant_one(struct tracer *t, struct thread *th, struct module *m,
-		      const struct sym_module *sm, int i, const struct resolved *r)
+/* The tracer owns every compiled argument array, until it ends. */
+struct argplan_list {
+	const struct probe *probe;
+	struct probe_arg *args;
+	struct argplan_list *next;
+};
+
+void plant_free_argplans(struct tracer *t)
+{
+	while (t->argplans) {
+		struct argplan_list *l = t->argplans;
+
+		t->argplans = l->next;
+		argplan_free(l->probe, l->args);
+		free(l);
+	}
+}
+
+struct warn_ctx {
+	int probe;
+	const struct site *site;
+};
+
+static void warn_optimized_out(void *ctx, const char *why)
+{
+	const struct warn_ctx *w = ctx;
+
+	log_error("warning: probe %d at %s+0x%llx: %s", w->probe + 1,
+		  w->site->sym ? w->site->sym : "?", (unsigned long long)w->site->sym_off, why);
+}
+
+/* Probe I's arguments compiled for SITE; *ARGS stays NULL when all are
+ * raw. Returns 0, or -errno with ERR filled. */
+static int compile_args(struct tracer *t, int i, struct dwarf_module *dm,
+			const struct sym_module *sm, const struct resolved *r,
+			const struct site *site, const struct probe_arg **args, char *err,
+			size_t errlen)
 {
 	const struct probe *p = &t->opts->probes[i];
+	struct warn_ctx w = {.probe = i, .site = site};
+	struct argplan_list *l;
+	struct probe_arg *compiled;
+	uint64_t vaddr = 0;
+	int rc;
+
+	*args = NULL;
+	if (!argplan_wanted(p))
+		return 0;
+	sym_offset_to_vaddr(sm, r->file_offset, &vaddr);
+	rc = argplan_compile(p, dm, vaddr, site->addr - vaddr, &compiled, warn_optimized_out, &w,
+			     err, errlen);
+	if (rc < 0)
+		return rc;
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		argplan_free(p, compiled);
+		return -ENOMEM;
+	}
+	l->probe = p;
+	l->args = compiled;
+	l->next = t->argplans;
+	t->argplans = l;
+	*args = compiled;
+	return 0;
+}
+
+/* Plant probe I at one of its sites. */
+static void plant_one(struct tracer *t, struct thread *th, struct module *m,
+		      const struct sym_module *sm, struct dwarf_module *dm, int i,
+		      const struct resolved *r)
+{
+	const struct probe *p = &t->opts->probes[i];
+	const struct probe_arg *args;
 	struct site *site;
-	char err[512] = "";
+	char err[1024] = "";
 
 	site = get_site(t, th, m, sm, r, err, sizeof(err));
 	if (!site) {
 		probe_error(t, i, err);
 		return;
 	}
+	if (compile_args(t, i, dm, sm, r, site, &args, err, sizeof(err)) < 0) {
+		probe_error(t, i, err);
+		return;
+	}
+	if (args && argplan_needs_fp(args, p->nargs))
+		site->needs_fp = true;
 	if (p->kind == PROBE_ENTRY)
-		add_index(&site->entry_probes, &site->nentry, i);
+		add_probe(&site->entry_probes, &site->entry_args, &site->nentry, i, args);
 	else
-		add_index(&site->return_probes, &site->nreturn, i);
+		add_probe(&site->return_probes, &site->return_args, &site->nreturn, i, args);
 	log_verbose("probe %d: %s at %#llx (%s+0x%llx in %s, file offset %#llx), %s", i + 1,
 		    p->name, (unsigned long long)site->addr, r->sym ? r->sym : "?",
 		    (unsigned long long)r->sym_off, m->path, (unsigned long long)r->file_offset,
@@ -208,6 +297,7 @@ int plant_probes(struct tracer *t, struct thread *th)
 		for (size_t k = 0; k < s->nmodules; k++) {
 			struct module *m = &s->modules[k];
 			char path[4096];
+			struct dwarf_module *dm = NULL;
 			struct sym_module *sm;
 			struct resolved *r;
 			size_t nr;
@@ -236,8 +326,14 @@ int plant_probes(struct tracer *t, struct thread *th)
 				free(r);
 				continue;
 			}
+			/* No DWARF is not an error yet: casts to built-in
+			 * types still compile; names say what is missing. */
+			if (argplan_wanted(p))
+				dwarf_module_open(path, &dm);
 			for (size_t j = 0; j < nr; j++)
-				plant_one(t, th, m, sm, (int)i, &r[j]);
+				plant_one(t, th, m, sm, dm, (int)i, &r[j]);
+			dwarf_module_close(dm);
+			dm = NULL;
 			free(r);
 		}
 	}

@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "backend/backend.h"
+#include "backend/ptrace/argplan.h"
 #include "backend/ptrace/resolve.h"
 #include "backend/ptrace/tracee.h"
+#include "dwarf/dwarf.h"
 #include "proc/launch.h"
 #include "util/log.h"
 
@@ -152,12 +154,18 @@ int ptrace_backend_check(struct options *o)
 			log_error("probe %zu (%s): %s", i + 1, p->text, err);
 			rc = -EINVAL;
 		} else {
+			struct dwarf_module *dm = NULL;
+
+			if (argplan_wanted(p))
+				dwarf_module_open(file, &dm);
 			for (size_t j = 0; j < nr && rc == 0; j++) {
-				if (check_steppable(o, mod, &r[j], err, sizeof(err)) < 0) {
+				if (check_steppable(o, mod, &r[j], err, sizeof(err)) < 0 ||
+				    argplan_check_site(p, mod, dm, &r[j], NULL, err, sizeof(err)) < 0) {
 					log_error("probe %zu (%s): %s", i + 1, p->text, err);
 					rc = -EINVAL;
 				}
 			}
+			dwarf_module_close(dm);
 			if (rc == 0 && nr > RESOLVE_CONFIRM_ABOVE && !confirm(o, i, nr))
 				rc = -EINVAL;
 			free(r);
@@ -299,6 +307,7 @@ out:
 	for (size_t i = 0; i < t.nsymcache; i++)
 		sym_module_close(t.symcache[i].sym);
 	free(t.symcache);
+	plant_free_argplans(&t);
 	free(t.probe_matched);
 	free(t.probe_failed);
 	return rc;

@@ -43,6 +43,11 @@ struct site {
 	int nentry;
 	int *return_probes;
 	int nreturn;
+	/* Per entry/return probe: its arguments compiled for this site (owned
+	 * by the tracer's argplan list), or NULL when they are all raw. */
+	const struct probe_arg **entry_args;
+	const struct probe_arg **return_args;
+	bool needs_fp; /* a compiled fetch reads an FP register */
 	bool planted;
 	struct site *hash_next;
 };
@@ -160,6 +165,7 @@ struct tracer {
 	bool spin_allowed;
 	unsigned block_streak;
 	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
+	struct argplan_list *argplans; /* every compiled argument array, freed at the end */
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
 };
@@ -222,6 +228,8 @@ int xol_unmap_all(struct tracer *t, struct thread *th);
  * Errors are reported once per probe; before the launched program's own
  * code ran they are fatal (t->fatal). */
 int plant_probes(struct tracer *t, struct thread *th);
+/* Free the arguments compiled for every site (at the end of the run). */
+void plant_free_argplans(struct tracer *t);
 int plant_rendezvous(struct tracer *t, struct thread *th);
 int site_write_trap(struct space *s, struct site *site);
 int site_restore(int memfd, struct site *site);

@@ -118,6 +118,8 @@ static void site_free(struct site *site)
 {
 	free(site->entry_probes);
 	free(site->return_probes);
+	free(site->entry_args);
+	free(site->return_args);
 	free(site);
 }
 
@@ -190,6 +192,18 @@ static int *dup_ints(const int *v, int n)
 	return c;
 }
 
+/* The compiled arguments are the tracer's: a forked space shares them. */
+static const struct probe_arg **dup_ptrs(const struct probe_arg **v, int n)
+{
+	const struct probe_arg **c;
+
+	if (!v || n == 0)
+		return NULL;
+	c = xcalloc((size_t)n, sizeof(*c));
+	memcpy(c, v, (size_t)n * sizeof(*c));
+	return c;
+}
+
 struct space *space_fork(struct space *parent, pid_t child)
 {
 	struct space *s = space_new(child);
@@ -207,6 +221,8 @@ struct space *space_fork(struct space *parent, pid_t child)
 		to->hash_next = keep_next;
 		to->entry_probes = dup_ints(from->entry_probes, from->nentry);
 		to->return_probes = dup_ints(from->return_probes, from->nreturn);
+		to->entry_args = dup_ptrs(from->entry_args, from->nentry);
+		to->return_args = dup_ptrs(from->return_args, from->nreturn);
 	}
 	for (struct xol_page *p = parent->xol; p; p = p->next) {
 		*tail = xcalloc(1, sizeof(**tail));
