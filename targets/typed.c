@@ -189,14 +189,34 @@ static void fill(struct outer *o, int n, struct outer *next)
 	o->next = next;
 }
 
+/* The target prints each value as utap prints it: enumerator names,
+ * true/false, strings and chars quoted, floats with enough digits to read
+ * back (%.9g, doubles %.17g); a NULL pointer as NULL. */
 static void print_outer(int call, const struct outer *o)
 {
-	printf("typed: call=%d fn=use_outer id=%d in.x=%d in.y=%d in.tag=%c arr[2].x=%d "
-	       "vals[1]=%d name=%s label=%s num.i=%d color=%d bits.lo=%u bits.delta=%d "
-	       "bits.wide=%u bits.flag=%d ok=%d ratio=%g scale=%g any=%ld next.id=%d\n",
+	const char *color = "?";
+	char next_id[16] = "NULL";
+
+	switch (o->color) {
+	case RED:
+		color = "RED";
+		break;
+	case GREEN:
+		color = "GREEN";
+		break;
+	case BLUE:
+		color = "BLUE";
+		break;
+	}
+	if (o->next)
+		snprintf(next_id, sizeof(next_id), "%d", o->next->id);
+	printf("typed: call=%d fn=use_outer id=%d in_x=%d in_y=%d in_tag='%c' arr2_x=%d "
+	       "vals1=%d name=\"%s\" label=\"%s\" num_i=%d color=%s bits_lo=%u bits_delta=%d "
+	       "bits_wide=%u bits_flag=%s ok=%s ratio=%.17g scale=%.9g any=%ld next_id=%s\n",
 	       call, o->id, o->in.x, o->in.y, o->in.tag, o->arr[2].x, o->vals[1], o->name, o->label,
-	       o->num.i, (int)o->color, o->bits.lo, o->bits.delta, o->bits.wide, o->bits.flag,
-	       o->ok, o->ratio, o->scale, o->any, o->next ? o->next->id : -1);
+	       o->num.i, color, o->bits.lo, o->bits.delta, o->bits.wide,
+	       o->bits.flag ? "true" : "false", o->ok ? "true" : "false", o->ratio, o->scale,
+	       o->any, next_id);
 }
 
 static void run(int call, struct outer *chain, char *page_string)
@@ -207,31 +227,34 @@ static void run(int call, struct outer *chain, char *page_string)
 
 	print_outer(call, &chain[call]);
 	r = use_outer(&chain[call]);
-	printf("typed: call=%d fn=use_floats f=%g d=%g i=%d\n", call, 1.25f * (float)call + 0.5f,
-	       -2.5 * call - 0.5, call);
+	printf("typed: call=%d fn=use_floats f=%.9g d=%.17g i=%d\n", call,
+	       1.25f * (float)call + 0.5f, -2.5 * call - 0.5, call);
 	r += use_floats(1.25f * (float)call + 0.5f, -2.5 * call - 0.5, call);
 	printf("typed: call=%d fn=many a=%d b=%d c=%d d=%d e=%d f=%d g=%d h=%d\n", call, call,
 	       call + 1, call + 2, call + 3, call + 4, call + 5, -call - 6, call + 7);
 	r += many(call, call + 1, call + 2, call + 3, call + 4, call + 5, -call - 6, call + 7);
-	printf("typed: call=%d fn=by_value k=%d b.a=%ld b.b=%ld b.c=%ld c=%c\n", call, call, big.a,
-	       big.b, big.c, 'x');
+	printf("typed: call=%d fn=by_value k=%d b_a=%ld b_b=%ld b_c=%ld c='%c'\n", call, call,
+	       big.a, big.b, big.c, 'x');
 	r += by_value(call, big, 'x');
-	printf("typed: call=%d fn=find head.id=%d id=%d ret.id=%d\n", call, chain[0].id, 102, 102);
+	printf("typed: call=%d fn=find head_id=%d id=%d ret_id=%d\n", call, chain[0].id, 102, 102);
 	r += find(&chain[0], 102)->id;
-	printf("typed: call=%d fn=average n=%d ret=%g\n", call, 4,
+	printf("typed: call=%d fn=average n=%d ret=%.17g\n", call, 4,
 	       (chain[call].vals[0] + chain[call].vals[1] + chain[call].vals[2] +
 		chain[call].vals[3]) /
 		   4.0);
 	r += (long)average(chain[call].vals, 4);
-	printf("typed: call=%d fn=label_len s=(null)\n", call);
+	printf("typed: call=%d fn=label_len s=NULL\n", call);
 	r += label_len(NULL);
-	printf("typed: call=%d fn=label_len s=%s\n", call, page_string ? page_string : "");
+	if (page_string)
+		printf("typed: call=%d fn=label_len s=\"%s\"\n", call, page_string);
+	else
+		printf("typed: call=%d fn=label_len s=NULL\n", call);
 	r += label_len(page_string);
-	printf("typed: call=%d fn=use_cfg bump=%d counter=%d g_cfg.name=%s g_cfg.level=%d\n", call,
+	printf("typed: call=%d fn=use_cfg bump=%d counter=%d cfg_name=\"%s\" cfg_level=%d\n", call,
 	       call + 1, counter, g_cfg->name, g_cfg->level);
 	r += use_cfg(call + 1);
 	/* scaled() is inlined twice: first with (a, 3), then with (b, 5). */
-	printf("typed: call=%d fn=twice_scaled a.x=%d a.y=%d b.x=%d b.y=%d k1=3 k2=5\n", call, a.x,
+	printf("typed: call=%d fn=twice_scaled a_x=%d a_y=%d b_x=%d b_y=%d k1=3 k2=5\n", call, a.x,
 	       a.y, b.x, b.y);
 	r += twice_scaled(&a, &b);
 	printf("typed: call=%d fn=steps n=%d acc1=%d sq1=%d acc2=%d sq2=%d\n", call, call, call,

@@ -26,7 +26,7 @@ static int value_to_object(struct dwarf_compile *c, const char *tname)
 		c->place.base = d->inner;
 		d->inner = NULL;
 		dwarf_place_memory(&c->place, c->place.base, d->offset);
-		dwarf_fetch_free(d);
+		probe_fetch_free(d);
 		return 0;
 	}
 	return dwarf_fail(c->err, c->errlen, -EINVAL, "cast to a pointer: !(T *)",

@@ -202,7 +202,7 @@ static struct fetch *plan(struct dwarf_place *place, enum read_kind read)
 	place->base = NULL;
 	switch (place->kind) {
 	case PLACE_NONE:
-		dwarf_fetch_free(base);
+		probe_fetch_free(base);
 		return dwarf_fetch_new(FETCH_NONE, 0, 0, NULL);
 	case PLACE_MEMORY:
 		/* Inner derefs read pointers, the outermost the value; for a
@@ -222,15 +222,7 @@ static struct fetch *plan(struct dwarf_place *place, enum read_kind read)
 
 static void release(struct probe_arg *arg)
 {
-	for (size_t i = 0; i < arg->nenums; i++)
-		free(arg->enums[i].name);
-	free(arg->enums);
-	arg->enums = NULL;
-	arg->nenums = 0;
-	free(arg->ctype);
-	arg->ctype = NULL;
-	dwarf_fetch_free(arg->fetch);
-	arg->fetch = NULL;
+	probe_arg_release_compiled(arg);
 }
 
 int dwarf_finish_arg(struct dwarf_final *f, struct probe_arg *arg, char *err, size_t errlen)

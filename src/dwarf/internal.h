@@ -155,7 +155,6 @@ struct dwarf_place {
 };
 
 struct fetch *dwarf_fetch_new(int op, int reg, int64_t offset, struct fetch *inner);
-void dwarf_fetch_free(struct fetch *f);
 struct fetch *dwarf_fetch_copy(const struct fetch *f);
 void dwarf_place_clear(struct dwarf_place *p);
 /* A memory place at value(BASE) + OFFSET, register offsets moved into

@@ -17,7 +17,7 @@ struct fetch *dwarf_fetch_new(int op, int reg, int64_t offset, struct fetch *inn
 	struct fetch *f = calloc(1, sizeof(*f));
 
 	if (!f) {
-		dwarf_fetch_free(inner);
+		probe_fetch_free(inner);
 		return NULL;
 	}
 	f->op = (enum fetch_op)op;
@@ -25,16 +25,6 @@ struct fetch *dwarf_fetch_new(int op, int reg, int64_t offset, struct fetch *inn
 	f->offset = offset;
 	f->inner = inner;
 	return f;
-}
-
-void dwarf_fetch_free(struct fetch *f)
-{
-	while (f) {
-		struct fetch *inner = f->inner;
-
-		free(f);
-		f = inner;
-	}
 }
 
 struct fetch *dwarf_fetch_copy(const struct fetch *f)
@@ -50,7 +40,7 @@ struct fetch *dwarf_fetch_copy(const struct fetch *f)
 
 void dwarf_place_clear(struct dwarf_place *p)
 {
-	dwarf_fetch_free(p->base);
+	probe_fetch_free(p->base);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -244,10 +234,10 @@ static int arith(struct eval *ev, bool minus)
 
 	if (b.f->op == FETCH_CONST) {
 		a.add += minus ? -(b.f->offset + b.add) : b.f->offset + b.add;
-		dwarf_fetch_free(b.f);
+		probe_fetch_free(b.f);
 	} else if (a.f->op == FETCH_CONST && !minus) {
 		b.add += a.f->offset + a.add;
-		dwarf_fetch_free(a.f);
+		probe_fetch_free(a.f);
 		a = b;
 	} else {
 		return lost(ev, "it is computed from two registers");
@@ -405,7 +395,7 @@ int dwarf_eval_location(struct dwarf_module *dm, Dwarf_Die *cu, Dwarf_Attribute 
 	if (ret == 0)
 		ret = finish(&ev, i < nops, out);
 	while (ev.depth)
-		dwarf_fetch_free(ev.stack[--ev.depth].f);
+		probe_fetch_free(ev.stack[--ev.depth].f);
 	if (ret)
 		out->kind = PLACE_NONE;
 	return ret;

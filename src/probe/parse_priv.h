@@ -37,7 +37,6 @@ int probe_parse_raw_fetch(struct probe_parser *ps, const char **p, const char *e
 int probe_parse_type(struct probe_parser *ps, const char *s, const char *end,
 		     enum probe_type *type);
 
-void probe_fetch_free(struct fetch *fetch);
 
 /* Strings are printed (and compared by filters) up to this many bytes,
  * read a page at a time so one crossing into unmapped memory still shows

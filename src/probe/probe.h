@@ -138,6 +138,8 @@ struct probe_error {
  * clear those fields; NAME and EXPR stay. */
 void probe_arg_release_compiled(struct probe_arg *arg);
 void probe_expr_free(struct probe_expr *expr);
+/* Free a fetch plan and every fetch inside it. */
+void probe_fetch_free(struct fetch *fetch);
 
 /* Parse one one-liner ("p BIN:SYM v=%0 a=+8(%si):u32"). INDEX names it
  * (p0, r1, ...). Returns 0, or -EINVAL with ERR filled in. */

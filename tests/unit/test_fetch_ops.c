@@ -9,21 +9,7 @@
 #include "probe/probe.h"
 #include "tests/tap.h"
 
-#define BASE 0x10000u
-
-static uint8_t bytes[4096];
-
-/* [BASE, BASE + sizeof(bytes)) is readable, everything else faults. */
-static int fake_read(void *ctx, uint64_t addr, void *buf, size_t n)
-{
-	if (addr < BASE || addr > BASE + sizeof(bytes) || n > BASE + sizeof(bytes) - addr)
-		return -EFAULT;
-	memcpy(buf, bytes + (addr - BASE), n);
-	return 0;
-}
-
-static struct arch_mem mem = {.read = fake_read};
-static struct arch_regs regs;
+#include "tests/unit/fake_mem.h"
 
 static void poke64(uint64_t addr, uint64_t v)
 {

@@ -13,20 +13,7 @@
 #include "probe/probe.h"
 #include "tests/tap.h"
 
-#define BASE 0x10000u
-
-static uint8_t bytes[4096];
-
-static int fake_read(void *ctx, uint64_t addr, void *buf, size_t n)
-{
-	if (addr < BASE || addr > BASE + sizeof(bytes) || n > BASE + sizeof(bytes) - addr)
-		return -EFAULT;
-	memcpy(buf, bytes + (addr - BASE), n);
-	return 0;
-}
-
-static struct arch_mem mem = {.read = fake_read};
-static struct arch_regs regs;
+#include "tests/unit/fake_mem.h"
 
 static struct fetch reg_fetch[] = {
     {.op = FETCH_REG, .reg = ARCH_REG_AX}, {.op = FETCH_REG, .reg = ARCH_REG_BX},
