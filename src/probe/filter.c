@@ -134,7 +134,13 @@ static int parse_operand(struct filter_parser *fp, struct operand *o)
 		o->kind = OPND_PID;
 	else if (fp->p - s == 3 && memcmp(s, "tid", 3) == 0)
 		o->kind = OPND_TID;
-	else
+	else if ((fp->p - s == 4 && memcmp(s, "true", 4) == 0) ||
+		 (fp->p - s == 5 && memcmp(s, "false", 5) == 0)) {
+		/* bool fields print true/false and compare as 1/0 */
+		o->kind = OPND_NUMBER;
+		o->negative = false;
+		o->number = *s == 't';
+	} else
 		return probe_fail(fp->ps, s, field_hint, "unknown field '%.*s' in the filter",
 				  (int)(fp->p - s > 32 ? 32 : fp->p - s), s);
 	return 0;

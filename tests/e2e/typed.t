@@ -120,12 +120,13 @@ for v in typed typed-O2; do
 	# target's own use_outer lines (v["key"] is its value of key).
 	traced_same "$v: filters" \
 		"p $B:use_outer id=\$o->id color=\$o->color f:color==\"GREEN\"" \
-		"p $B:use_outer id=\$o->id ok=\$o->ok f:ok==1" \
+		"p $B:use_outer id=\$o->id ok=\$o->ok f:ok==true" \
+		"p $B:use_outer id=\$o->id ok=\$o->ok f:ok==0" \
 		"p $B:use_outer id=\$o->id d=\$o->bits.delta l=\$o->label f:d<0 && l==\"even\"" \
 		"p $B:use_outer id=\$o->id f:id>100" \
 		-- "$B" "$N"
 	i=0
-	for cond in 'v["color"] == "GREEN"' 'v["ok"] == "true"' \
+	for cond in 'v["color"] == "GREEN"' 'v["ok"] == "true"' 'v["ok"] == "false"' \
 		'v["bits_delta"] < 0 && v["label"] == "\"even\""' 'v["id"] > 100'; do
 		same_values "$v: filter p$i ($cond)" "$(hit_values "$HITS" p$i id)" \
 			"$(grep ' fn=use_outer ' "$PLAIN_OUT" | awk '{

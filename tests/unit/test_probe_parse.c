@@ -175,6 +175,7 @@ static const struct parse_case cases[] = {
 	ERR("p prog:f v=%0:u32x", 14, "unknown type"),
 	/* f:EXPR filters: the rest of the probe, compiled and type-checked */
 	OK("p prog:f v=%0 f:v>3", "p0", 'p', "prog", "f", 0, "v=di:u64"),
+	OK("p prog:f v=%0 f:v==true || v!=false", "p0", 'p', "prog", "f", 0, "v=di:u64"),
 	OK("p prog:f v=%0 s=+0(%si):string f:v!=0 && (s==\"a b\" || comm=='x') && !(pid<1)",
 	   "p0", 'p', "prog", "f", 0, "v=di:u64 s=+0(si):string"),
 	OK("p prog:f v=S%0 f:v>=-2", "p0", 'p', "prog", "f", 0, "v=di:s64"),
