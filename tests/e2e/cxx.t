@@ -1,7 +1,8 @@
 #!/bin/bash
 # cxx.t: C++ functions probed by demangled name (no parameter list) and by mangled
 # name, in each build variant: arguments and return values equal what the target
-# printed, hit lines name them demangled; a misspelt C++ name gets a hint.
+# printed, hit lines name them demangled; members through 'this' by name;
+# a misspelt C++ name gets a hint.
 . "$(dirname "$0")/lib.sh"
 require_utap
 [ -x "$T/cxx" ] || bail "C++ target not built in $T (make targets)"
@@ -82,6 +83,14 @@ check_variant()
 		"$name: ns::maxof<long> hits show the instantiation"
 	is "$(grep -cF ' <- ns::mix(long, long))' "$HITS")" "$calls" \
 		"$name: returns from $mix2 show 'ns::mix(long, long)'"
+
+	# Members through 'this', by C++ name, from DWARF (the stripped
+	# variant has none).
+	if [ "$name" != cxx-stripped ]; then
+		traced_same "$name: by name" \
+			"p $bin:ns::Shape::scale w=\$this->w_ h=\$this->h_ k=\$k" -- "$bin" "$N"
+		check_values "$name" p0 scale w h k
+	fi
 }
 
 for v in $VARIANTS; do

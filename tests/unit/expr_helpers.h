@@ -118,21 +118,6 @@ static inline struct probe_expr *expr_build(const char *text)
 	return e;
 }
 
-static inline void expr_free(struct probe_expr *e)
-{
-	if (!e)
-		return;
-	if (e->raw)
-		free(e->raw->inner);
-	free(e->raw);
-	free(e->name);
-	free(e->cast);
-	for (size_t i = 0; i < e->naccess; i++)
-		free(e->access[i].member);
-	free(e->access);
-	free(e);
-}
-
 /* The plan in a spelling of our own (so this test does not depend on -S's):
  * %reg, %reg+N, 0xN, +N(inner), $retval, %xmmN, $stack+N, none. */
 static inline void plan_spell(const struct fetch *f, char *buf, size_t len)

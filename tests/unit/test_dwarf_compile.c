@@ -80,7 +80,7 @@ static struct result compile_with(struct dwarf_module *dm, uint64_t pc, const ch
 	if (r.rc < 0 && (arg.fetch || arg.ctype || arg.enums))
 		printf("# %s: error left compiled fields behind\n", text);
 	arg_release(&arg);
-	expr_free(arg.expr);
+	probe_expr_free(arg.expr);
 	if (getenv("TEST_VERBOSE"))
 		printf("# %-28s rc=%d plan=%s type=%s show=%d ctype=%s bits=%u/%u strmax=%zu "
 		       "err=%s\n",
