@@ -1,5 +1,8 @@
 /* typed.c: C types for typed fetches; prints what each probed call receives. */
+#include <arpa/inet.h>
+#include <endian.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +117,19 @@ PROBED int label_len(const char *s)
 	return s ? (int)strlen(s) : -1;
 }
 
+/* A peer as the network stores it: every field big-endian. */
+struct endpoint {
+	uint32_t addr;
+	uint16_t port;
+	uint32_t seq;
+	uint64_t id;
+};
+
+PROBED int connect_to(const struct endpoint *ep)
+{
+	return (int)(ntohs(ep->port) + (ntohl(ep->addr) & 0xff));
+}
+
 PROBED int use_cfg(int bump)
 {
 	counter += bump;
@@ -219,6 +235,21 @@ static void print_outer(int call, const struct outer *o)
 	       o->any, next_id);
 }
 
+/* The target's own view of the endpoint: what ip_ and b16_/B32_/b64_
+ * fields should show (dotted quad, byte-swapped numbers). */
+static int call_connect(int call)
+{
+	struct endpoint ep = {htonl(0x0a000001u + (uint32_t)call), htons((uint16_t)(8080 + call)),
+			      htonl(0x01020304u * (uint32_t)(call + 1)),
+			      htobe64(1234567890123ull + (uint64_t)call)};
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &ep.addr, ip, sizeof(ip));
+	printf("typed: call=%d fn=connect_to ip=%s port=%u seq=0x%x id=%llu\n", call, ip,
+	       ntohs(ep.port), ntohl(ep.seq), (unsigned long long)be64toh(ep.id));
+	return connect_to(&ep);
+}
+
 static void run(int call, struct outer *chain, char *page_string)
 {
 	struct inner a = {call + 1, 2, 'a'}, b = {call + 4, 5, 'b'};
@@ -260,6 +291,7 @@ static void run(int call, struct outer *chain, char *page_string)
 	printf("typed: call=%d fn=steps n=%d acc1=%d sq1=%d acc2=%d sq2=%d\n", call, call, call,
 	       call * call, call + call * call, call + call * call - 1);
 	r += steps(call);
+	r += call_connect(call);
 	printf("typed: call=%d sum=%ld\n", call, r);
 }
 

@@ -135,6 +135,14 @@ for v in typed typed-O2; do
 		i=$((i + 1))
 	done
 
+	# surftrace's naming rules over big-endian fields: ip_* a dotted quad,
+	# b16_/b64_ byte-swapped decimal, B32_ byte-swapped hex; by C name and
+	# raw (the endpoint's addr is at +0, its port at +4).
+	traced_same "$v: ip_ and byte-swap names" \
+		"p $B:connect_to ip_a=\$ep->addr b16_port=\$ep->port B32_seq=\$ep->seq b64_id=\$ep->id ip_raw=+0(%di) b16_raw=+4(%di)" \
+		-- "$B" "$N"
+	check p0 connect_to ip_a=ip b16_port=port B32_seq=seq b64_id=id ip_raw=ip b16_raw=port
+
 	# --json: a bool is true/false, an enumerator a string (rule: the
 	# target's bare name, quoted), a double a number, strings strings,
 	# a fault null (rule: the target's NULL).
