@@ -56,9 +56,3 @@ size_t probe_prefetch_args(const struct probe_arg *args, size_t nargs, const str
 	}
 	return n;
 }
-
-size_t probe_prefetch_addrs(const struct probe *p, const struct arch_regs *regs, uint64_t *out,
-			    size_t max)
-{
-	return probe_prefetch_args(p->args, p->nargs, regs, out, max);
-}

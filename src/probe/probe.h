@@ -171,15 +171,12 @@ bool probe_filter_match(const struct probe_filter *filter, const struct probe_hi
  * "bool", "double", "ipv4", "char", "x16 byte-swapped", "u32 bits 3..7". */
 void probe_describe_format(const struct probe_arg *arg, char *buf, size_t n);
 
-/* probe_prefetch_addrs over an argument list (a site's compiled args). */
+/* The addresses the NARGS arguments ARGS (a probe's, or those compiled
+ * for a site) will read first (members of a struct a register points to,
+ * stack arguments, strings), from REGS alone: the engine reads them in one
+ * batch before printing. Returns how many (<= MAX). */
 size_t probe_prefetch_args(const struct probe_arg *args, size_t nargs, const struct arch_regs *regs,
 			   uint64_t *out, size_t max);
-
-/* The addresses PROBE's fetches will read first (members of a struct a
- * register points to, stack arguments, strings), from REGS alone: the
- * engine reads them in one batch before printing. Returns how many (<= MAX). */
-size_t probe_prefetch_addrs(const struct probe *probe, const struct arch_regs *regs,
-			    uint64_t *out, size_t max);
 
 /* What a hit prints about itself. */
 struct probe_hit {

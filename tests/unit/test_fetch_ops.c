@@ -148,13 +148,12 @@ static void test_prefetch(void)
 	    {.name = "i", .fetch = &konst, .type = PROBE_STRING},  /* a static char[] */
 	    {.name = "j", .fetch = &at_none, .type = PROBE_U32},   /* reads nothing */
 	};
-	struct probe probe = {.args = args, .nargs = sizeof(args) / sizeof(args[0])};
 	uint64_t out[16];
 	size_t n;
 
 	memset(&regs, 0, sizeof(regs));
 	regs.user.rbp = 0x7000;
-	n = probe_prefetch_addrs(&probe, &regs, out, 16);
+	n = probe_prefetch_args(args, sizeof(args) / sizeof(args[0]), &regs, out, 16);
 	is_int(n, 5, "five first reads");
 	is_int(out[0], 0x7000 - 24 + 8, "DEREF over REG+offset");
 	is_int(out[1], 0x4014, "DEREF over CONST");
