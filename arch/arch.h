@@ -37,6 +37,9 @@ uint64_t arch_reg_value(const struct arch_regs *regs, int index);
  * numbering, as in DW_OP_regN and DW_OP_bregN), or -1 if it is not a general
  * register (vector, x87, ...). */
 int arch_dwarf_reg(unsigned dwarf_regno);
+/* The register index of libunwind's register number UNW_REGNUM (as its
+ * accessors are asked for), or -1 if utap does not keep that register. */
+int arch_unwind_reg(int unw_regnum);
 /* The list of known register names, NULL-terminated, for hints. */
 extern const char *const arch_reg_names[];
 

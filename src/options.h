@@ -26,7 +26,13 @@ struct options {
 	bool list_details;        /* -L: with parameters and locals */
 	bool dry_run;             /* -S/--dry-run: print the resolved sites */
 	bool yes;                 /* --yes: no question for probes with many sites */
+	bool stack;               /* -s/--stack: each hit's call stack */
+	int stack_depth;          /* --stack-depth N: at most N frames */
+	bool folded;              /* --folded: stacks counted, printed at exit */
 };
+
+#define OPTIONS_STACK_DEPTH_DEFAULT 32
+#define OPTIONS_STACK_DEPTH_MAX 1024
 
 /* Parse argv. Returns 0 to run, 1 when --help/--version was printed (exit 0),
  * or -EINVAL after printing "utap: ..." (exit 2). */

@@ -50,6 +50,10 @@ static const char usage_text[] =
 	"  -L 'BIN:PATTERN'  the same with parameters and locals (like stap -L)\n"
 	"  -S, --dry-run   print where the probes land and how, start nothing\n"
 	"  --yes           probe more than 100 places without asking\n"
+	"  -s, --stack     print the call stack under each hit\n"
+	"  --stack-depth N at most N frames (default 32)\n"
+	"  --folded        count the stacks of all hits, print them at exit as\n"
+	"                  flame-graph input (main;work;func 12), not each hit\n"
 	"  -v              say more (twice: debug)\n"
 	"  -h, --help      this text\n"
 	"\n"
@@ -64,7 +68,17 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: the program's own (128+N if killed by signal N), 2 for bad input.\n";
 
-enum { OPT_JSON = 256, OPT_DURATION, OPT_STEP_MODE, OPT_PIN, OPT_CPU, OPT_DRY_RUN, OPT_YES };
+enum {
+	OPT_JSON = 256,
+	OPT_DURATION,
+	OPT_STEP_MODE,
+	OPT_PIN,
+	OPT_CPU,
+	OPT_DRY_RUN,
+	OPT_YES,
+	OPT_STACK_DEPTH,
+	OPT_FOLDED,
+};
 
 static int parse_step_mode(const char *s, enum arch_step_mode *mode)
 {
@@ -121,6 +135,21 @@ static int add_probe(struct options *opts, const char *text)
 	return 0;
 }
 
+static int parse_stack_depth(const char *arg, int *depth)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < 1 || v > OPTIONS_STACK_DEPTH_MAX) {
+		log_error("--stack-depth: '%s' is not a number of frames from 1 to %d\n"
+			  "      hint: --stack-depth 16",
+			  arg, OPTIONS_STACK_DEPTH_MAX);
+		return -EINVAL;
+	}
+	*depth = (int)v;
+	return 0;
+}
+
 static int split_command(struct options *opts, const char *line)
 {
 	char err[128];
@@ -150,6 +179,9 @@ int options_parse(int argc, char **argv, struct options *opts)
 		{"verbose", no_argument, NULL, 'v'},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"yes", no_argument, NULL, OPT_YES},
+		{"stack", no_argument, NULL, 's'},
+		{"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
+		{"folded", no_argument, NULL, OPT_FOLDED},
 		{0},
 	};
 	const char *command = NULL;
@@ -157,6 +189,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 	char *end;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->stack_depth = OPTIONS_STACK_DEPTH_DEFAULT;
 	opterr = 0; /* our own messages, in our own format */
 	/* Options may come before or after the probes, but nothing after "--"
 	 * is ours: getopt only sees (and permutes) what precedes it. */
@@ -166,7 +199,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		}
 	}
-	while ((c = getopt_long(dashdash, argv, "hc:p:x:o:fvl:L:S", longopts, NULL)) != -1) {
+	while ((c = getopt_long(dashdash, argv, "hc:p:x:o:fvl:L:Ss", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -202,6 +235,16 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		case OPT_YES:
 			opts->yes = true;
+			break;
+		case 's':
+			opts->stack = true;
+			break;
+		case OPT_FOLDED:
+			opts->folded = true;
+			break;
+		case OPT_STACK_DEPTH:
+			if (parse_stack_depth(optarg, &opts->stack_depth) < 0)
+				return -EINVAL;
 			break;
 		case OPT_PIN:
 			opts->pin = true;

@@ -71,6 +71,12 @@ void dwarf_lines_free(struct dwarf_line *lines, size_t n);
 int dwarf_line_addrs(struct dwarf_module *dm, const char *file, int line, uint64_t **addrs,
 		     size_t *n);
 
+/* The source line of link-time address ADDR: *FILE as the compiler was
+ * given it (relative to the compilation directory when under it, e.g.
+ * "targets/demo.c"; owned by DM) and *LINE.  0, or -ENOENT when no line
+ * table covers ADDR. */
+int dwarf_addr_line(struct dwarf_module *dm, uint64_t addr, const char **file, int *line);
+
 /* The entry address (DW_AT_entry_pc, else low_pc, else the start of the
  * first range) of every inlined copy (DW_TAG_inlined_subroutine) of the
  * function named NAME, in every compilation unit.  Sorted, no duplicates

@@ -391,6 +391,58 @@ static void put_value(struct line *l, const struct probe_hit *hit, const struct 
 		put_scalar(l, arg, v, json);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static void put_stack_text(struct line *l, const struct probe_frame *f, int n)
+{
+	for (int i = 0; i < n; i++, f++) {
+		line_printf(l, "    #%d 0x%llx ", i, (unsigned long long)f->addr);
+		if (f->sym && f->file)
+			line_printf(l, "%s+0x%llx (%s:%d)\n", f->sym, (unsigned long long)f->off,
+				    f->file, f->line);
+		else if (f->sym)
+			line_printf(l, "%s+0x%llx (%s)\n", f->sym, (unsigned long long)f->off,
+				    f->module ? base_name(f->module) : "??");
+		else if (f->module)
+			line_printf(l, "?? (%s+0x%llx)\n", base_name(f->module),
+				    (unsigned long long)f->module_off);
+		else
+			line_puts(l, "??\n");
+	}
+}
+
+static void put_json_or_null(struct line *l, const char *s)
+{
+	if (s)
+		put_json_string(l, s);
+	else
+		line_puts(l, "null");
+}
+
+static void put_stack_json(struct line *l, const struct probe_frame *f, int n)
+{
+	line_puts(l, ",\"stack\":[");
+	for (int i = 0; i < n; i++, f++) {
+		line_printf(l, "%s{\"addr\":\"0x%llx\",\"sym\":", i ? "," : "",
+			    (unsigned long long)f->addr);
+		put_json_or_null(l, f->sym);
+		line_printf(l, ",\"off\":%llu,\"module\":", (unsigned long long)f->off);
+		put_json_or_null(l, f->module);
+		line_puts(l, ",\"file\":");
+		put_json_or_null(l, f->file);
+		if (f->file)
+			line_printf(l, ",\"line\":%d}", f->line);
+		else
+			line_puts(l, ",\"line\":null}");
+	}
+	line_puts(l, "]");
+}
+
 static void format_text(struct line *l, const struct probe_hit *hit, const char *name,
 			const char *sym)
 {
@@ -419,6 +471,8 @@ static void format_text(struct line *l, const struct probe_hit *hit, const char 
 		put_value(l, hit, &args[i], false);
 	}
 	line_puts(l, "\n");
+	if (hit->stack)
+		put_stack_text(l, hit->stack, hit->nstack);
 }
 
 static void format_json(struct line *l, const struct probe_hit *hit, const char *name,
@@ -456,7 +510,10 @@ static void format_json(struct line *l, const struct probe_hit *hit, const char 
 		line_puts(l, ":");
 		put_value(l, hit, &args[i], true);
 	}
-	line_puts(l, "}}\n");
+	line_puts(l, "}");
+	if (hit->stack)
+		put_stack_json(l, hit->stack, hit->nstack);
+	line_puts(l, "}\n");
 }
 
 void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json)

@@ -179,6 +179,17 @@ size_t probe_prefetch_args(const struct probe_arg *args, size_t nargs, const str
 			   uint64_t *out, size_t max);
 
 /* What a hit prints about itself. */
+/* One frame of a hit's call stack, with its names. */
+struct probe_frame {
+	uint64_t addr;	     /* frame 0: the ip; callers: the return address */
+	const char *sym;     /* function (C++ demangled), NULL if unknown */
+	uint64_t off;	     /* ADDR - the function's start */
+	const char *module;  /* path of the file mapping ADDR, NULL if none */
+	uint64_t module_off; /* ADDR's file offset in MODULE */
+	const char *file;    /* source file ("targets/demo.c"), NULL if unknown */
+	int line;	     /* of the call, for a caller */
+};
+
 struct probe_hit {
 	const struct probe *probe;
 	pid_t pid, tid;
@@ -195,14 +206,34 @@ struct probe_hit {
 	/* The probe's arguments as compiled for this site (same count and
 	 * names as probe->args), or NULL: probe->args are final. */
 	const struct probe_arg *args;
+	/* The call stack, innermost first, when asked for (-s), else NULL. */
+	const struct probe_frame *stack;
+	int nstack;
 };
 
 /* Format one hit and write it to OUT as one line: ftrace style
  *   COMM-TID [CPU] SECS.USECS: NAME: (SYM+0x0/0xSIZE) v=1 a=2
  *   COMM-TID [CPU] SECS.USECS: NAME: (CALLER+0xOFF <- SYM) v=0x1
- * or, when JSON, one object {"probe","tid","pid","comm","time_ns","sym","args"}.
+ * followed, when the hit has a stack, by one line per frame
+ *       #1 0x55d0c1f3 work+0x1f (targets/demo.c:20)
+ * (the module's base name in parentheses when there is no line table,
+ * "?? (libx.so+0xOFF)" for an address no symbol covers), or, when JSON, one
+ * object {"probe","tid","pid","comm","time_ns","sym","args"[,"stack"]}.
  * Unreadable memory prints as (fault); a hit never fails. A hit that its
  * probe's filter (f:EXPR) rejects prints nothing. */
 void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json);
+
+/* --folded: the stacks of every probe's hits, counted, for a flame graph. */
+struct probe_folded;
+int probe_folded_new(struct probe_folded **out); /* 0 or -ENOMEM */
+void probe_folded_free(struct probe_folded *f);
+/* Count one hit of probe PROBE (an index into the probes) with stack
+ * FRAMES[0..N) (innermost first).  0 or -ENOMEM. */
+int probe_folded_add(struct probe_folded *f, int probe, const struct probe_frame *frames, int n);
+/* One line per distinct stack, "outer;...;inner COUNT", grouped by probe,
+ * most hits first; with more than one probe (NPROBES > 1) each line starts
+ * with the probe's name as its root frame.  0 or -ENOMEM. */
+int probe_folded_print(const struct probe_folded *f, FILE *out, const struct probe *probes,
+		       size_t nprobes);
 
 #endif

@@ -18,6 +18,14 @@ int mem_read(pid_t pid, uint64_t addr, void *buf, size_t n)
 	return (size_t)got == n ? 0 : -EFAULT;
 }
 
+ssize_t mem_read_some(pid_t pid, uint64_t addr, void *buf, size_t n)
+{
+	struct iovec local = {buf, n}, remote = {(void *)(uintptr_t)addr, n};
+	ssize_t got = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+
+	return got < 0 ? -errno : got;
+}
+
 int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t n)
 {
 	struct iovec local = {(void *)buf, n}, remote = {(void *)(uintptr_t)addr, n};

@@ -31,6 +31,9 @@ struct sym_module {
 
 	struct sym_segment *segs;
 	size_t nsegs;
+	uint64_t eh_frame_hdr, eh_frame_hdr_size; /* PT_GNU_EH_FRAME, 0 if none */
+	const uint8_t *image; /* the whole file, mapped read-only on demand */
+	size_t image_size;
 
 	/* Private copy of the symbol string table: names point into it.  The
 	 * ELF handles are closed once the symbols are loaded. */

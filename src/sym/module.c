@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,7 +48,13 @@ static int load_segments(struct sym_module *mod, Elf *elf)
 	if (!mod->segs)
 		return -ENOMEM;
 	for (i = 0; i < phnum; i++) {
-		if (!gelf_getphdr(elf, i, &phdr) || phdr.p_type != PT_LOAD)
+		if (!gelf_getphdr(elf, i, &phdr))
+			continue;
+		if (phdr.p_type == PT_GNU_EH_FRAME) {
+			mod->eh_frame_hdr = phdr.p_vaddr;
+			mod->eh_frame_hdr_size = phdr.p_memsz;
+		}
+		if (phdr.p_type != PT_LOAD)
 			continue;
 		mod->segs[mod->nsegs].vaddr = phdr.p_vaddr;
 		mod->segs[mod->nsegs].offset = phdr.p_offset;
@@ -165,6 +172,8 @@ void sym_module_close(struct sym_module *mod)
 		return;
 	if (mod->fd >= 0)
 		close(mod->fd);
+	if (mod->image)
+		munmap((void *)mod->image, mod->image_size);
 	free(mod->display_path);
 	free(mod->segs);
 	free(mod->strings);
@@ -187,6 +196,36 @@ bool sym_module_is_pie(const struct sym_module *mod)
 bool sym_module_has_symtab(const struct sym_module *mod)
 {
 	return mod->has_symtab;
+}
+
+int sym_eh_frame_hdr(const struct sym_module *mod, uint64_t *vaddr, uint64_t *size)
+{
+	if (!mod->eh_frame_hdr)
+		return -ENOENT;
+	*vaddr = mod->eh_frame_hdr;
+	*size = mod->eh_frame_hdr_size;
+	return 0;
+}
+
+int sym_module_image(struct sym_module *mod, const uint8_t **data, size_t *size)
+{
+	struct stat st;
+	void *p;
+
+	if (!mod->image) {
+		if (fstat(mod->fd, &st) < 0)
+			return -errno;
+		if (st.st_size <= 0)
+			return -ENODATA;
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, mod->fd, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		mod->image = p;
+		mod->image_size = (size_t)st.st_size;
+	}
+	*data = mod->image;
+	*size = mod->image_size;
+	return 0;
 }
 
 int sym_vaddr_to_offset(const struct sym_module *mod, uint64_t vaddr, uint64_t *off)

@@ -37,6 +37,15 @@ bool sym_module_is_pie(const struct sym_module *mod);      /* ET_DYN */
 /* Whether the symbols came from .symtab (own or debuginfo) or only .dynsym. */
 bool sym_module_has_symtab(const struct sym_module *mod);
 
+/* Link-time address and size of the file's .eh_frame_hdr (PT_GNU_EH_FRAME),
+ * the index of its unwind tables.  0 or -ENOENT if it has none. */
+int sym_eh_frame_hdr(const struct sym_module *mod, uint64_t *vaddr, uint64_t *size);
+
+/* The whole file, mapped read-only in utap (once, kept until close): the
+ * bytes of code and unwind tables, which never change while mapped, read
+ * without a syscall.  0 or -errno. */
+int sym_module_image(struct sym_module *mod, const uint8_t **data, size_t *size);
+
 /* Function symbol by exact name (the first defined one; versioned names
  * such as "malloc@@GLIBC_2.2.5" match "malloc").  A C++ function may be
  * named mangled ("_ZNK2ns5Shape4areaEv"), demangled ("ns::Shape::area()

@@ -181,12 +181,40 @@ static const struct probe_arg *site_args(const struct probe_arg **args, int i)
 	return args ? args[i] : NULL;
 }
 
+/* Print the hit, or with --folded count its stack.  The stack (-s,
+ * --folded) is taken once per stop, for the first hit its filter lets
+ * through, from REGS with IP as the ip (the probed address, or the real
+ * return address); *NSTACK < 0 until then. */
+static void report_hit(struct tracer *t, struct thread *th, struct probe_hit *h, int probe,
+		       const struct arch_regs *regs, uint64_t ip, bool at_return, int *nstack)
+{
+	const struct options *o = t->opts;
+	struct arch_regs at;
+
+	if (o->stack || o->folded) {
+		if (!probe_filter_match(h->probe->filter, h))
+			return;
+		if (*nstack < 0) {
+			at = *regs;
+			arch_set_ip(&at, ip);
+			*nstack = stack_take(t, th, &at, at_return, t->frames, o->stack_depth);
+		}
+		h->stack = t->frames;
+		h->nstack = *nstack;
+	}
+	if (o->folded)
+		probe_folded_add(t->folded, probe, h->stack, h->nstack);
+	else
+		probe_print_hit(t->out, h, o->json);
+}
+
 int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site)
 {
 	const struct options *o = t->opts;
 	struct mem_cache cache;
 	struct probe_hit h;
 	struct arch_mem mem;
+	int nstack = -1;
 
 	if (site->kind == SITE_RENDEZVOUS) {
 		/* The dynamic linker mapped or unmapped something. */
@@ -206,7 +234,8 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 		for (int i = 0; i < site->nentry; i++) {
 			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]],
 				 site_args(site->entry_args, i), site, regs, &mem);
-			probe_print_hit(t->out, &h, o->json);
+			report_hit(t, th, &h, site->entry_probes[i], regs, site->addr, false,
+				   &nstack);
 		}
 		if (site->nreturn)
 			hijack_return(t, th, regs, site);
@@ -225,6 +254,7 @@ static void print_returns(struct tracer *t, struct thread *th, struct arch_regs 
 	struct arch_mem mem;
 	uint64_t caller_off = 0;
 	const char *caller;
+	int nstack = -1;
 
 	if (!th->proc->report)
 		return;
@@ -238,7 +268,9 @@ static void print_returns(struct tracer *t, struct thread *th, struct arch_regs 
 		h.caller = caller;
 		h.caller_off = caller_off;
 		h.caller_addr = e->ret;
-		probe_print_hit(t->out, &h, o->json);
+		/* The stack from where the function returns to, as if it had
+		 * returned there directly and not through our trampoline. */
+		report_hit(t, th, &h, e->site->return_probes[i], regs, e->ret, true, &nstack);
 	}
 }
 

@@ -47,9 +47,28 @@ static struct module *find_module(struct space *s, dev_t dev, ino_t ino)
 	return NULL;
 }
 
+/* A digest of what the space maps from files, to see when it changed. */
+static uint64_t maps_digest(const struct space *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < s->nmodules; i++) {
+		const struct module *m = &s->modules[i];
+
+		for (size_t k = 0; k < m->nmaps; k++) {
+			h = (h ^ m->maps[k].start) * 1099511628211ull;
+			h = (h ^ m->maps[k].end) * 1099511628211ull;
+			h = (h ^ m->maps[k].pgoff ^ (uint64_t)m->ino ^ m->maps[k].writable) *
+			    1099511628211ull;
+		}
+	}
+	return h;
+}
+
 int space_scan_modules(struct space *s)
 {
 	struct proc_maps maps;
+	uint64_t before = maps_digest(s);
 	int rc = proc_maps_read(s->pid, &maps);
 
 	if (rc < 0)
@@ -92,6 +111,7 @@ int space_scan_modules(struct space *s)
 		mod->maps[mod->nmaps].start = m->start;
 		mod->maps[mod->nmaps].end = m->end;
 		mod->maps[mod->nmaps].pgoff = m->pgoff;
+		mod->maps[mod->nmaps].writable = m->perms[1] == 'w';
 		mod->nmaps++;
 		if (m->start < mod->lo)
 			mod->lo = m->start;
@@ -99,6 +119,8 @@ int space_scan_modules(struct space *s)
 			mod->hi = m->end;
 	}
 	proc_maps_free(&maps);
+	if (maps_digest(s) != before)
+		s->modules_gen++; /* names and unwind rules cached by address are stale */
 	return rc;
 }
 

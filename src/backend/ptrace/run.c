@@ -275,6 +275,13 @@ int ptrace_backend_run(const struct options *o, FILE *out)
 		rc = 1;
 		goto out;
 	}
+	if (o->stack || o->folded) {
+		t.frames = calloc((size_t)o->stack_depth, sizeof(*t.frames));
+		if (!t.frames || (o->folded && probe_folded_new(&t.folded) < 0)) {
+			rc = 1;
+			goto out;
+		}
+	}
 	install_signals(o->duration);
 	rc = o->argv ? start_launched(&t) : start_attached(&t);
 	if (rc < 0) {
@@ -282,6 +289,10 @@ int ptrace_backend_run(const struct options *o, FILE *out)
 		goto out;
 	}
 	events_loop(&t);
+	/* Every hit is in: the stacks are complete, whether the program
+	 * exited or we detached from it. */
+	if (t.folded && probe_folded_print(t.folded, out, o->probes, o->nprobes) < 0)
+		log_error("--folded: out of memory while printing the stacks");
 	fflush(out);
 	if (t.fatal && t.launched && !t.main_gone) {
 		/* A bad probe found before the program's code ran: it never runs. */
@@ -304,11 +315,15 @@ int ptrace_backend_run(const struct options *o, FILE *out)
 out:
 	while (t.procs)
 		tracer_remove_process(&t, t.procs);
-	for (size_t i = 0; i < t.nsymcache; i++)
+	for (size_t i = 0; i < t.nsymcache; i++) {
 		sym_module_close(t.symcache[i].sym);
+		dwarf_module_close(t.symcache[i].dwarf);
+	}
 	free(t.symcache);
 	plant_free_argplans(&t);
 	free(t.probe_matched);
 	free(t.probe_failed);
+	free(t.frames);
+	probe_folded_free(t.folded);
 	return rc;
 }

@@ -23,6 +23,7 @@ struct module {
 	uint64_t lo, hi; /* lowest and highest address it maps */
 	struct module_map {
 		uint64_t start, end, pgoff;
+		bool writable;
 	} *maps;         /* its mappings, refreshed at every scan */
 	size_t nmaps;
 	struct sym_module *sym; /* NULL until needed; sym_failed if it could not open */
@@ -83,6 +84,8 @@ struct space {
 	bool rendezvous;    /* breakpoint on the dynamic linker planted */
 	bool libs_loaded;   /* the dynamic linker finished the initial load */
 	uint64_t r_debug_state; /* address of _dl_debug_state */
+	unsigned modules_gen;   /* changes whenever the mapped files change */
+	struct space_stacks *stacks; /* unwinder and named frames (stack.c) */
 };
 
 /* One return address we replaced by the trampoline. */
@@ -151,6 +154,8 @@ struct tracer {
 		dev_t dev;
 		ino_t ino;
 		struct sym_module *sym;
+		struct dwarf_module *dwarf; /* for line numbers, opened when first asked */
+		bool dwarf_tried;
 	} *symcache;
 	size_t nsymcache;
 	pid_t main_pid;
@@ -168,6 +173,8 @@ struct tracer {
 	struct argplan_list *argplans; /* every compiled argument array, freed at the end */
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
+	struct probe_frame *frames;   /* the stack of the hit being handled (-s, --folded) */
+	struct probe_folded *folded;  /* --folded: stacks counted per probe */
 };
 
 /* A launched program whose own code has not run yet (it is still in the
@@ -191,6 +198,8 @@ struct space *space_fork(struct space *parent, pid_t child);
 struct site *space_site(const struct space *s, uint64_t addr);
 struct site *space_add_site(struct space *s, uint64_t addr);
 struct sym_module *tracer_sym(struct tracer *t, struct space *s, struct module *m);
+/* The module's DWARF (own or separate), for source lines; NULL if none. */
+struct dwarf_module *tracer_dwarf(struct tracer *t, struct space *s, struct module *m);
 /* Resume a stopped thread (delivering one held signal). */
 int thread_resume(struct tracer *t, struct thread *th, int sig);
 const char *thread_comm(struct thread *th);
@@ -240,6 +249,15 @@ int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs);
 void shadow_restore_all(struct thread *th, pid_t in_pid);
 int uret_return(struct tracer *t, struct thread *th, struct arch_regs *regs, bool print);
 void thread_mem(struct thread *th, struct arch_mem *mem);
+
+/* ---- stack.c ---- */
+/* The call stack of TH stopped with REGS, named, innermost first, at most
+ * MAX frames.  AT_RETURN: REGS' ip is a return address (a return probe),
+ * so frame 0 is named by its call.  Returns how many frames. */
+int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs, bool at_return,
+	       struct probe_frame *frames, int max);
+struct space_stacks;
+void stack_space_free(struct space_stacks *ss);
 
 /* ---- step.c ---- */
 int step_over(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site);

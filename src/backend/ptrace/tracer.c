@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "backend/ptrace/tracee.h"
+#include "dwarf/dwarf.h"
 #include "proc/mem.h"
 #include "util/log.h"
 
@@ -142,6 +143,7 @@ void space_put(struct space *s)
 	}
 	free(s->modules);
 	free(s->resolved);
+	stack_space_free(s->stacks);
 	if (s->memfd >= 0)
 		close(s->memfd);
 	free(s);
@@ -275,8 +277,30 @@ struct sym_module *tracer_sym(struct tracer *t, struct space *s, struct module *
 	t->symcache[t->nsymcache].dev = m->dev;
 	t->symcache[t->nsymcache].ino = m->ino;
 	t->symcache[t->nsymcache].sym = sym;
+	t->symcache[t->nsymcache].dwarf = NULL;
+	t->symcache[t->nsymcache].dwarf_tried = false;
 	t->nsymcache++;
 	return m->sym = sym;
+}
+
+struct dwarf_module *tracer_dwarf(struct tracer *t, struct space *s, struct module *m)
+{
+	char open_path[4096];
+
+	if (!tracer_sym(t, s, m))
+		return NULL;
+	for (size_t i = 0; i < t->nsymcache; i++) {
+		if (t->symcache[i].dev != m->dev || t->symcache[i].ino != m->ino)
+			continue;
+		if (!t->symcache[i].dwarf_tried) {
+			t->symcache[i].dwarf_tried = true;
+			module_file(s->pid, m->path, m->dev, m->ino, open_path, sizeof(open_path));
+			if (dwarf_module_open(open_path, &t->symcache[i].dwarf) < 0)
+				t->symcache[i].dwarf = NULL;
+		}
+		return t->symcache[i].dwarf;
+	}
+	return NULL;
 }
 
 void thread_hold_signal(struct thread *th, int sig)

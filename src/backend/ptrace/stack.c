@@ -1,0 +1,220 @@
+/* stack.c: the call stack at a hit: unwound by src/unwind over this thread's memory,
+ * its frames named from the modules' symbols and line tables, both cached per space. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/ptrace/tracee.h"
+#include "dwarf/dwarf.h"
+#include "proc/mem.h"
+#include "unwind/unwind.h"
+
+/* Named frames, by address: a warm stack is named without a lookup. */
+#define FRAME_CACHE_SIZE 4096
+
+struct space_stacks {
+	struct unwinder *unwinder;
+	unsigned modules_gen; /* of the space, when the caches were filled */
+	struct named_frame {
+		uint64_t key; /* pc * 2 + is_return; 0: empty */
+		struct probe_frame frame;
+	} names[FRAME_CACHE_SIZE];
+};
+
+/* What the unwinder's callbacks need. */
+struct stack_walk {
+	struct tracer *t;
+	struct thread *th;
+	struct space *s;
+	const struct module *last; /* module of the last lookup, tried first */
+};
+
+void stack_space_free(struct space_stacks *ss)
+{
+	if (!ss)
+		return;
+	unwind_free(ss->unwinder);
+	free(ss);
+}
+
+/* The module with a current mapping at ADDR (modules unmapped since stay
+ * listed, with no mappings). */
+static const struct module *mapped_module(struct stack_walk *w, uint64_t addr,
+					  const struct module_map **map)
+{
+	const struct module *m = w->last;
+
+	for (size_t i = 0;; i++) {
+		if (m) {
+			for (size_t k = 0; k < m->nmaps; k++) {
+				if (addr >= m->maps[k].start && addr < m->maps[k].end) {
+					*map = &m->maps[k];
+					w->last = m;
+					return m;
+				}
+			}
+		}
+		if (i >= w->s->nmodules)
+			return NULL;
+		m = &w->s->modules[i];
+	}
+}
+
+static ssize_t walk_read(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+	return mem_read_some(((struct stack_walk *)ctx)->th->tid, addr, buf, n);
+}
+
+/* Code and unwind tables, from the file: they lie in mappings the program
+ * cannot write, so the file holds what memory holds. */
+static int walk_read_image(void *ctx, uint64_t addr, void *buf, size_t n)
+{
+	struct stack_walk *w = ctx;
+	const struct module_map *map;
+	const struct module *m = mapped_module(w, addr, &map);
+	struct sym_module *sm;
+	const uint8_t *image;
+	size_t size;
+	uint64_t off;
+
+	if (!m || map->writable || addr + n > map->end)
+		return -ENOENT;
+	sm = tracer_sym(w->t, w->s, (struct module *)m);
+	off = addr - map->start + map->pgoff;
+	if (!sm || sym_module_image(sm, &image, &size) < 0 || off + n > size)
+		return -ENOENT;
+	memcpy(buf, image + off, n);
+	return 0;
+}
+
+static int walk_table(void *ctx, uint64_t addr, struct unwind_table *out)
+{
+	struct stack_walk *w = ctx;
+	const struct module_map *map;
+	const struct module *m = mapped_module(w, addr, &map);
+	struct sym_module *sm;
+	uint64_t vaddr, size, off;
+
+	if (!m)
+		return -ENOENT;
+	sm = tracer_sym(w->t, w->s, (struct module *)m);
+	if (!sm || sym_eh_frame_hdr(sm, &vaddr, &size) < 0 ||
+	    sym_vaddr_to_offset(sm, vaddr, &off) < 0 || module_offset_to_addr(m, off, &out->hdr) < 0)
+		return -ENOENT;
+	out->lo = m->lo;
+	out->hi = m->hi;
+	return 0;
+}
+
+/* The shadow stack of return probes: slots hold our trampoline, the
+ * unwinder must see the real return address.  Slots decrease with depth. */
+static bool walk_real_slot(void *ctx, uint64_t addr, uint64_t *value)
+{
+	const struct thread *th = ((struct stack_walk *)ctx)->th;
+	size_t lo = 0, hi = th->nshadow;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t slot = th->shadow[mid].slot;
+
+		if (slot == addr) {
+			*value = th->shadow[mid].ret;
+			return true;
+		}
+		if (slot > addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static const struct unwind_ops walk_ops = {
+	.read = walk_read,
+	.read_image = walk_read_image,
+	.table = walk_table,
+	.real_slot = walk_real_slot,
+};
+
+/* Name PC: function and offset, module, source line (of the call, for a
+ * return address: the byte before it belongs to the call instruction). */
+static void name_frame(struct stack_walk *w, uint64_t pc, bool is_return, struct probe_frame *f)
+{
+	const struct module_map *map;
+	const struct module *m = mapped_module(w, pc, &map);
+	uint64_t at = is_return ? pc - 1 : pc, foff, delta, vaddr;
+	struct sym_symbol sym;
+	struct sym_module *sm;
+	struct dwarf_module *dm;
+
+	memset(f, 0, sizeof(*f));
+	f->addr = pc;
+	if (!m)
+		return;
+	f->module = m->path;
+	f->module_off = pc - map->start + map->pgoff;
+	foff = at - map->start + map->pgoff;
+	sm = tracer_sym(w->t, w->s, (struct module *)m);
+	if (!sm)
+		return;
+	if (sym_lookup_offset(sm, foff, &sym, &delta) == 0) {
+		f->sym = sym.name;
+		f->off = delta + (pc - at);
+	}
+	dm = tracer_dwarf(w->t, w->s, (struct module *)m);
+	if (dm && sym_offset_to_vaddr(sm, foff, &vaddr) == 0 &&
+	    dwarf_addr_line(dm, vaddr, &f->file, &f->line) < 0)
+		f->file = NULL;
+}
+
+static struct space_stacks *space_stacks(struct space *s)
+{
+	struct space_stacks *ss = s->stacks;
+
+	if (!ss) {
+		ss = calloc(1, sizeof(*ss));
+		if (!ss || unwind_new(&ss->unwinder) < 0) {
+			free(ss);
+			return NULL;
+		}
+		ss->modules_gen = s->modules_gen;
+		s->stacks = ss;
+	}
+	if (ss->modules_gen != s->modules_gen) {
+		/* Code was mapped or unmapped: addresses may mean other things. */
+		unwind_flush(ss->unwinder);
+		memset(ss->names, 0, sizeof(ss->names));
+		ss->modules_gen = s->modules_gen;
+	}
+	return ss;
+}
+
+int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs, bool at_return,
+	       struct probe_frame *frames, int max)
+{
+	struct stack_walk w = {t, th, th->proc->space, NULL};
+	struct space_stacks *ss = space_stacks(w.s);
+	struct unwind_frame pcs[OPTIONS_STACK_DEPTH_MAX];
+	int n;
+
+	if (!ss)
+		return 0;
+	if (max > OPTIONS_STACK_DEPTH_MAX)
+		max = OPTIONS_STACK_DEPTH_MAX;
+	n = unwind_stack(ss->unwinder, regs, &walk_ops, &w, pcs, max);
+	/* At a return, frame 0 is the caller just after its call. */
+	if (n > 0 && at_return)
+		pcs[0].is_return = true;
+	for (int i = 0; i < n; i++) {
+		uint64_t key = pcs[i].pc * 2 + pcs[i].is_return;
+		struct named_frame *nf = &ss->names[(key * 0x9e3779b97f4a7c15ull) >> 52];
+
+		if (nf->key != key) {
+			name_frame(&w, pcs[i].pc, pcs[i].is_return, &nf->frame);
+			nf->key = key;
+		}
+		frames[i] = nf->frame;
+	}
+	return n;
+}

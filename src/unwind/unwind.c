@@ -1,0 +1,280 @@
+/* unwind.c: remote unwinding with libunwind, its memory served by utap (pages of stack,
+ * the modules' files for code and unwind tables) instead of one ptrace call per word. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libunwind.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unwind/unwind.h"
+
+/* Exported by libunwind (its ptrace accessors use it) but not declared in
+ * its public headers: the binary search of an .eh_frame_hdr table. */
+extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip,
+					      unw_dyn_info_t *di, unw_proc_info_t *pi,
+					      int need_unwind_info, void *arg);
+
+#define UNWIND_PAGE 4096u
+#define UNWIND_PAGES 8 /* stack pages kept during one unwind */
+
+/* .eh_frame_hdr encodings (DWARF's DW_EH_PE_*) of the only layout linkers write. */
+#define EH_PE_UDATA4 0x03
+#define EH_PE_SDATA4 0x0b
+#define EH_PE_PCREL 0x10
+#define EH_PE_DATAREL 0x30
+
+struct stack_page {
+	uint64_t base;
+	uint32_t len; /* bytes valid from BASE */
+	uint8_t data[UNWIND_PAGE];
+};
+
+struct unwinder {
+	unw_addr_space_t as;
+	struct stack_page page[UNWIND_PAGES];
+	int npages, victim;
+	unsigned long reads;
+};
+
+/* One unwind_stack call: what the accessors get as their argument. */
+struct unwind_call {
+	struct unwinder *u;
+	const struct arch_regs *regs;
+	const struct unwind_ops *ops;
+	void *ctx;
+};
+
+static const struct stack_page *page_find(const struct unwinder *u, uint64_t base)
+{
+	for (int i = 0; i < u->npages; i++)
+		if (u->page[i].base == base)
+			return &u->page[i];
+	return NULL;
+}
+
+/* Read the stack page at BASE and, in the same syscall, the next one
+ * (callers' frames lie above): the walk of a typical stack costs one read. */
+static const struct stack_page *page_load(struct unwind_call *c, uint64_t base)
+{
+	struct unwinder *u = c->u;
+	uint8_t buf[2 * UNWIND_PAGE];
+	struct stack_page *p = NULL;
+	ssize_t got;
+
+	u->reads++;
+	got = c->ops->read(c->ctx, base, buf, sizeof(buf));
+	if (got <= 0)
+		return NULL;
+	for (uint64_t off = 0; off < (uint64_t)got; off += UNWIND_PAGE) {
+		struct stack_page *slot;
+
+		if (page_find(u, base + off))
+			continue;
+		if (u->npages < UNWIND_PAGES) {
+			slot = &u->page[u->npages++];
+		} else {
+			slot = &u->page[u->victim];
+			u->victim = (u->victim + 1) % UNWIND_PAGES;
+		}
+		slot->base = base + off;
+		slot->len = (uint64_t)got - off < UNWIND_PAGE ? (uint32_t)((uint64_t)got - off)
+							    : UNWIND_PAGE;
+		memcpy(slot->data, buf + off, slot->len);
+		if (!off)
+			p = slot;
+	}
+	return p ? p : (struct stack_page *)page_find(u, base);
+}
+
+/* N bytes of the thread's memory at ADDR as the program would see them. */
+static int read_bytes(struct unwind_call *c, uint64_t addr, void *buf, size_t n)
+{
+	uint8_t *out = buf;
+
+	if (c->ops->read_image && c->ops->read_image(c->ctx, addr, buf, n) == 0)
+		return 0;
+	while (n) {
+		uint64_t base = addr & ~(uint64_t)(UNWIND_PAGE - 1), off = addr - base;
+		const struct stack_page *p = page_find(c->u, base);
+		size_t chunk = UNWIND_PAGE - off < n ? UNWIND_PAGE - off : n;
+
+		if (!p)
+			p = page_load(c, base);
+		if (!p || off + chunk > p->len)
+			return -EFAULT;
+		memcpy(out, p->data + off, chunk);
+		out += chunk;
+		addr += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	struct unwind_call *c = arg;
+	uint64_t v;
+
+	if (write)
+		return -UNW_EREADONLYREG;
+	/* A return address we replaced by our trampoline reads as the real one. */
+	if (c->ops->real_slot && c->ops->real_slot(c->ctx, addr, &v)) {
+		*val = v;
+		return 0;
+	}
+	if (read_bytes(c, addr, &v, sizeof(v)) < 0)
+		return -UNW_EINVAL;
+	*val = v;
+	return 0;
+}
+
+static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
+{
+	struct unwind_call *c = arg;
+	int index = arch_unwind_reg(reg);
+
+	if (write)
+		return -UNW_EREADONLYREG;
+	if (index < 0)
+		return -UNW_EBADREG;
+	*val = arch_reg_value(c->regs, index);
+	return 0;
+}
+
+static int access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write,
+			void *arg)
+{
+	return -UNW_EBADREG;
+}
+
+static int resume(unw_addr_space_t as, unw_cursor_t *cursor, void *arg)
+{
+	return -UNW_EINVAL; /* we only look at stacks */
+}
+
+static int get_proc_name(unw_addr_space_t as, unw_word_t addr, char *buf, size_t len,
+			 unw_word_t *off, void *arg)
+{
+	return -UNW_ENOINFO; /* utap names frames itself, from its symbol tables */
+}
+
+static int get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr, void *arg)
+{
+	return -UNW_ENOINFO;
+}
+
+static void put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi, void *arg)
+{
+	/* libunwind frees the info it built from a table itself. */
+}
+
+/* The FDE for IP, by libunwind's binary search of the module's .eh_frame_hdr,
+ * read from the module's file. */
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+			  int need_unwind_info, void *arg)
+{
+	struct unwind_call *c = arg;
+	struct unwind_table t;
+	uint8_t hdr[12];
+	uint32_t fde_count;
+	unw_dyn_info_t di;
+
+	if (c->ops->table(c->ctx, ip, &t) < 0 || read_bytes(c, t.hdr, hdr, sizeof(hdr)) < 0)
+		return -UNW_ENOINFO;
+	/* version 1; eh_frame_ptr as a 4-byte value; fde_count as udata4;
+	 * the table as pairs of 4-byte offsets from the header */
+	if (hdr[0] != 1 || (hdr[1] & 0x0f) != EH_PE_SDATA4 || hdr[2] != EH_PE_UDATA4 ||
+	    hdr[3] != (EH_PE_DATAREL | EH_PE_SDATA4))
+		return -UNW_ENOINFO;
+	memcpy(&fde_count, hdr + 8, sizeof(fde_count));
+	memset(&di, 0, sizeof(di));
+	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	di.start_ip = t.lo;
+	di.end_ip = t.hi;
+	di.u.rti.segbase = t.hdr;
+	di.u.rti.table_data = t.hdr + sizeof(hdr);
+	di.u.rti.table_len = (uint64_t)fde_count * 2 * sizeof(uint32_t) / sizeof(unw_word_t);
+	return UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need_unwind_info, arg);
+}
+
+static unw_accessors_t accessors = {
+	.find_proc_info = find_proc_info,
+	.put_unwind_info = put_unwind_info,
+	.get_dyn_info_list_addr = get_dyn_info_list_addr,
+	.access_mem = access_mem,
+	.access_reg = access_reg,
+	.access_fpreg = access_fpreg,
+	.resume = resume,
+	.get_proc_name = get_proc_name,
+};
+
+int unwind_new(struct unwinder **out)
+{
+	struct unwinder *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return -ENOMEM;
+	u->as = unw_create_addr_space(&accessors, 0);
+	if (!u->as) {
+		free(u);
+		return -ENOMEM;
+	}
+	/* Unwind rules are cached by address across unwinds: a warm stack
+	 * costs no table lookups, only the stack reads. */
+	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+	*out = u;
+	return 0;
+}
+
+void unwind_free(struct unwinder *u)
+{
+	if (!u)
+		return;
+	unw_destroy_addr_space(u->as);
+	free(u);
+}
+
+void unwind_flush(struct unwinder *u)
+{
+	unw_flush_cache(u->as, 0, 0);
+}
+
+unsigned long unwind_reads(const struct unwinder *u)
+{
+	return u->reads;
+}
+
+int unwind_stack(struct unwinder *u, const struct arch_regs *regs, const struct unwind_ops *ops,
+		 void *ctx, struct unwind_frame *frames, int max)
+{
+	struct unwind_call c = {u, regs, ops, ctx};
+	unw_cursor_t cursor;
+	int n = 0;
+
+	if (max < 1)
+		return 0;
+	u->npages = 0; /* the thread ran since the last unwind */
+	u->victim = 0;
+	frames[n].pc = arch_ip(regs);
+	frames[n++].is_return = false;
+	if (unw_init_remote(&cursor, u->as, &c) < 0)
+		return n;
+	while (n < max) {
+		unw_word_t pc, prev_sp = 0, sp = 0;
+		bool signal_frame = unw_is_signal_frame(&cursor) > 0;
+
+		unw_get_reg(&cursor, UNW_REG_SP, &prev_sp);
+		if (unw_step(&cursor) <= 0)
+			break;
+		if (unw_get_reg(&cursor, UNW_REG_IP, &pc) < 0 || pc == 0)
+			break;
+		unw_get_reg(&cursor, UNW_REG_SP, &sp);
+		/* A stack only grows one way: a frame that does not move up is a
+		 * loop of bad unwind info, not a caller. */
+		if (sp <= prev_sp && !signal_frame)
+			break;
+		frames[n].pc = pc;
+		frames[n++].is_return = !signal_frame;
+	}
+	return n;
+}

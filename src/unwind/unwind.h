@@ -1,0 +1,57 @@
+/* unwind.h: the call stack of a stopped thread, by libunwind over utap's own memory accessors. */
+#ifndef UTAP_UNWIND_H
+#define UTAP_UNWIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arch/arch.h"
+
+/* The unwind tables of the module mapping an address. */
+struct unwind_table {
+	uint64_t lo, hi; /* the module's address range */
+	uint64_t hdr;    /* address of its .eh_frame_hdr in memory */
+};
+
+/* What the unwinder asks of the tracer about the thread it unwinds. */
+struct unwind_ops {
+	/* Up to N bytes of the tracee's memory at ADDR: how many were read
+	 * (short at the end of a mapping), or -errno. */
+	ssize_t (*read)(void *ctx, uint64_t addr, void *buf, size_t n);
+	/* N bytes at ADDR if they lie in a module's code or read-only data,
+	 * from its file (no syscall): 0, or -ENOENT when they do not. */
+	int (*read_image)(void *ctx, uint64_t addr, void *buf, size_t n);
+	/* The unwind tables for code address ADDR: 0, or -ENOENT. */
+	int (*table)(void *ctx, uint64_t addr, struct unwind_table *out);
+	/* If the 8-byte stack slot at ADDR holds a value the tracer put there
+	 * (a return address replaced by its trampoline), the real value. */
+	bool (*real_slot)(void *ctx, uint64_t addr, uint64_t *value);
+};
+
+struct unwind_frame {
+	uint64_t pc;
+	bool is_return; /* PC is a return address: the call is just before it */
+};
+
+struct unwinder; /* libunwind's view of one address space, with its caches */
+
+/* 0 or -ENOMEM. */
+int unwind_new(struct unwinder **out);
+void unwind_free(struct unwinder *u);
+/* Forget cached unwind info: code was mapped or unmapped. */
+void unwind_flush(struct unwinder *u);
+
+/* Walk the stack of the thread whose registers are REGS, innermost frame
+ * first, into at most MAX FRAMES: frame 0 is REGS' ip.  CFI (.eh_frame)
+ * where the module has it, else the frame-pointer chain.  Stack memory is
+ * read a page at a time and kept for the call.  Returns how many frames
+ * (>= 1 when MAX >= 1). */
+int unwind_stack(struct unwinder *u, const struct arch_regs *regs, const struct unwind_ops *ops,
+		 void *ctx, struct unwind_frame *frames, int max);
+
+/* Syscalls (memory reads) made by the unwinds so far, for the benchmark. */
+unsigned long unwind_reads(const struct unwinder *u);
+
+#endif
