@@ -2,7 +2,7 @@
 
 CC       ?= cc
 BUILD    := build
-PKGS     := libelf libdw capstone libunwind-generic
+PKGS     := libelf libdw capstone libunwind-generic libunwind-ptrace
 # Build dependencies, then what the tests use (jq reads --json output,
 # setpriv/unshare come with util-linux, libc6-dev has the static libc).
 DEB_PKGS := libelf-dev libdw-dev libcapstone-dev libunwind-dev binutils-dev pkg-config \

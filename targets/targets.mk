@@ -87,3 +87,6 @@ $(TGT_DIR)/cxx-stripped: targets/cxx.cc targets/probed.h | $(DEPS_OK)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CXX) $(TGT_CXXFLAGS) -O0 $(TGT_PIE) -rdynamic -o $@ $<
 	$(Q)strip --strip-all $@
+
+# Call chains across modules for stack traces: stacks, stacks-O2, stackscxx, stackscxx-O2.
+include targets/stacks.mk

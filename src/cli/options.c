@@ -290,6 +290,11 @@ int options_parse(int argc, char **argv, struct options *opts)
 	}
 	if (command && split_command(opts, command) < 0)
 		return -EINVAL;
+	if (opts->folded && opts->json) {
+		log_error("--folded prints flame-graph input, not JSON\n"
+			  "      hint: --json -s gives each hit's stack as JSON");
+		return -EINVAL;
+	}
 	opts->split_argv = command != NULL;
 	if (opts->list_pattern) {
 		if (opts->nprobes || opts->argv || opts->attach_pid) {

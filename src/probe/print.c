@@ -398,21 +398,43 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+int probe_frame_format(const struct probe_frame *f, char *buf, size_t n)
+{
+	unsigned long long addr = f->addr, off = f->off;
+
+	if (f->sym && f->file)
+		return snprintf(buf, n, "0x%llx %s+0x%llx (%s:%d)", addr, f->sym, off, f->file,
+				f->line);
+	if (f->sym)
+		return snprintf(buf, n, "0x%llx %s+0x%llx (%s)", addr, f->sym, off,
+				f->module ? base_name(f->module) : "??");
+	if (f->module)
+		return snprintf(buf, n, "0x%llx ?? (%s+0x%llx)", addr, base_name(f->module),
+				(unsigned long long)f->module_off);
+	return snprintf(buf, n, "0x%llx ??", addr);
+}
+
 static void put_stack_text(struct line *l, const struct probe_frame *f, int n)
 {
+	char num[16], text[512];
+
 	for (int i = 0; i < n; i++, f++) {
-		line_printf(l, "    #%d 0x%llx ", i, (unsigned long long)f->addr);
-		if (f->sym && f->file)
-			line_printf(l, "%s+0x%llx (%s:%d)\n", f->sym, (unsigned long long)f->off,
-				    f->file, f->line);
-		else if (f->sym)
-			line_printf(l, "%s+0x%llx (%s)\n", f->sym, (unsigned long long)f->off,
-				    f->module ? base_name(f->module) : "??");
-		else if (f->module)
-			line_printf(l, "?? (%s+0x%llx)\n", base_name(f->module),
-				    (unsigned long long)f->module_off);
-		else
-			line_puts(l, "??\n");
+		int k = (int)sizeof(num);
+
+		/* Frames repeat from hit to hit: their text is formatted once,
+		 * by whoever caches them; only the number is new. */
+		for (unsigned v = (unsigned)i; k == (int)sizeof(num) || v; v /= 10)
+			num[--k] = (char)('0' + v % 10);
+		line_puts(l, "    #");
+		line_put(l, num + k, sizeof(num) - (size_t)k);
+		line_puts(l, " ");
+		if (f->text) {
+			line_puts(l, f->text);
+		} else {
+			probe_frame_format(f, text, sizeof(text));
+			line_puts(l, text);
+		}
+		line_puts(l, "\n");
 	}
 }
 

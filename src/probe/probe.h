@@ -188,7 +188,13 @@ struct probe_frame {
 	uint64_t module_off; /* ADDR's file offset in MODULE */
 	const char *file;    /* source file ("targets/demo.c"), NULL if unknown */
 	int line;	     /* of the call, for a caller */
+	/* probe_frame_format's text, kept by whoever caches frames, or NULL */
+	const char *text;
 };
+
+/* A frame as its stack line shows it after "#N": "0x55d0c1a0 work+0x1f
+ * (targets/demo.c:20)".  Returns the length, as snprintf does. */
+int probe_frame_format(const struct probe_frame *f, char *buf, size_t n);
 
 struct probe_hit {
 	const struct probe *probe;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unwind/unwind.h"
+#include "unwind/internal.h"
 
 /* Exported by libunwind (its ptrace accessors use it) but not declared in
  * its public headers: the binary search of an .eh_frame_hdr table. */
@@ -31,6 +31,7 @@ struct stack_page {
 
 struct unwinder {
 	unw_addr_space_t as;
+	bool upt; /* UTAP_UNWIND=ptrace: libunwind's ptrace accessors instead */
 	struct stack_page page[UNWIND_PAGES];
 	int npages, victim;
 	unsigned long reads;
@@ -222,6 +223,7 @@ int unwind_new(struct unwinder **out)
 	/* Unwind rules are cached by address across unwinds: a warm stack
 	 * costs no table lookups, only the stack reads. */
 	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+	u->upt = getenv("UTAP_UNWIND") && strcmp(getenv("UTAP_UNWIND"), "ptrace") == 0;
 	*out = u;
 	return 0;
 }
@@ -231,6 +233,8 @@ void unwind_free(struct unwinder *u)
 	if (!u)
 		return;
 	unw_destroy_addr_space(u->as);
+	if (u->upt)
+		unwind_upt_free();
 	free(u);
 }
 
@@ -244,20 +248,17 @@ unsigned long unwind_reads(const struct unwinder *u)
 	return u->reads;
 }
 
-int unwind_stack(struct unwinder *u, const struct arch_regs *regs, const struct unwind_ops *ops,
-		 void *ctx, struct unwind_frame *frames, int max)
+int unwind_walk(unw_addr_space_t as, void *arg, const struct arch_regs *regs,
+		struct unwind_frame *frames, int max)
 {
-	struct unwind_call c = {u, regs, ops, ctx};
 	unw_cursor_t cursor;
 	int n = 0;
 
 	if (max < 1)
 		return 0;
-	u->npages = 0; /* the thread ran since the last unwind */
-	u->victim = 0;
 	frames[n].pc = arch_ip(regs);
 	frames[n++].is_return = false;
-	if (unw_init_remote(&cursor, u->as, &c) < 0)
+	if (unw_init_remote(&cursor, as, arg) < 0)
 		return n;
 	while (n < max) {
 		unw_word_t pc, prev_sp = 0, sp = 0;
@@ -277,4 +278,19 @@ int unwind_stack(struct unwinder *u, const struct arch_regs *regs, const struct 
 		frames[n++].is_return = !signal_frame;
 	}
 	return n;
+}
+
+int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs,
+		 const struct unwind_ops *ops, void *ctx, struct unwind_frame *frames, int max)
+{
+	struct unwind_call c = {u, regs, ops, ctx};
+	int n;
+
+	if (u->upt) {
+		n = unwind_upt_stack(tid, regs, frames, max);
+		return n < 0 ? 0 : n;
+	}
+	u->npages = 0; /* the thread ran since the last unwind */
+	u->victim = 0;
+	return unwind_walk(u->as, &c, regs, frames, max);
 }

@@ -43,13 +43,15 @@ void unwind_free(struct unwinder *u);
 /* Forget cached unwind info: code was mapped or unmapped. */
 void unwind_flush(struct unwinder *u);
 
-/* Walk the stack of the thread whose registers are REGS, innermost frame
- * first, into at most MAX FRAMES: frame 0 is REGS' ip.  CFI (.eh_frame)
- * where the module has it, else the frame-pointer chain.  Stack memory is
- * read a page at a time and kept for the call.  Returns how many frames
- * (>= 1 when MAX >= 1). */
-int unwind_stack(struct unwinder *u, const struct arch_regs *regs, const struct unwind_ops *ops,
-		 void *ctx, struct unwind_frame *frames, int max);
+/* Walk the stack of thread TID, stopped with registers REGS, innermost
+ * frame first, into at most MAX FRAMES: frame 0 is REGS' ip.  CFI
+ * (.eh_frame) where the module has it, else the frame-pointer chain.
+ * Stack memory is read two pages at a time and kept for the call.
+ * Returns how many frames (>= 1 when MAX >= 1).  With UTAP_UNWIND=ptrace
+ * in the environment, libunwind's own ptrace accessors do the reading
+ * instead (for the benchmark; OPS is then not used). */
+int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs,
+		 const struct unwind_ops *ops, void *ctx, struct unwind_frame *frames, int max);
 
 /* Syscalls (memory reads) made by the unwinds so far, for the benchmark. */
 unsigned long unwind_reads(const struct unwinder *u);

@@ -20,6 +20,27 @@ __attribute__((noipa)) long bench_fn(long x, const struct rec *r, const char *ta
 }
 
 /*
+ * BENCH_DEPTH=D makes the calls D frames below main, so a probe with -s
+ * has a stack of some depth to walk.  noipa: each level is a real frame.
+ */
+__attribute__((noipa)) static long run(long n, long depth, struct rec *rec)
+{
+	long acc = 0;
+
+	if (depth > 0) {
+		acc = run(n, depth - 1, rec);
+		/* opaque to gcc: no tail call, no recursion turned into a loop */
+		__asm__ volatile("" : "+r"(acc));
+		return acc + 1;
+	}
+	for (long i = 0; i < n; i++) {
+		rec->id = i;
+		acc += bench_fn(i, rec, "order");
+	}
+	return acc;
+}
+
+/*
  * BENCH_TARGET_CPU=C moves this process to CPU C, away from a tracer pinned
  * elsewhere: the cross-CPU cost of a hit, without the scheduler's whims.
  */
@@ -39,15 +60,12 @@ static void move_to_cpu(void)
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? strtol(argv[1], NULL, 0) : 1000;
+	const char *depth = getenv("BENCH_DEPTH");
 	struct rec rec = {0, 2, 1250};
-	long acc = 0;
+	long acc;
 
 	move_to_cpu();
-
-	for (long i = 0; i < n; i++) {
-		rec.id = i;
-		acc += bench_fn(i, &rec, "order");
-	}
+	acc = run(n, depth ? strtol(depth, NULL, 0) : 0, &rec);
 	/* Printed, so the calls cannot be dropped. */
 	printf("%ld\n", acc);
 	return 0;

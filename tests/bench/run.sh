@@ -151,6 +151,29 @@ measure()
 	printf '  %-30s %s\n' "$row" "$(cells "$row")" >&2
 }
 
+# measure_warm ROW N CMD... (CMD ends with the call count N): the per-hit
+# cost once caches are warm, as the slope between a run of N/10 calls and
+# one of N, so one-time costs (loading a line table) drop out.
+measure_warm()
+{
+	local row=$1 n=$2 small p t1 t2
+	shift 2
+	small=$((n / 10))
+	ROWS+=("$row")
+	ROW_N[$row]=$n
+	for p in "${PLACEMENTS[@]}"; do
+		if ! t1=$(runs_of "$p" timeout "$TIMEOUT" "${@:1:$#-1}" "$small") ||
+			! t2=$(runs_of "$p" timeout "$TIMEOUT" "$@"); then
+			NA[$row]="failed: $(last_error)"
+			printf '  %-30s n/a (%s)\n' "$row" "${NA[$row]}" >&2
+			return 1
+		fi
+		US[$row,$p]=$(per_hit "${t2% *}" "${t1% *}" $((n - small)))
+		BEST[$row,$p]=$(per_hit "${t2#* }" "${t1#* }" $((n - small)))
+	done
+	printf '  %-30s %s\n' "$row" "$(cells "$row")" >&2
+}
+
 # cells ROW: "median (best)" for each placement.
 cells()
 {
@@ -214,10 +237,10 @@ utap_verify()
 	[ "$lines" -ge 100 ] || echo "only $lines output lines for 100 calls"
 }
 
-# utap_row ROW OPTS PROBE
+# utap_row ROW OPTS PROBE [warm]
 utap_row()
 {
-	local row=$1 opts=$2 probe=$3 why
+	local row=$1 opts=$2 probe=$3 how=${4:-measure} why
 	if [ -n "$UTAP_OK" ]; then
 		not_available "$row" "$UTAP_OK"
 		return
@@ -227,8 +250,9 @@ utap_row()
 		not_available "$row" "$why"
 		return
 	fi
+	[ "$how" = warm ] && how=measure_warm
 	# shellcheck disable=SC2086
-	measure "$row" "$N" "$UTAP" $opts -o /dev/null "$probe" -- "$BIN" "$N"
+	$how "$row" "$N" "$UTAP" $opts -o /dev/null "$probe" -- "$BIN" "$N"
 }
 
 bench_utap()
@@ -242,6 +266,16 @@ bench_utap()
 	utap_row "utap entry, emulate, --pin" "--step-mode=emulate --pin" "$entry"
 	utap_row "utap entry, 3 members + string" "--step-mode=emulate" \
 		"p $BIN:bench_fn x=\$x id=\$r->id qty=\$r->qty price=\$r->price tag=\$tag"
+	# The calls 11 frames below main: with libc's 3 and bench_fn, 16 to
+	# walk.  Warm: the slope from N/10 to N calls, without the start-up.
+	export BENCH_DEPTH=11
+	utap_row "utap entry, 16 frames deep" "--step-mode=emulate" "$entry" warm
+	utap_row "utap entry, -s, 16 frames" "--step-mode=emulate -s --stack-depth 16" \
+		"$entry" warm
+	export UTAP_UNWIND=ptrace
+	utap_row "utap -s, libunwind ptrace acc." "--step-mode=emulate -s --stack-depth 16" \
+		"$entry" warm
+	unset BENCH_DEPTH UTAP_UNWIND
 }
 
 # --- the floor tracer and ltrace ------------------------------------------------------
@@ -586,6 +620,18 @@ print_ratios()
 		r=$(ratio "utap entry, 3 members + string" "utap entry, emulate" "$p")
 		printf '  fetches  %-9s 3 members+string / 1 arg %-7s goal <= 1.2x   %s\n' \
 			"$(placement_name "$p"):" "$r" "$(goal "$r" 1.2)"
+	done
+	# a stack of 16 frames costs at most as much as the hit itself
+	for p in "${PLACEMENTS[@]}"; do
+		r=$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")
+		printf '  stacks   %-9s -s 16 frames / no -s    %-7s goal <= 2x     %s\n' \
+			"$(placement_name "$p"):" "$r" "$(goal "$r" 2)"
+	done
+	# why utap reads the stack itself: libunwind's ptrace accessors, same walk
+	for p in "${PLACEMENTS[@]}"; do
+		r=$(ratio "utap -s, libunwind ptrace acc." "utap entry, -s, 16 frames" "$p")
+		printf '  stacks   %-9s ptrace accessors / ours %-7s (utap uses its own)\n' \
+			"$(placement_name "$p"):" "$r"
 	done
 	printf '  reference (2-vCPU VM): floor ~37 µs unpinned, ~3.9 pinned; single-step +~19;\n'
 	printf '  ltrace ~207 (47 pinned); kernel uprobe ~14\n'

@@ -67,14 +67,14 @@ static int thread_cpu(pid_t tid)
 /* CALLER and offset for an address, from the module's symbols. */
 static const char *symbolize(struct tracer *t, struct space *s, uint64_t addr, uint64_t *off)
 {
-	struct module *m = space_module_at(s, addr);
+	struct module *m = space_module_at(s, addr, NULL);
 	struct sym_symbol sym;
 	struct sym_module *sm;
 	uint64_t foff;
 
 	if (!m) {
 		space_scan_modules(s);
-		m = space_module_at(s, addr);
+		m = space_module_at(s, addr, NULL);
 	}
 	if (!m || module_addr_to_offset(m, addr, &foff) < 0)
 		return NULL;

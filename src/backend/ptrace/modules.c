@@ -124,11 +124,22 @@ int space_scan_modules(struct space *s)
 	return rc;
 }
 
-struct module *space_module_at(struct space *s, uint64_t addr)
+struct module *space_module_at(struct space *s, uint64_t addr, const struct module_map **map)
 {
+	/* By the current mappings, not by [lo, hi): a library mapped into the
+	 * span of another (or of one unloaded since) belongs to itself. */
 	for (size_t i = 0; i < s->nmodules; i++) {
-		if (addr >= s->modules[i].lo && addr < s->modules[i].hi)
-			return &s->modules[i];
+		struct module *m = &s->modules[i];
+
+		if (addr < m->lo || addr >= m->hi)
+			continue;
+		for (size_t k = 0; k < m->nmaps; k++) {
+			if (addr >= m->maps[k].start && addr < m->maps[k].end) {
+				if (map)
+					*map = &m->maps[k];
+				return m;
+			}
+		}
 	}
 	return NULL;
 }

@@ -30,35 +30,40 @@ struct stack_walk {
 	const struct module *last; /* module of the last lookup, tried first */
 };
 
+static void forget_names(struct space_stacks *ss)
+{
+	for (size_t i = 0; i < FRAME_CACHE_SIZE; i++) {
+		free((char *)ss->names[i].frame.text);
+		ss->names[i].frame.text = NULL;
+		ss->names[i].key = 0;
+	}
+}
+
 void stack_space_free(struct space_stacks *ss)
 {
 	if (!ss)
 		return;
+	forget_names(ss);
 	unwind_free(ss->unwinder);
 	free(ss);
 }
 
-/* The module with a current mapping at ADDR (modules unmapped since stay
- * listed, with no mappings). */
+/* The module mapping ADDR; consecutive lookups mostly ask about one. */
 static const struct module *mapped_module(struct stack_walk *w, uint64_t addr,
 					  const struct module_map **map)
 {
 	const struct module *m = w->last;
 
-	for (size_t i = 0;; i++) {
-		if (m) {
-			for (size_t k = 0; k < m->nmaps; k++) {
-				if (addr >= m->maps[k].start && addr < m->maps[k].end) {
-					*map = &m->maps[k];
-					w->last = m;
-					return m;
-				}
-			}
+	for (size_t k = 0; m && k < m->nmaps; k++) {
+		if (addr >= m->maps[k].start && addr < m->maps[k].end) {
+			*map = &m->maps[k];
+			return m;
 		}
-		if (i >= w->s->nmodules)
-			return NULL;
-		m = &w->s->modules[i];
 	}
+	m = space_module_at(w->s, addr, map);
+	if (m)
+		w->last = m;
+	return m;
 }
 
 static ssize_t walk_read(void *ctx, uint64_t addr, void *buf, size_t n)
@@ -184,7 +189,7 @@ static struct space_stacks *space_stacks(struct space *s)
 	if (ss->modules_gen != s->modules_gen) {
 		/* Code was mapped or unmapped: addresses may mean other things. */
 		unwind_flush(ss->unwinder);
-		memset(ss->names, 0, sizeof(ss->names));
+		forget_names(ss);
 		ss->modules_gen = s->modules_gen;
 	}
 	return ss;
@@ -202,7 +207,7 @@ int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs
 		return 0;
 	if (max > OPTIONS_STACK_DEPTH_MAX)
 		max = OPTIONS_STACK_DEPTH_MAX;
-	n = unwind_stack(ss->unwinder, regs, &walk_ops, &w, pcs, max);
+	n = unwind_stack(ss->unwinder, th->tid, regs, &walk_ops, &w, pcs, max);
 	/* At a return, frame 0 is the caller just after its call. */
 	if (n > 0 && at_return)
 		pcs[0].is_return = true;
@@ -211,7 +216,12 @@ int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs
 		struct named_frame *nf = &ss->names[(key * 0x9e3779b97f4a7c15ull) >> 52];
 
 		if (nf->key != key) {
+			char text[512];
+
+			free((char *)nf->frame.text);
 			name_frame(&w, pcs[i].pc, pcs[i].is_return, &nf->frame);
+			probe_frame_format(&nf->frame, text, sizeof(text));
+			nf->frame.text = strdup(text);
 			nf->key = key;
 		}
 		frames[i] = nf->frame;

@@ -209,7 +209,8 @@ void thread_hold_signal(struct thread *th, int sig);
 
 /* ---- modules.c ---- */
 int space_scan_modules(struct space *s);
-struct module *space_module_at(struct space *s, uint64_t addr);
+/* The module mapping ADDR now, and (if MAP) that mapping; NULL if none. */
+struct module *space_module_at(struct space *s, uint64_t addr, const struct module_map **map);
 /* File offset <-> address through the module's current mappings. 0/-ENOENT. */
 int module_addr_to_offset(const struct module *m, uint64_t addr, uint64_t *off);
 int module_offset_to_addr(const struct module *m, uint64_t off, uint64_t *addr);
