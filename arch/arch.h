@@ -40,6 +40,11 @@ int arch_dwarf_reg(unsigned dwarf_regno);
 /* The register index of libunwind's register number UNW_REGNUM (as its
  * accessors are asked for), or -1 if utap does not keep that register. */
 int arch_unwind_reg(int unw_regnum);
+/* REGS of a thread at a function's first instruction, changed to what
+ * they would be once the function set up its frame pointer, for walking
+ * code without unwind tables by the frame-pointer chain: the stack word
+ * that would then be written is *SLOT, holding *VALUE. */
+void arch_unwind_entry_frame(struct arch_regs *regs, uint64_t *slot, uint64_t *value);
 /* The list of known register names, NULL-terminated, for hints. */
 extern const char *const arch_reg_names[];
 

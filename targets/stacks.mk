@@ -5,13 +5,17 @@
 # build/targets/stacks-O2    PIE, -O2 -fomit-frame-pointer, with its own
 #                            libstacks-O2.so and libstacksdl-O2.so, likewise
 #                            built: only CFI unwinds any of the three
+# build/targets/stacks-nocfi PIE, -O0, frame pointers and no unwind tables
+#                            (-fno-asynchronous-unwind-tables), with its own
+#                            libs likewise: only the frame-pointer chain
 # build/targets/stackscxx    C++, PIE, -O0, frame pointers
 # build/targets/stackscxx-O2 C++, PIE, -O2 -fomit-frame-pointer
 # All -g, -fcf-protection=none as the base builds of targets.mk.
 
 STK_O0         := -O0 -fno-omit-frame-pointer
 STK_O2         := -O2 -fomit-frame-pointer
-TGT_STACKS     := $(addprefix $(TGT_DIR)/,stacks stacks-O2 stackscxx stackscxx-O2)
+STK_NOCFI      := -O0 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables
+TGT_STACKS     := $(addprefix $(TGT_DIR)/,stacks stacks-O2 stacks-nocfi stackscxx stackscxx-O2)
 targets: $(TGT_STACKS)
 
 # stk_lib NAME SUFFIX OPT: libNAME$(SUFFIX).so from targets/libNAME.c.
@@ -43,3 +47,6 @@ $(eval $(call stk_lib,stacks,-O2,$(STK_O2)))
 $(eval $(call stk_lib,stacksdl,-O2,$(STK_O2)))
 $(eval $(call stk_exe,,$(STK_O0)))
 $(eval $(call stk_exe,-O2,$(STK_O2)))
+$(eval $(call stk_lib,stacks,-nocfi,$(STK_NOCFI)))
+$(eval $(call stk_lib,stacksdl,-nocfi,$(STK_NOCFI)))
+$(eval $(call stk_exe,-nocfi,$(STK_NOCFI)))

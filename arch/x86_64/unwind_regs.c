@@ -13,3 +13,13 @@ int arch_unwind_reg(int unw_regnum)
 		return -1;
 	return arch_dwarf_reg((unsigned)unw_regnum);
 }
+
+void arch_unwind_entry_frame(struct arch_regs *regs, uint64_t *slot, uint64_t *value)
+{
+	/* What "push %rbp; mov %rsp,%rbp" would make of it: the frame-pointer
+	 * chain then leads to the return address at the old %rsp. */
+	*value = regs->user.rbp;
+	regs->user.rsp -= 8;
+	*slot = regs->user.rsp;
+	regs->user.rbp = regs->user.rsp;
+}

@@ -43,6 +43,8 @@ struct unwind_call {
 	const struct arch_regs *regs;
 	const struct unwind_ops *ops;
 	void *ctx;
+	bool has_virtual; /* a stack word only the unwinder sees (an entry frame) */
+	uint64_t virtual_slot, virtual_value;
 };
 
 static const struct stack_page *page_find(const struct unwinder *u, uint64_t base)
@@ -118,6 +120,10 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
 
 	if (write)
 		return -UNW_EREADONLYREG;
+	if (c->has_virtual && addr == c->virtual_slot) {
+		*val = c->virtual_value;
+		return 0;
+	}
 	/* A return address we replaced by our trampoline reads as the real one. */
 	if (c->ops->real_slot && c->ops->real_slot(c->ctx, addr, &v)) {
 		*val = v;
@@ -280,10 +286,12 @@ int unwind_walk(unw_addr_space_t as, void *arg, const struct arch_regs *regs,
 	return n;
 }
 
-int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs,
+int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs, bool at_entry,
 		 const struct unwind_ops *ops, void *ctx, struct unwind_frame *frames, int max)
 {
-	struct unwind_call c = {u, regs, ops, ctx};
+	struct unwind_call c = {u, regs, ops, ctx, false, 0, 0};
+	struct arch_regs entry;
+	unw_proc_info_t pi;
 	int n;
 
 	if (u->upt) {
@@ -292,5 +300,14 @@ int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs,
 	}
 	u->npages = 0; /* the thread ran since the last unwind */
 	u->victim = 0;
-	return unwind_walk(u->as, &c, regs, frames, max);
+	/* Without unwind tables libunwind follows the frame-pointer chain,
+	 * which at a function's entry does not hold the function yet: its
+	 * caller would be skipped.  Walk as if the frame were set up. */
+	if (at_entry && find_proc_info(u->as, arch_ip(regs), &pi, 0, &c) < 0) {
+		entry = *regs;
+		arch_unwind_entry_frame(&entry, &c.virtual_slot, &c.virtual_value);
+		c.has_virtual = true;
+		c.regs = &entry;
+	}
+	return unwind_walk(u->as, &c, c.regs, frames, max);
 }

@@ -45,12 +45,14 @@ void unwind_flush(struct unwinder *u);
 
 /* Walk the stack of thread TID, stopped with registers REGS, innermost
  * frame first, into at most MAX FRAMES: frame 0 is REGS' ip.  CFI
- * (.eh_frame) where the module has it, else the frame-pointer chain.
+ * (.eh_frame) where the module has it, else the frame-pointer chain
+ * (AT_ENTRY: REGS' ip is a function's first instruction, whose frame
+ * pointer is still the caller's).
  * Stack memory is read two pages at a time and kept for the call.
  * Returns how many frames (>= 1 when MAX >= 1).  With UTAP_UNWIND=ptrace
  * in the environment, libunwind's own ptrace accessors do the reading
  * instead (for the benchmark; OPS is then not used). */
-int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs,
+int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs, bool at_entry,
 		 const struct unwind_ops *ops, void *ctx, struct unwind_frame *frames, int max);
 
 /* Syscalls (memory reads) made by the unwinds so far, for the benchmark. */

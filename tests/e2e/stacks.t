@@ -4,12 +4,13 @@
 # and, for each frame, the FILE:LINE of the call it is making; every stack
 # utap shows, from #0 to main, must equal it frame by frame: across the
 # executable, a linked and a dlopen()ed library, at -O0 with frame pointers
-# and at -O2 without (CFI only), in recursion, under return probes (whose
+# and at -O2 without (CFI only), without unwind tables (frame pointers
+# only), in recursion, under return probes (whose
 # trampolines must never show), and in C++ (demangled, with parameters).
 # Frames beyond main (libc's start code) are never compared.
 . "$(dirname "$0")/lib.sh"
 require_utap
-for b in stacks stacks-O2 stackscxx stackscxx-O2; do
+for b in stacks stacks-O2 stacks-nocfi stackscxx stackscxx-O2; do
 	[ -x "$T/$b" ] || bail "stack target $b not built in $T (make targets)"
 done
 
@@ -399,6 +400,9 @@ check_variant()
 
 check_variant stacks
 check_variant stacks-O2
+# No unwind tables for the chain at all: the frame-pointer chain, whose
+# first link a function at its entry has not made yet.
+check_variant stacks-nocfi
 
 # ---- C++: demangled names with parameters ------------------------------------
 

@@ -186,7 +186,8 @@ static const struct probe_arg *site_args(const struct probe_arg **args, int i)
  * through, from REGS with IP as the ip (the probed address, or the real
  * return address); *NSTACK < 0 until then. */
 static void report_hit(struct tracer *t, struct thread *th, struct probe_hit *h, int probe,
-		       const struct arch_regs *regs, uint64_t ip, bool at_return, int *nstack)
+		       const struct arch_regs *regs, uint64_t ip, bool at_entry, bool at_return,
+		       int *nstack)
 {
 	const struct options *o = t->opts;
 	struct arch_regs at;
@@ -197,7 +198,8 @@ static void report_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 		if (*nstack < 0) {
 			at = *regs;
 			arch_set_ip(&at, ip);
-			*nstack = stack_take(t, th, &at, at_return, t->frames, o->stack_depth);
+			*nstack = stack_take(t, th, &at, at_entry, at_return, t->frames,
+					     o->stack_depth);
 		}
 		h->stack = t->frames;
 		h->nstack = *nstack;
@@ -234,8 +236,8 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 		for (int i = 0; i < site->nentry; i++) {
 			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]],
 				 site_args(site->entry_args, i), site, regs, &mem);
-			report_hit(t, th, &h, site->entry_probes[i], regs, site->addr, false,
-				   &nstack);
+			report_hit(t, th, &h, site->entry_probes[i], regs, site->addr,
+				   site->sym && site->sym_off == 0, false, &nstack);
 		}
 		if (site->nreturn)
 			hijack_return(t, th, regs, site);
@@ -270,7 +272,8 @@ static void print_returns(struct tracer *t, struct thread *th, struct arch_regs 
 		h.caller_addr = e->ret;
 		/* The stack from where the function returns to, as if it had
 		 * returned there directly and not through our trampoline. */
-		report_hit(t, th, &h, e->site->return_probes[i], regs, e->ret, true, &nstack);
+		report_hit(t, th, &h, e->site->return_probes[i], regs, e->ret, false, true,
+			   &nstack);
 	}
 }
 

@@ -195,8 +195,8 @@ static struct space_stacks *space_stacks(struct space *s)
 	return ss;
 }
 
-int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs, bool at_return,
-	       struct probe_frame *frames, int max)
+int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs, bool at_entry,
+	       bool at_return, struct probe_frame *frames, int max)
 {
 	struct stack_walk w = {t, th, th->proc->space, NULL};
 	struct space_stacks *ss = space_stacks(w.s);
@@ -207,12 +207,20 @@ int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs
 		return 0;
 	if (max > OPTIONS_STACK_DEPTH_MAX)
 		max = OPTIONS_STACK_DEPTH_MAX;
-	n = unwind_stack(ss->unwinder, th->tid, regs, &walk_ops, &w, pcs, max);
+	n = unwind_stack(ss->unwinder, th->tid, regs, at_entry, &walk_ops, &w, pcs, max);
 	/* At a return, frame 0 is the caller just after its call. */
 	if (n > 0 && at_return)
 		pcs[0].is_return = true;
 	for (int i = 0; i < n; i++) {
 		uint64_t key = pcs[i].pc * 2 + pcs[i].is_return;
+		const struct module_map *map;
+
+		/* A return address points into some file's code; anything else
+		 * is where a walk by frame pointers ran past the last frame. */
+		if (i && pcs[i].is_return && !mapped_module(&w, pcs[i].pc, &map)) {
+			n = i;
+			break;
+		}
 		struct named_frame *nf = &ss->names[(key * 0x9e3779b97f4a7c15ull) >> 52];
 
 		if (nf->key != key) {

@@ -253,10 +253,11 @@ void thread_mem(struct thread *th, struct arch_mem *mem);
 
 /* ---- stack.c ---- */
 /* The call stack of TH stopped with REGS, named, innermost first, at most
- * MAX frames.  AT_RETURN: REGS' ip is a return address (a return probe),
- * so frame 0 is named by its call.  Returns how many frames. */
-int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs, bool at_return,
-	       struct probe_frame *frames, int max);
+ * MAX frames.  AT_ENTRY: REGS' ip is a function's first instruction.
+ * AT_RETURN: it is a return address (a return probe), so frame 0 is named
+ * by its call.  Returns how many frames. */
+int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs, bool at_entry,
+	       bool at_return, struct probe_frame *frames, int max);
 struct space_stacks;
 void stack_space_free(struct space_stacks *ss);
 
