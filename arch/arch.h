@@ -33,6 +33,10 @@ int arch_reg_index(const char *name);
 /* Canonical short name of a register index ("di"). */
 const char *arch_reg_name(int index);
 uint64_t arch_reg_value(const struct arch_regs *regs, int index);
+/* Write register INDEX (an unknown index is ignored). */
+void arch_set_reg(struct arch_regs *regs, int index, uint64_t value);
+/* Set the stack pointer. */
+void arch_set_sp(struct arch_regs *regs, uint64_t sp);
 /* The register index of DWARF register number DWARF_REGNO (the psABI's
  * numbering, as in DW_OP_regN and DW_OP_bregN), or -1 if it is not a general
  * register (vector, x87, ...). */

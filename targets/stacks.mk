@@ -8,6 +8,9 @@
 # build/targets/stacks-nocfi PIE, -O0, frame pointers and no unwind tables
 #                            (-fno-asynchronous-unwind-tables), with its own
 #                            libs likewise: only the frame-pointer chain
+# build/targets/stacks-dbgframe PIE, -O2, no frame pointers, no .eh_frame
+#                            for its code (-fno-asynchronous-unwind-tables):
+#                            only .debug_frame unwinds it, with its own libs
 # build/targets/stackscxx    C++, PIE, -O0, frame pointers
 # build/targets/stackscxx-O2 C++, PIE, -O2 -fomit-frame-pointer
 # All -g, -fcf-protection=none as the base builds of targets.mk.
@@ -15,7 +18,9 @@
 STK_O0         := -O0 -fno-omit-frame-pointer
 STK_O2         := -O2 -fomit-frame-pointer
 STK_NOCFI      := -O0 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables
-TGT_STACKS     := $(addprefix $(TGT_DIR)/,stacks stacks-O2 stacks-nocfi stackscxx stackscxx-O2)
+STK_DBGFRAME   := -O2 -fomit-frame-pointer -fno-asynchronous-unwind-tables -fno-unwind-tables
+TGT_STACKS     := $(addprefix $(TGT_DIR)/,stacks stacks-O2 stacks-nocfi stacks-dbgframe \
+			stackscxx stackscxx-O2)
 targets: $(TGT_STACKS)
 
 # stk_lib NAME SUFFIX OPT: libNAME$(SUFFIX).so from targets/libNAME.c.
@@ -50,3 +55,6 @@ $(eval $(call stk_exe,-O2,$(STK_O2)))
 $(eval $(call stk_lib,stacks,-nocfi,$(STK_NOCFI)))
 $(eval $(call stk_lib,stacksdl,-nocfi,$(STK_NOCFI)))
 $(eval $(call stk_exe,-nocfi,$(STK_NOCFI)))
+$(eval $(call stk_lib,stacks,-dbgframe,$(STK_DBGFRAME)))
+$(eval $(call stk_lib,stacksdl,-dbgframe,$(STK_DBGFRAME)))
+$(eval $(call stk_exe,-dbgframe,$(STK_DBGFRAME)))

@@ -134,6 +134,16 @@ void arch_x86_reg_set(struct arch_regs *regs, int index, uint64_t value)
 	memcpy((char *)&regs->user + reg_offset[index], &value, sizeof(value));
 }
 
+void arch_set_reg(struct arch_regs *regs, int index, uint64_t value)
+{
+	arch_x86_reg_set(regs, index, value);
+}
+
+void arch_set_sp(struct arch_regs *regs, uint64_t sp)
+{
+	regs->user.rsp = sp;
+}
+
 /* System V AMD64: integer arguments in rdi rsi rdx rcx r8 r9, then on the
  * stack above the return address. */
 int arch_arg_location(unsigned n, int64_t *stack_offset)

@@ -77,6 +77,26 @@ int dwarf_line_addrs(struct dwarf_module *dm, const char *file, int line, uint64
  * table covers ADDR. */
 int dwarf_addr_line(struct dwarf_module *dm, uint64_t addr, const char **file, int *line);
 
+/* How to find a caller's registers at one address, from call frame
+ * information: DWARF register numbers; the caller's stack pointer is the
+ * CFA. */
+enum dwarf_cfi_rule { DWARF_CFI_SAME, DWARF_CFI_UNDEFINED, DWARF_CFI_AT_CFA, DWARF_CFI_VAL_CFA };
+#define DWARF_CFI_REGS 17 /* registers 0..16 (x86-64: the general ones and rip) */
+struct dwarf_cfi_rules {
+	unsigned cfa_reg; /* CFA = register CFA_REG + CFA_OFF */
+	int64_t cfa_off;
+	unsigned ra_reg; /* the column holding the return address */
+	struct {
+		enum dwarf_cfi_rule rule; /* AT_CFA: saved at CFA+OFF; VAL_CFA: is CFA+OFF */
+		int64_t off;
+	} reg[DWARF_CFI_REGS];
+};
+
+/* The rules at link-time address ADDR from the module's .debug_frame (in
+ * the file or its separate debuginfo).  0, -ENOENT when it has none for
+ * ADDR, -ENOTSUP when a rule is more than register+offset or CFA+offset. */
+int dwarf_debug_frame_rules(struct dwarf_module *dm, uint64_t addr, struct dwarf_cfi_rules *out);
+
 /* The entry address (DW_AT_entry_pc, else low_pc, else the start of the
  * first range) of every inlined copy (DW_TAG_inlined_subroutine) of the
  * function named NAME, in every compilation unit.  Sorted, no duplicates

@@ -26,6 +26,10 @@ void dwarf_location_at(Dwarf_Die *var, Dwarf_Die *func, Dwarf_Addr pc, char *buf
 /* The base name of PATH (a pointer into it). */
 const char *dwarf_basename(const char *path);
 
+/* varloc.c: the CFA rule at ADDR in CFI as DWARF register *REGNO plus
+ * *OFF: 0, or -1 when there is none or it is an expression. */
+int dwarf_cfa_rule(Dwarf_CFI *cfi, Dwarf_Addr addr, unsigned *regno, int64_t *off);
+
 /* lines.c: whether line-table path PATH names FILE (the whole path, or its
  * trailing components). */
 bool dwarf_file_matches(const char *path, const char *file);

@@ -107,8 +107,7 @@ static int push_reg(struct eval *ev, unsigned regno, int64_t offset)
 	return push(ev, FETCH_REG, reg, offset);
 }
 
-/* The CFA rule at ADDR in CFI as DWARF register REGNO plus OFF: 0, or -1. */
-static int cfa_rule(Dwarf_CFI *cfi, Dwarf_Addr addr, unsigned *regno, int64_t *off)
+int dwarf_cfa_rule(Dwarf_CFI *cfi, Dwarf_Addr addr, unsigned *regno, int64_t *off)
 {
 	Dwarf_Frame *frame;
 	Dwarf_Op *ops;
@@ -146,10 +145,10 @@ static int push_cfa(struct eval *ev)
 	if (ev->dm->mod) {
 		addr = ev->pc + ev->dm->bias;
 		cfi = dwfl_module_dwarf_cfi(ev->dm->mod, &bias);
-		if (cfi && cfa_rule(cfi, addr - bias, &regno, &off) == 0)
+		if (cfi && dwarf_cfa_rule(cfi, addr - bias, &regno, &off) == 0)
 			return push_reg(ev, regno, off);
 		cfi = dwfl_module_eh_cfi(ev->dm->mod, &bias);
-		if (cfi && cfa_rule(cfi, addr - bias, &regno, &off) == 0)
+		if (cfi && dwarf_cfa_rule(cfi, addr - bias, &regno, &off) == 0)
 			return push_reg(ev, regno, off);
 	}
 	return lost(ev, "no call frame information gives its frame's address");

@@ -15,6 +15,7 @@ extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip
 					      int need_unwind_info, void *arg);
 
 #define UNWIND_PAGE 4096u
+#define COVER_CACHE 256 /* code addresses: covered by .eh_frame, or .debug_frame rules */
 #define UNWIND_PAGES 8 /* stack pages kept during one unwind */
 
 /* .eh_frame_hdr encodings (DWARF's DW_EH_PE_*) of the only layout linkers write. */
@@ -29,8 +30,16 @@ struct stack_page {
 	uint8_t data[UNWIND_PAGE];
 };
 
+struct cover {
+	uint64_t pc; /* 0: empty */
+	bool in_tables; /* libunwind finds an FDE for it */
+	bool has_rules; /* else: RULES from .debug_frame */
+	struct dwarf_cfi_rules rules;
+};
+
 struct unwinder {
 	unw_addr_space_t as;
+	struct cover cover[COVER_CACHE];
 	bool upt; /* UTAP_UNWIND=ptrace: libunwind's ptrace accessors instead */
 	struct stack_page page[UNWIND_PAGES];
 	int npages, victim;
@@ -247,6 +256,7 @@ void unwind_free(struct unwinder *u)
 void unwind_flush(struct unwinder *u)
 {
 	unw_flush_cache(u->as, 0, 0);
+	memset(u->cover, 0, sizeof(u->cover));
 }
 
 unsigned long unwind_reads(const struct unwinder *u)
@@ -286,12 +296,137 @@ int unwind_walk(unw_addr_space_t as, void *arg, const struct arch_regs *regs,
 	return n;
 }
 
+/* What unwinds the frame at PC (the call's address, for a caller): an FDE
+ * libunwind finds, or .debug_frame rules, or neither; cached by address. */
+static const struct cover *coverage(struct unwind_call *c, uint64_t pc)
+{
+	struct cover *cv = &c->u->cover[(pc * 0x9e3779b97f4a7c15ull) >> 56];
+	unw_proc_info_t pi;
+
+	if (cv->pc == pc && pc)
+		return cv;
+	cv->pc = pc;
+	cv->in_tables = find_proc_info(c->u->as, pc, &pi, 0, c) >= 0;
+	cv->has_rules = !cv->in_tables && c->ops->debug_frame &&
+			c->ops->debug_frame(c->ctx, pc, &cv->rules) == 0;
+	return cv;
+}
+
+static uint64_t dwarf_reg_value(const struct arch_regs *regs, unsigned regno, bool *ok)
+{
+	int index = arch_dwarf_reg(regno);
+
+	*ok = index >= 0;
+	return *ok ? arch_reg_value(regs, index) : 0;
+}
+
+/* The caller of the frame with registers NOW, by R: its registers in
+ * *CALLER.  0, or -1 when a rule cannot be followed (the walk ends). */
+static int step_by_rules(struct unwind_call *c, const struct dwarf_cfi_rules *r,
+			 const struct arch_regs *now, struct arch_regs *caller)
+{
+	bool ok;
+	uint64_t cfa = dwarf_reg_value(now, r->cfa_reg, &ok) + (uint64_t)r->cfa_off, v, ra = 0;
+	bool have_ra = false;
+
+	if (!ok)
+		return -1;
+	*caller = *now;
+	for (unsigned i = 0; i < DWARF_CFI_REGS; i++) {
+		int index = arch_dwarf_reg(i);
+
+		switch (r->reg[i].rule) {
+		case DWARF_CFI_SAME:
+		case DWARF_CFI_UNDEFINED:
+			continue;
+		case DWARF_CFI_AT_CFA:
+			if (access_mem(c->u->as, cfa + (uint64_t)r->reg[i].off, &v, 0, c) < 0)
+				return -1;
+			break;
+		case DWARF_CFI_VAL_CFA:
+			v = cfa + (uint64_t)r->reg[i].off;
+			break;
+		}
+		if (i == r->ra_reg) {
+			ra = v;
+			have_ra = true;
+		} else if (index >= 0) {
+			arch_set_reg(caller, index, v);
+		}
+	}
+	if (!have_ra)
+		return -1; /* an undefined return address: the outermost frame */
+	/* The CFA is the stack pointer of the caller before its call. */
+	arch_set_sp(caller, cfa);
+	arch_set_ip(caller, ra);
+	return 0;
+}
+
+/* The registers libunwind's cursor holds for its current frame. */
+static void cursor_regs(unw_cursor_t *cursor, struct arch_regs *out)
+{
+	for (int r = 0; r < 64; r++) {
+		int index = arch_unwind_reg(r);
+		unw_word_t v;
+
+		if (index >= 0 && unw_get_reg(cursor, r, &v) == 0)
+			arch_set_reg(out, index, v);
+	}
+}
+
+/* libunwind's walk, but where its tables do not cover a frame and the
+ * module's .debug_frame does, that frame is stepped by .debug_frame's
+ * rules and libunwind set up again at the caller. */
+static int walk_with_debug_frame(struct unwind_call *c, struct unwind_frame *frames, int max)
+{
+	struct arch_regs now = *c->regs, caller;
+	unw_cursor_t cursor;
+	int n = 0;
+
+	frames[n].pc = arch_ip(&now);
+	frames[n++].is_return = false;
+	c->regs = &now;
+	if (unw_init_remote(&cursor, c->u->as, c) < 0)
+		return n;
+	while (n < max) {
+		unw_word_t pc = frames[n - 1].pc, prev_sp = 0, sp = 0;
+		const struct cover *cv = coverage(c, frames[n - 1].is_return ? pc - 1 : pc);
+		bool signal_frame;
+
+		if (!cv->in_tables && cv->has_rules) {
+			cursor_regs(&cursor, &now);
+			if (step_by_rules(c, &cv->rules, &now, &caller) < 0 ||
+			    arch_sp(&caller) <= arch_sp(&now) || arch_ip(&caller) == 0)
+				break;
+			now = caller;
+			frames[n].pc = arch_ip(&now);
+			frames[n++].is_return = true;
+			c->has_virtual = false;
+			if (unw_init_remote(&cursor, c->u->as, c) < 0)
+				break;
+			continue;
+		}
+		signal_frame = unw_is_signal_frame(&cursor) > 0;
+		unw_get_reg(&cursor, UNW_REG_SP, &prev_sp);
+		if (unw_step(&cursor) <= 0)
+			break;
+		if (unw_get_reg(&cursor, UNW_REG_IP, &pc) < 0 || pc == 0)
+			break;
+		unw_get_reg(&cursor, UNW_REG_SP, &sp);
+		if (sp <= prev_sp && !signal_frame)
+			break;
+		frames[n].pc = pc;
+		frames[n++].is_return = !signal_frame;
+	}
+	return n;
+}
+
 int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs, bool at_entry,
 		 const struct unwind_ops *ops, void *ctx, struct unwind_frame *frames, int max)
 {
 	struct unwind_call c = {u, regs, ops, ctx, false, 0, 0};
+	const struct cover *cv;
 	struct arch_regs entry;
-	unw_proc_info_t pi;
 	int n;
 
 	if (u->upt) {
@@ -303,11 +438,14 @@ int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs, bo
 	/* Without unwind tables libunwind follows the frame-pointer chain,
 	 * which at a function's entry does not hold the function yet: its
 	 * caller would be skipped.  Walk as if the frame were set up. */
-	if (at_entry && find_proc_info(u->as, arch_ip(regs), &pi, 0, &c) < 0) {
+	cv = coverage(&c, arch_ip(regs));
+	if (at_entry && !cv->in_tables && !cv->has_rules) {
 		entry = *regs;
 		arch_unwind_entry_frame(&entry, &c.virtual_slot, &c.virtual_value);
 		c.has_virtual = true;
 		c.regs = &entry;
 	}
-	return unwind_walk(u->as, &c, c.regs, frames, max);
+	if (!ops->debug_frame)
+		return unwind_walk(u->as, &c, c.regs, frames, max);
+	return walk_with_debug_frame(&c, frames, max);
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "arch/arch.h"
+#include "dwarf/dwarf.h"
 
 /* The unwind tables of the module mapping an address. */
 struct unwind_table {
@@ -28,6 +29,9 @@ struct unwind_ops {
 	/* If the 8-byte stack slot at ADDR holds a value the tracer put there
 	 * (a return address replaced by its trampoline), the real value. */
 	bool (*real_slot)(void *ctx, uint64_t addr, uint64_t *value);
+	/* For code the unwind tables above do not cover: its rules from the
+	 * module's .debug_frame.  0, or -ENOENT / -ENOTSUP.  May be NULL. */
+	int (*debug_frame)(void *ctx, uint64_t pc, struct dwarf_cfi_rules *out);
 };
 
 struct unwind_frame {
@@ -45,7 +49,8 @@ void unwind_flush(struct unwinder *u);
 
 /* Walk the stack of thread TID, stopped with registers REGS, innermost
  * frame first, into at most MAX FRAMES: frame 0 is REGS' ip.  CFI
- * (.eh_frame) where the module has it, else the frame-pointer chain
+ * (.eh_frame by libunwind, else .debug_frame's rules) where the module
+ * has it, else the frame-pointer chain
  * (AT_ENTRY: REGS' ip is a function's first instruction, whose frame
  * pointer is still the caller's).
  * Stack memory is read two pages at a time and kept for the call.

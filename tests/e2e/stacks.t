@@ -5,12 +5,13 @@
 # utap shows, from #0 to main, must equal it frame by frame: across the
 # executable, a linked and a dlopen()ed library, at -O0 with frame pointers
 # and at -O2 without (CFI only), without unwind tables (frame pointers
-# only), in recursion, under return probes (whose
-# trampolines must never show), and in C++ (demangled, with parameters).
+# only), with .debug_frame alone (no frame pointers), in recursion,
+# under return probes (whose trampolines must never show), and in C++
+# (demangled, with parameters).
 # Frames beyond main (libc's start code) are never compared.
 . "$(dirname "$0")/lib.sh"
 require_utap
-for b in stacks stacks-O2 stacks-nocfi stackscxx stackscxx-O2; do
+for b in stacks stacks-O2 stacks-nocfi stacks-dbgframe stackscxx stackscxx-O2; do
 	[ -x "$T/$b" ] || bail "stack target $b not built in $T (make targets)"
 done
 
@@ -403,6 +404,8 @@ check_variant stacks-O2
 # No unwind tables for the chain at all: the frame-pointer chain, whose
 # first link a function at its entry has not made yet.
 check_variant stacks-nocfi
+# No .eh_frame for the chain and no frame pointers: only .debug_frame.
+check_variant stacks-dbgframe
 
 # ---- C++: demangled names with parameters ------------------------------------
 

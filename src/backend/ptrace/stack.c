@@ -11,15 +11,23 @@
 #include "unwind/unwind.h"
 
 /* Named frames, by address: a warm stack is named without a lookup. */
-#define FRAME_CACHE_SIZE 4096
+#define FRAME_CACHE_BITS 12
+#define FRAME_CACHE_SIZE (1u << FRAME_CACHE_BITS)
+
+struct named_frame {
+	uint64_t key; /* pc * 2 + is_return; 0: empty */
+	unsigned long stamp; /* the stack_take call that last handed it out */
+	struct probe_frame frame; /* its text is owned here */
+};
 
 struct space_stacks {
 	struct unwinder *unwinder;
 	unsigned modules_gen; /* of the space, when the caches were filled */
-	struct named_frame {
-		uint64_t key; /* pc * 2 + is_return; 0: empty */
-		struct probe_frame frame;
-	} names[FRAME_CACHE_SIZE];
+	unsigned long calls;
+	struct named_frame names[FRAME_CACHE_SIZE];
+	/* Frames whose cache slot an earlier frame of the same stack holds:
+	 * handed out from here, so no frame of a stack frees another's text. */
+	struct named_frame spare[OPTIONS_STACK_DEPTH_MAX];
 };
 
 /* What the unwinder's callbacks need. */
@@ -30,13 +38,19 @@ struct stack_walk {
 	const struct module *last; /* module of the last lookup, tried first */
 };
 
+static void forget(struct named_frame *nf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)nf[i].frame.text);
+		nf[i].frame.text = NULL;
+		nf[i].key = 0;
+	}
+}
+
 static void forget_names(struct space_stacks *ss)
 {
-	for (size_t i = 0; i < FRAME_CACHE_SIZE; i++) {
-		free((char *)ss->names[i].frame.text);
-		ss->names[i].frame.text = NULL;
-		ss->names[i].key = 0;
-	}
+	forget(ss->names, FRAME_CACHE_SIZE);
+	forget(ss->spare, OPTIONS_STACK_DEPTH_MAX);
 }
 
 void stack_space_free(struct space_stacks *ss)
@@ -135,11 +149,31 @@ static bool walk_real_slot(void *ctx, uint64_t addr, uint64_t *value)
 	return false;
 }
 
+/* Rules from the module's .debug_frame (its own or separate debuginfo's). */
+static int walk_debug_frame(void *ctx, uint64_t pc, struct dwarf_cfi_rules *out)
+{
+	struct stack_walk *w = ctx;
+	const struct module_map *map;
+	const struct module *m = mapped_module(w, pc, &map);
+	struct sym_module *sm;
+	struct dwarf_module *dm;
+	uint64_t vaddr;
+
+	if (!m)
+		return -ENOENT;
+	sm = tracer_sym(w->t, w->s, (struct module *)m);
+	dm = tracer_dwarf(w->t, w->s, (struct module *)m);
+	if (!sm || !dm || sym_offset_to_vaddr(sm, pc - map->start + map->pgoff, &vaddr) < 0)
+		return -ENOENT;
+	return dwarf_debug_frame_rules(dm, vaddr, out);
+}
+
 static const struct unwind_ops walk_ops = {
 	.read = walk_read,
 	.read_image = walk_read_image,
 	.table = walk_table,
 	.real_slot = walk_real_slot,
+	.debug_frame = walk_debug_frame,
 };
 
 /* Name PC: function and offset, module, source line (of the call, for a
@@ -211,8 +245,11 @@ int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs
 	/* At a return, frame 0 is the caller just after its call. */
 	if (n > 0 && at_return)
 		pcs[0].is_return = true;
+	ss->calls++;
 	for (int i = 0; i < n; i++) {
 		uint64_t key = pcs[i].pc * 2 + pcs[i].is_return;
+		struct named_frame *nf =
+			&ss->names[(key * 0x9e3779b97f4a7c15ull) >> (64 - FRAME_CACHE_BITS)];
 		const struct module_map *map;
 
 		/* A return address points into some file's code; anything else
@@ -221,8 +258,9 @@ int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs
 			n = i;
 			break;
 		}
-		struct named_frame *nf = &ss->names[(key * 0x9e3779b97f4a7c15ull) >> 52];
-
+		if (nf->key != key && nf->stamp == ss->calls)
+			nf = &ss->spare[i]; /* the slot holds a frame of this stack */
+		nf->stamp = ss->calls;
 		if (nf->key != key) {
 			char text[512];
 
