@@ -11,6 +11,9 @@
 int unwind_walk(unw_addr_space_t as, void *arg, const struct arch_regs *regs,
 		struct unwind_frame *frames, int max);
 
+/* An access_reg accessor's answer from REGS (registers are read-only). */
+int unwind_reg(const struct arch_regs *regs, unw_regnum_t reg, unw_word_t *val, int write);
+
 /* upt.c: the same walk with libunwind's own ptrace accessors, for the
  * benchmark's comparison (UTAP_UNWIND=ptrace).  -errno if unavailable. */
 int unwind_upt_stack(pid_t tid, const struct arch_regs *regs, struct unwind_frame *frames,

@@ -146,15 +146,7 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
 
 static int access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write, void *arg)
 {
-	struct unwind_call *c = arg;
-	int index = arch_unwind_reg(reg);
-
-	if (write)
-		return -UNW_EREADONLYREG;
-	if (index < 0)
-		return -UNW_EBADREG;
-	*val = arch_reg_value(c->regs, index);
-	return 0;
+	return unwind_reg(((struct unwind_call *)arg)->regs, reg, val, write);
 }
 
 static int access_fpreg(unw_addr_space_t as, unw_regnum_t reg, unw_fpreg_t *val, int write,
@@ -264,6 +256,38 @@ unsigned long unwind_reads(const struct unwinder *u)
 	return u->reads;
 }
 
+/* One step of libunwind's cursor to the caller, described in *F.  false
+ * at the end of the stack. */
+static bool libunwind_step(unw_cursor_t *cursor, struct unwind_frame *f)
+{
+	unw_word_t pc, prev_sp = 0, sp = 0;
+	bool signal_frame = unw_is_signal_frame(cursor) > 0;
+
+	unw_get_reg(cursor, UNW_REG_SP, &prev_sp);
+	if (unw_step(cursor) <= 0 || unw_get_reg(cursor, UNW_REG_IP, &pc) < 0 || pc == 0)
+		return false;
+	unw_get_reg(cursor, UNW_REG_SP, &sp);
+	/* A stack only grows one way: a frame that does not move up is a
+	 * loop of bad unwind info, not a caller. */
+	if (sp <= prev_sp && !signal_frame)
+		return false;
+	f->pc = pc;
+	f->is_return = !signal_frame; /* after a signal frame: where it was interrupted */
+	return true;
+}
+
+int unwind_reg(const struct arch_regs *regs, unw_regnum_t reg, unw_word_t *val, int write)
+{
+	int index = arch_unwind_reg(reg);
+
+	if (write)
+		return -UNW_EREADONLYREG;
+	if (index < 0)
+		return -UNW_EBADREG;
+	*val = arch_reg_value(regs, index);
+	return 0;
+}
+
 int unwind_walk(unw_addr_space_t as, void *arg, const struct arch_regs *regs,
 		struct unwind_frame *frames, int max)
 {
@@ -276,23 +300,8 @@ int unwind_walk(unw_addr_space_t as, void *arg, const struct arch_regs *regs,
 	frames[n++].is_return = false;
 	if (unw_init_remote(&cursor, as, arg) < 0)
 		return n;
-	while (n < max) {
-		unw_word_t pc, prev_sp = 0, sp = 0;
-		bool signal_frame = unw_is_signal_frame(&cursor) > 0;
-
-		unw_get_reg(&cursor, UNW_REG_SP, &prev_sp);
-		if (unw_step(&cursor) <= 0)
-			break;
-		if (unw_get_reg(&cursor, UNW_REG_IP, &pc) < 0 || pc == 0)
-			break;
-		unw_get_reg(&cursor, UNW_REG_SP, &sp);
-		/* A stack only grows one way: a frame that does not move up is a
-		 * loop of bad unwind info, not a caller. */
-		if (sp <= prev_sp && !signal_frame)
-			break;
-		frames[n].pc = pc;
-		frames[n++].is_return = !signal_frame;
-	}
+	while (n < max && libunwind_step(&cursor, &frames[n]))
+		n++;
 	return n;
 }
 
@@ -389,9 +398,8 @@ static int walk_with_debug_frame(struct unwind_call *c, struct unwind_frame *fra
 	if (unw_init_remote(&cursor, c->u->as, c) < 0)
 		return n;
 	while (n < max) {
-		unw_word_t pc = frames[n - 1].pc, prev_sp = 0, sp = 0;
+		uint64_t pc = frames[n - 1].pc;
 		const struct cover *cv = coverage(c, frames[n - 1].is_return ? pc - 1 : pc);
-		bool signal_frame;
 
 		if (!cv->in_tables && cv->has_rules) {
 			cursor_regs(&cursor, &now);
@@ -406,17 +414,9 @@ static int walk_with_debug_frame(struct unwind_call *c, struct unwind_frame *fra
 				break;
 			continue;
 		}
-		signal_frame = unw_is_signal_frame(&cursor) > 0;
-		unw_get_reg(&cursor, UNW_REG_SP, &prev_sp);
-		if (unw_step(&cursor) <= 0)
+		if (!libunwind_step(&cursor, &frames[n]))
 			break;
-		if (unw_get_reg(&cursor, UNW_REG_IP, &pc) < 0 || pc == 0)
-			break;
-		unw_get_reg(&cursor, UNW_REG_SP, &sp);
-		if (sp <= prev_sp && !signal_frame)
-			break;
-		frames[n].pc = pc;
-		frames[n++].is_return = !signal_frame;
+		n++;
 	}
 	return n;
 }

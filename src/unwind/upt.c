@@ -21,15 +21,8 @@ static struct {
 static int upt_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *val, int write,
 			  void *arg)
 {
-	int index = arch_unwind_reg(reg);
-
-	if (write)
-		return -UNW_EREADONLYREG;
-	if (index < 0)
-		return -UNW_EBADREG;
 	/* the thread's own registers say ip+1 after the int3: use the stop's */
-	*val = arch_reg_value(upt.regs, index);
-	return 0;
+	return unwind_reg(upt.regs, reg, val, write);
 }
 
 int unwind_upt_stack(pid_t tid, const struct arch_regs *regs, struct unwind_frame *frames, int max)

@@ -35,7 +35,7 @@ struct stack_walk {
 	struct tracer *t;
 	struct thread *th;
 	struct space *s;
-	const struct module *last; /* module of the last lookup, tried first */
+	struct module *last; /* module of the last lookup, tried first */
 };
 
 static void forget(struct named_frame *nf, size_t n)
@@ -63,10 +63,10 @@ void stack_space_free(struct space_stacks *ss)
 }
 
 /* The module mapping ADDR; consecutive lookups mostly ask about one. */
-static const struct module *mapped_module(struct stack_walk *w, uint64_t addr,
-					  const struct module_map **map)
+static struct module *mapped_module(struct stack_walk *w, uint64_t addr,
+				    const struct module_map **map)
 {
-	const struct module *m = w->last;
+	struct module *m = w->last;
 
 	for (size_t k = 0; m && k < m->nmaps; k++) {
 		if (addr >= m->maps[k].start && addr < m->maps[k].end) {
@@ -80,6 +80,14 @@ static const struct module *mapped_module(struct stack_walk *w, uint64_t addr,
 	return m;
 }
 
+/* The symbols of the module mapping ADDR (*M, in mapping *MAP), or NULL. */
+static struct sym_module *module_sym(struct stack_walk *w, uint64_t addr, struct module **m,
+				     const struct module_map **map)
+{
+	*m = mapped_module(w, addr, map);
+	return *m ? tracer_sym(w->t, w->s, *m) : NULL;
+}
+
 static ssize_t walk_read(void *ctx, uint64_t addr, void *buf, size_t n)
 {
 	return mem_read_some(((struct stack_walk *)ctx)->th->tid, addr, buf, n);
@@ -89,19 +97,17 @@ static ssize_t walk_read(void *ctx, uint64_t addr, void *buf, size_t n)
  * cannot write, so the file holds what memory holds. */
 static int walk_read_image(void *ctx, uint64_t addr, void *buf, size_t n)
 {
-	struct stack_walk *w = ctx;
 	const struct module_map *map;
-	const struct module *m = mapped_module(w, addr, &map);
-	struct sym_module *sm;
+	struct module *m;
+	struct sym_module *sm = module_sym(ctx, addr, &m, &map);
 	const uint8_t *image;
 	size_t size;
 	uint64_t off;
 
-	if (!m || map->writable || addr + n > map->end)
+	if (!sm || map->writable || addr + n > map->end)
 		return -ENOENT;
-	sm = tracer_sym(w->t, w->s, (struct module *)m);
 	off = addr - map->start + map->pgoff;
-	if (!sm || sym_module_image(sm, &image, &size) < 0 || off + n > size)
+	if (sym_module_image(sm, &image, &size) < 0 || off + n > size)
 		return -ENOENT;
 	memcpy(buf, image + off, n);
 	return 0;
@@ -109,15 +115,11 @@ static int walk_read_image(void *ctx, uint64_t addr, void *buf, size_t n)
 
 static int walk_table(void *ctx, uint64_t addr, struct unwind_table *out)
 {
-	struct stack_walk *w = ctx;
 	const struct module_map *map;
-	const struct module *m = mapped_module(w, addr, &map);
-	struct sym_module *sm;
+	struct module *m;
+	struct sym_module *sm = module_sym(ctx, addr, &m, &map);
 	uint64_t vaddr, size, off;
 
-	if (!m)
-		return -ENOENT;
-	sm = tracer_sym(w->t, w->s, (struct module *)m);
 	if (!sm || sym_eh_frame_hdr(sm, &vaddr, &size) < 0 ||
 	    sym_vaddr_to_offset(sm, vaddr, &off) < 0 || module_offset_to_addr(m, off, &out->hdr) < 0)
 		return -ENOENT;
@@ -154,16 +156,12 @@ static int walk_debug_frame(void *ctx, uint64_t pc, struct dwarf_cfi_rules *out)
 {
 	struct stack_walk *w = ctx;
 	const struct module_map *map;
-	const struct module *m = mapped_module(w, pc, &map);
-	struct sym_module *sm;
-	struct dwarf_module *dm;
+	struct module *m;
+	struct sym_module *sm = module_sym(w, pc, &m, &map);
+	struct dwarf_module *dm = sm ? tracer_dwarf(w->t, w->s, m) : NULL;
 	uint64_t vaddr;
 
-	if (!m)
-		return -ENOENT;
-	sm = tracer_sym(w->t, w->s, (struct module *)m);
-	dm = tracer_dwarf(w->t, w->s, (struct module *)m);
-	if (!sm || !dm || sym_offset_to_vaddr(sm, pc - map->start + map->pgoff, &vaddr) < 0)
+	if (!dm || sym_offset_to_vaddr(sm, pc - map->start + map->pgoff, &vaddr) < 0)
 		return -ENOENT;
 	return dwarf_debug_frame_rules(dm, vaddr, out);
 }
@@ -181,10 +179,10 @@ static const struct unwind_ops walk_ops = {
 static void name_frame(struct stack_walk *w, uint64_t pc, bool is_return, struct probe_frame *f)
 {
 	const struct module_map *map;
-	const struct module *m = mapped_module(w, pc, &map);
+	struct module *m;
+	struct sym_module *sm = module_sym(w, pc, &m, &map);
 	uint64_t at = is_return ? pc - 1 : pc, foff, delta, vaddr;
 	struct sym_symbol sym;
-	struct sym_module *sm;
 	struct dwarf_module *dm;
 
 	memset(f, 0, sizeof(*f));
@@ -194,14 +192,13 @@ static void name_frame(struct stack_walk *w, uint64_t pc, bool is_return, struct
 	f->module = m->path;
 	f->module_off = pc - map->start + map->pgoff;
 	foff = at - map->start + map->pgoff;
-	sm = tracer_sym(w->t, w->s, (struct module *)m);
 	if (!sm)
 		return;
 	if (sym_lookup_offset(sm, foff, &sym, &delta) == 0) {
 		f->sym = sym.name;
 		f->off = delta + (pc - at);
 	}
-	dm = tracer_dwarf(w->t, w->s, (struct module *)m);
+	dm = tracer_dwarf(w->t, w->s, m);
 	if (dm && sym_offset_to_vaddr(sm, foff, &vaddr) == 0 &&
 	    dwarf_addr_line(dm, vaddr, &f->file, &f->line) < 0)
 		f->file = NULL;
