@@ -21,7 +21,6 @@ extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip
 /* .eh_frame_hdr encodings (DWARF's DW_EH_PE_*) of the only layout linkers write. */
 #define EH_PE_UDATA4 0x03
 #define EH_PE_SDATA4 0x0b
-#define EH_PE_PCREL 0x10
 #define EH_PE_DATAREL 0x30
 
 struct stack_page {
@@ -43,7 +42,6 @@ struct unwinder {
 	bool upt; /* UTAP_UNWIND=ptrace: libunwind's ptrace accessors instead */
 	struct stack_page page[UNWIND_PAGES];
 	int npages, victim;
-	unsigned long reads;
 };
 
 /* One unwind_stack call: what the accessors get as their argument. */
@@ -73,7 +71,6 @@ static const struct stack_page *page_load(struct unwind_call *c, uint64_t base)
 	struct stack_page *p = NULL;
 	ssize_t got;
 
-	u->reads++;
 	got = c->ops->read(c->ctx, base, buf, sizeof(buf));
 	if (got <= 0)
 		return NULL;
@@ -249,11 +246,6 @@ void unwind_flush(struct unwinder *u)
 {
 	unw_flush_cache(u->as, 0, 0);
 	memset(u->cover, 0, sizeof(u->cover));
-}
-
-unsigned long unwind_reads(const struct unwinder *u)
-{
-	return u->reads;
 }
 
 /* One step of libunwind's cursor to the caller, described in *F.  false

@@ -60,7 +60,4 @@ void unwind_flush(struct unwinder *u);
 int unwind_stack(struct unwinder *u, pid_t tid, const struct arch_regs *regs, bool at_entry,
 		 const struct unwind_ops *ops, void *ctx, struct unwind_frame *frames, int max);
 
-/* Syscalls (memory reads) made by the unwinds so far, for the benchmark. */
-unsigned long unwind_reads(const struct unwinder *u);
-
 #endif
