@@ -568,6 +568,17 @@ ratio()
 	awk -v a="$a" -v b="$b" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2fx", a / b }'
 }
 
+# added ROW_A ROW_B PLACEMENT: what A costs beyond B, in units of B.
+added()
+{
+	local a=${US[$1,$3]:-} b=${US[$2,$3]:-}
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		echo "n/a"
+		return
+	fi
+	awk -v a="$a" -v b="$b" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2fx", (a - b) / b }'
+}
+
 # goal RATIO LIMIT: "met" or "MISSED" for a ratio against its goal.
 goal()
 {
@@ -621,11 +632,12 @@ print_ratios()
 		printf '  fetches  %-9s 3 members+string / 1 arg %-7s goal <= 1.2x   %s\n' \
 			"$(placement_name "$p"):" "$r" "$(goal "$r" 1.2)"
 	done
-	# a stack of 16 frames costs at most as much as the hit itself
+	# what a stack of 16 frames adds, against the bare probe's cost
 	for p in "${PLACEMENTS[@]}"; do
-		r=$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")
-		printf '  stacks   %-9s -s 16 frames / no -s    %-7s goal <= 2x     %s\n' \
-			"$(placement_name "$p"):" "$r" "$(goal "$r" 2)"
+		r=$(added "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")
+		printf '  stacks   %-9s added by -s 16 / no -s  %-7s goal <= 2x     %s  (total %s)\n' \
+			"$(placement_name "$p"):" "$r" "$(goal "$r" 2)" \
+			"$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")"
 	done
 	# why utap reads the stack itself: libunwind's ptrace accessors, same walk
 	for p in "${PLACEMENTS[@]}"; do
