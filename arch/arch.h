@@ -49,6 +49,9 @@ int arch_unwind_reg(int unw_regnum);
  * code without unwind tables by the frame-pointer chain: the stack word
  * that would then be written is *SLOT, holding *VALUE. */
 void arch_unwind_entry_frame(struct arch_regs *regs, uint64_t *slot, uint64_t *value);
+/* The registers as a script's print_regs() shows them (SystemTap's layout),
+ * into BUF; snprintf's return. */
+int arch_regs_text(const struct arch_regs *regs, char *buf, size_t n);
 /* The list of known register names, NULL-terminated, for hints. */
 extern const char *const arch_reg_names[];
 

@@ -6,6 +6,7 @@
 #include "backend/backend.h"
 #include "cli/list.h"
 #include "options.h"
+#include "script/script.h"
 #include "util/log.h"
 
 int main(int argc, char **argv)
@@ -18,6 +19,11 @@ int main(int argc, char **argv)
 	if (rc != 0) {
 		options_free(&opts);
 		return rc > 0 ? 0 : 2;
+	}
+	if (opts.script_file || opts.script_text) {
+		rc = script_main(&opts);
+		options_free(&opts);
+		return rc;
 	}
 	if (opts.list_pattern) {
 		rc = list_run(&opts);
@@ -41,7 +47,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	rc = ptrace_backend_run(&opts, out);
+	rc = ptrace_backend_run(&opts, out, NULL);
 	if (out != stdout)
 		fclose(out);
 	options_free(&opts);

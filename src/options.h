@@ -29,6 +29,16 @@ struct options {
 	bool stack;               /* -s/--stack: each hit's call stack */
 	int stack_depth;          /* --stack-depth N: at most N frames */
 	bool folded;              /* --folded: stacks counted, printed at exit */
+	/* A SystemTap script instead of one-liners: */
+	const char *script_file;  /* utap [OPTIONS] FILE.stp [ARGS] */
+	const char *script_text;  /* -e 'SCRIPT' */
+	char **script_args;       /* $1 .. $N */
+	int nscript_args;
+	char **defines;           /* -D NAME=VALUE, in order */
+	int ndefines;
+	char **set_globals;       /* -G NAME=VALUE */
+	int nset_globals;
+	bool dump_ast;            /* --dump-ast: print the parsed script, run nothing */
 };
 
 #define OPTIONS_STACK_DEPTH_DEFAULT 32

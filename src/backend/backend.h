@@ -3,7 +3,35 @@
 #ifndef UTAP_BACKEND_H
 #define UTAP_BACKEND_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "options.h"
+
+struct probe_hit;
+
+/* What a run does besides planting probes and delivering hits: without
+ * hooks each hit prints its line (the one-liners); a script's handlers,
+ * begin, end and timer probes run through these.  Any member may be NULL. */
+struct backend_hooks {
+	void *data;
+	/* Probe HIT->probe was hit; HIT (its registers, memory, stack
+	 * source) is valid during the call only. */
+	void (*hit)(void *data, const struct probe_hit *hit);
+	/* Everything is planted; the program (TARGET) is about to run on. */
+	void (*start)(void *data, pid_t target);
+	/* When TICK wants to run next (CLOCK_MONOTONIC ns), 0 for never. */
+	uint64_t (*next_tick)(void *data);
+	void (*tick)(void *data, uint64_t now_ns);
+	/* The program exited, or utap detached from it. */
+	void (*end)(void *data);
+};
+
+/* Ask a running backend to detach and end (a script's exit()). */
+void backend_request_stop(void);
+/* Whether that was asked, by the script or by SIGINT, SIGTERM, SIGHUP. */
+bool backend_stop_requested(void);
 
 /* Validate the probes against the binaries that can be known before
  * anything starts (paths, the command, the attached process's modules):
@@ -22,6 +50,6 @@ int ptrace_backend_dry_run(const struct options *opts, FILE *out);
  * detach. Returns the exit status utap should exit with: the program's
  * own, 128+N if it was killed by signal N, 2 for a usage error found late,
  * 1 for an internal failure. */
-int ptrace_backend_run(const struct options *opts, FILE *out);
+int ptrace_backend_run(const struct options *opts, FILE *out, const struct backend_hooks *hooks);
 
 #endif

@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/split.h"
 #include "options.h"
@@ -78,6 +80,7 @@ enum {
 	OPT_YES,
 	OPT_STACK_DEPTH,
 	OPT_FOLDED,
+	OPT_DUMP_AST,
 };
 
 static int parse_step_mode(const char *s, enum arch_step_mode *mode)
@@ -150,6 +153,33 @@ static int parse_stack_depth(const char *arg, int *depth)
 	return 0;
 }
 
+/* A readable regular file: a script, not a one-liner. */
+static bool names_file(const char *arg)
+{
+	struct stat st;
+
+	return stat(arg, &st) == 0 && S_ISREG(st.st_mode) && access(arg, R_OK) == 0;
+}
+
+/* -D NAME=VALUE, -G NAME=VALUE: kept in order for the script. */
+static int add_setting(char ***list, int *n, int opt, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char **grown;
+
+	if (!eq || eq == arg) {
+		log_error("-%c %s: expected NAME=VALUE\n      hint: -%c %s", opt, arg, opt,
+			  opt == 'D' ? "MAXACTION=10000" : "threshold=100");
+		return -EINVAL;
+	}
+	grown = realloc(*list, (size_t)(*n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	grown[(*n)++] = (char *)arg;
+	*list = grown;
+	return 0;
+}
+
 static int split_command(struct options *opts, const char *line)
 {
 	char err[128];
@@ -182,6 +212,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 		{"stack", no_argument, NULL, 's'},
 		{"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
 		{"folded", no_argument, NULL, OPT_FOLDED},
+		{"dump-ast", no_argument, NULL, OPT_DUMP_AST},
 		{0},
 	};
 	const char *command = NULL;
@@ -199,7 +230,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		}
 	}
-	while ((c = getopt_long(dashdash, argv, "hc:p:x:o:fvl:L:Ss", longopts, NULL)) != -1) {
+	while ((c = getopt_long(dashdash, argv, "hc:p:x:o:fvl:L:Sse:D:G:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(usage_text, stdout);
@@ -239,6 +270,18 @@ int options_parse(int argc, char **argv, struct options *opts)
 		case 's':
 			opts->stack = true;
 			break;
+		case 'e':
+			opts->script_text = optarg;
+			break;
+		case 'D':
+		case 'G':
+			if (add_setting(c == 'D' ? &opts->defines : &opts->set_globals,
+					c == 'D' ? &opts->ndefines : &opts->nset_globals, c, optarg) < 0)
+				return -EINVAL;
+			break;
+		case OPT_DUMP_AST:
+			opts->dump_ast = true;
+			break;
 		case OPT_FOLDED:
 			opts->folded = true;
 			break;
@@ -264,13 +307,26 @@ int options_parse(int argc, char **argv, struct options *opts)
 				return -EINVAL;
 			break;
 		default:
-			if (optopt && strchr("cpxolL", optopt))
+			if (optopt && strchr("cpxolLeDG", optopt))
 				log_error("option -%c needs a value\n      hint: utap --help", optopt);
 			else
 				log_error("unknown option '%s'\n      hint: utap --help",
 					  argv[optind - 1]);
 			return -EINVAL;
 		}
+	}
+	/* A script ("stap FILE ARGS": the first argument names a file, or -e
+	 * gave it) takes the other arguments as its own; else they are probes. */
+	if (!opts->script_text && optind < dashdash && names_file(argv[optind]))
+		opts->script_file = argv[optind++];
+	if (opts->script_file || opts->script_text) {
+		opts->script_args = &argv[optind];
+		opts->nscript_args = dashdash - optind;
+		optind = dashdash;
+	} else if (opts->ndefines || opts->nset_globals || opts->dump_ast) {
+		log_error("-D, -G and --dump-ast are for scripts\n"
+			  "      hint: utap script.stp, or utap -e 'probe begin { ... }'");
+		return -EINVAL;
 	}
 	/* The probes, then the command after "--". */
 	for (; optind < dashdash; optind++) {
@@ -303,6 +359,14 @@ int options_parse(int argc, char **argv, struct options *opts)
 		}
 		return 0;
 	}
+	if (opts->script_file || opts->script_text) {
+		if (opts->script_file && opts->script_text) {
+			log_error("-e gives the script, and so does %s\n      hint: use one of them",
+				  opts->script_file);
+			return -EINVAL;
+		}
+		return 0; /* a script may need no program at all (begin, timers) */
+	}
 	if (opts->nprobes == 0) {
 		log_error("no probe given\n      hint: utap 'p ./prog:func a=%%0' -- ./prog");
 		return -EINVAL;
@@ -327,4 +391,6 @@ void options_free(struct options *opts)
 	for (size_t i = 0; i < opts->nprobes; i++)
 		probe_free(&opts->probes[i]);
 	free(opts->probes);
+	free(opts->defines);
+	free(opts->set_globals);
 }

@@ -538,6 +538,13 @@ static void format_json(struct line *l, const struct probe_hit *hit, const char 
 	line_puts(l, "}\n");
 }
 
+int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out)
+{
+	if (!hit->probe || i >= hit->probe->nargs)
+		return -EINVAL;
+	return probe_arg_value(&probe_hit_args(hit)[i], hit->regs, hit->mem, out);
+}
+
 void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json)
 {
 	const char *name, *sym;

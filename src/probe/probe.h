@@ -184,6 +184,7 @@ struct probe_frame {
 	uint64_t addr;	     /* frame 0: the ip; callers: the return address */
 	const char *sym;     /* function (C++ demangled), NULL if unknown */
 	uint64_t off;	     /* ADDR - the function's start */
+	uint64_t size;	     /* the function's size (0 if unknown) */
 	const char *module;  /* path of the file mapping ADDR, NULL if none */
 	uint64_t module_off; /* ADDR's file offset in MODULE */
 	const char *file;    /* source file ("targets/demo.c"), NULL if unknown */
@@ -204,6 +205,10 @@ struct probe_hit {
 	int cpu;               /* -1: column not shown */
 	const char *sym;       /* the probed function ("?" if unknown) */
 	uint64_t sym_off, sym_size;
+	/* The call: where its return address is stored.  An entry hit at a
+	 * function's first instruction and the return hit of the same call
+	 * have the same FRAME (scripts match @entry values with it). */
+	uint64_t frame;
 	const char *caller;    /* return probes: function returned to, or NULL */
 	uint64_t caller_off;
 	uint64_t caller_addr;  /* shown in hex when caller is NULL */
@@ -215,7 +220,18 @@ struct probe_hit {
 	/* The call stack, innermost first, when asked for (-s), else NULL. */
 	const struct probe_frame *stack;
 	int nstack;
+	/* Where a handler gets the stack when it wants one: at most MAX
+	 * frames into FRAMES, how many (NULL when the backend has none). */
+	int (*take_stack)(const struct probe_hit *hit, struct probe_frame *frames, int max);
+	/* The names of any address of the hit's process (usymname()). */
+	void (*name_addr)(const struct probe_hit *hit, uint64_t addr, struct probe_frame *out);
+	void *backend; /* for TAKE_STACK and NAME_ADDR */
 };
+
+/* Argument I of HIT as a number, as a script reads a context variable: a
+ * string's (char *, char[N]) address, an enum's value, a pointer's.  0,
+ * -EFAULT (unreadable memory), -ENODATA (optimized out), -EINVAL. */
+int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out);
 
 /* Format one hit and write it to OUT as one line: ftrace style
  *   COMM-TID [CPU] SECS.USECS: NAME: (SYM+0x0/0xSIZE) v=1 a=2

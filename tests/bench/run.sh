@@ -276,6 +276,41 @@ bench_utap()
 	utap_row "utap -s, libunwind ptrace acc." "--step-mode=emulate -s --stack-depth 16" \
 		"$entry" warm
 	unset BENCH_DEPTH UTAP_UNWIND
+	bench_script
+}
+
+# A script handler of ten statements, two array updates and a printf, on
+# the same function: what the interpreter adds to a hit.
+bench_script()
+{
+	local row="utap script, 10 statements" why
+	cat >"$TMP/bench.stp" <<-'EOF'
+	global calls, sums
+	probe process.function("bench_fn") {
+		x = $x
+		calls[probefunc()]++
+		sums[x % 16] += x
+		y = x * 2
+		z = y + 1
+		if (z > 0)
+			w = z - 1
+		s = "n"
+		t = s . "m"
+		n = strlen(t)
+		printf("%d %d %s %d\n", x, w, t, n)
+	}
+	EOF
+	if [ -n "$UTAP_OK" ]; then
+		not_available "$row" "$UTAP_OK"
+		return
+	fi
+	if ! timeout 20 "$UTAP" -o "$TMP/verify.out" "$TMP/bench.stp" -- "$BIN" 100 \
+		>/dev/null 2>"$TMP/last.err" || [ "$(grep -c . "$TMP/verify.out")" -lt 100 ]; then
+		why=$(last_error)
+		not_available "$row" "failed: ${why:-fewer than 100 lines for 100 calls}"
+		return
+	fi
+	measure "$row" "$N" "$UTAP" --step-mode=emulate -o /dev/null "$TMP/bench.stp" -- "$BIN" "$N"
 }
 
 # --- the floor tracer and ltrace ------------------------------------------------------
@@ -638,6 +673,12 @@ print_ratios()
 		printf '  stacks   %-9s added by -s 16 / no -s  %-7s goal <= 2x     %s  (total %s)\n' \
 			"$(placement_name "$p"):" "$r" "$(goal "$r" 2)" \
 			"$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")"
+	done
+	# a script's handler costs little next to the trap
+	for p in "${PLACEMENTS[@]}"; do
+		r=$(ratio "utap script, 10 statements" "utap entry, emulate" "$p")
+		printf '  script   %-9s 10 statements / 1 arg   %-7s goal <= 1.3x   %s\n' \
+			"$(placement_name "$p"):" "$r" "$(goal "$r" 1.3)"
 	done
 	# why utap reads the stack itself: libunwind's ptrace accessors, same walk
 	for p in "${PLACEMENTS[@]}"; do

@@ -435,6 +435,7 @@ int events_loop(struct tracer *t)
 		}
 		if ((utap_stop_requested || t->fatal) && !t->detaching)
 			return detach_all(t);
+		ticks_run(t);
 		tid = next_stop(t, &status);
 		if (tid < 0) {
 			if (errno == EINTR)

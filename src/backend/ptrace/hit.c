@@ -185,6 +185,28 @@ static const struct probe_arg *site_args(const struct probe_arg **args, int i)
  * --folded) is taken once per stop, for the first hit its filter lets
  * through, from REGS with IP as the ip (the probed address, or the real
  * return address); *NSTACK < 0 until then. */
+/* What a handler's stack request needs (probe_hit.backend). */
+struct hit_stack {
+	struct tracer *t;
+	struct thread *th;
+	struct arch_regs at; /* the stop's registers, ip the probed address */
+	bool at_entry, at_return;
+};
+
+static int hit_take_stack(const struct probe_hit *h, struct probe_frame *frames, int max)
+{
+	struct hit_stack *hs = h->backend;
+
+	return stack_take(hs->t, hs->th, &hs->at, hs->at_entry, hs->at_return, frames, max);
+}
+
+static void hit_name_addr(const struct probe_hit *h, uint64_t addr, struct probe_frame *out)
+{
+	struct hit_stack *hs = h->backend;
+
+	stack_name_addr(hs->t, hs->th, addr, out);
+}
+
 static void report_hit(struct tracer *t, struct thread *th, struct probe_hit *h, int probe,
 		       const struct arch_regs *regs, uint64_t ip, bool at_entry, bool at_return,
 		       int *nstack)
@@ -192,6 +214,20 @@ static void report_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 	const struct options *o = t->opts;
 	struct arch_regs at;
 
+	if (t->hooks) {
+		struct hit_stack hs = {t, th, *regs, at_entry, at_return};
+
+		arch_set_ip(&hs.at, ip);
+		h->take_stack = hit_take_stack;
+		h->name_addr = hit_name_addr;
+		h->backend = &hs;
+		if (t->hooks->hit)
+			t->hooks->hit(t->hooks->data, h);
+		h->take_stack = NULL; /* HS ends here */
+		h->name_addr = NULL;
+		h->backend = NULL;
+		return;
+	}
 	if (o->stack || o->folded) {
 		if (!probe_filter_match(h->probe->filter, h))
 			return;
@@ -236,6 +272,7 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 		for (int i = 0; i < site->nentry; i++) {
 			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]],
 				 site_args(site->entry_args, i), site, regs, &mem);
+			h.frame = arch_return_address_slot(regs);
 			report_hit(t, th, &h, site->entry_probes[i], regs, site->addr,
 				   site->sym && site->sym_off == 0, false, &nstack);
 		}
@@ -270,6 +307,7 @@ static void print_returns(struct tracer *t, struct thread *th, struct arch_regs 
 		h.caller = caller;
 		h.caller_off = caller_off;
 		h.caller_addr = e->ret;
+		h.frame = e->slot;
 		/* The stack from where the function returns to, as if it had
 		 * returned there directly and not through our trampoline. */
 		report_hit(t, th, &h, e->site->return_probes[i], regs, e->ret, false, true,

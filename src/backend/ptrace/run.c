@@ -261,13 +261,24 @@ static void install_signals(double duration)
 	}
 }
 
-int ptrace_backend_run(const struct options *o, FILE *out)
+void backend_request_stop(void)
+{
+	utap_stop_requested = 1;
+}
+
+bool backend_stop_requested(void)
+{
+	return utap_stop_requested != 0;
+}
+
+int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_hooks *hooks)
 {
 	struct tracer t;
 	int rc, status;
 
 	memset(&t, 0, sizeof(t));
 	t.opts = o;
+	t.hooks = hooks;
 	t.out = out;
 	t.probe_matched = calloc(o->nprobes, sizeof(bool));
 	t.probe_failed = calloc(o->nprobes, sizeof(bool));
@@ -288,7 +299,12 @@ int ptrace_backend_run(const struct options *o, FILE *out)
 		rc = rc == -EINVAL ? 2 : 1;
 		goto out;
 	}
+	if (hooks && hooks->start)
+		hooks->start(hooks->data, t.main_pid);
 	events_loop(&t);
+	ticks_stop(&t);
+	if (hooks && hooks->end)
+		hooks->end(hooks->data);
 	/* Every hit is in: the stacks are complete, whether the program
 	 * exited or we detached from it. */
 	if (t.folded && probe_folded_print(t.folded, out, o->probes, o->nprobes) < 0)

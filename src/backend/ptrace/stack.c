@@ -197,6 +197,7 @@ static void name_frame(struct stack_walk *w, uint64_t pc, bool is_return, struct
 	if (sym_lookup_offset(sm, foff, &sym, &delta) == 0) {
 		f->sym = sym.name;
 		f->off = delta + (pc - at);
+		f->size = sym.size;
 	}
 	dm = tracer_dwarf(w->t, w->s, m);
 	if (dm && sym_offset_to_vaddr(sm, foff, &vaddr) == 0 &&
@@ -224,6 +225,13 @@ static struct space_stacks *space_stacks(struct space *s)
 		ss->modules_gen = s->modules_gen;
 	}
 	return ss;
+}
+
+void stack_name_addr(struct tracer *t, struct thread *th, uint64_t addr, struct probe_frame *out)
+{
+	struct stack_walk w = {t, th, th->proc->space, NULL};
+
+	name_frame(&w, addr, false, out);
 }
 
 int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs, bool at_entry,

@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "arch/arch.h"
+#include "backend/backend.h"
 #include "options.h"
 #include "proc/maps.h"
 #include "sym/sym.h"
@@ -143,6 +145,7 @@ struct orphan_stop {
 
 struct tracer {
 	const struct options *opts;
+	const struct backend_hooks *hooks; /* a script's; NULL: print each hit */
 	FILE *out;
 	struct process *procs;
 	struct thread *threads[THREAD_HASH_SIZE];
@@ -174,6 +177,10 @@ struct tracer {
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
 	struct probe_frame *frames;   /* the stack of the hit being handled (-s, --folded) */
+	/* a script's timer probes (ticks.c) */
+	timer_t tick_timer;
+	bool tick_timer_made;
+	uint64_t tick_armed; /* the deadline the timer is set for */
 	struct probe_folded *folded;  /* --folded: stacks counted per probe */
 };
 
@@ -260,6 +267,8 @@ int stack_take(struct tracer *t, struct thread *th, const struct arch_regs *regs
 	       bool at_return, struct probe_frame *frames, int max);
 struct space_stacks;
 void stack_space_free(struct space_stacks *ss);
+/* The names of address ADDR of TH's process (not cached). */
+void stack_name_addr(struct tracer *t, struct thread *th, uint64_t addr, struct probe_frame *out);
 
 /* ---- step.c ---- */
 int step_over(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site);
@@ -293,6 +302,12 @@ int wait_stopped(struct tracer *t, struct thread *th, int *status);
 void sigtrap_remember(struct tracer *t, struct thread *th);
 /* After a hit: undo the kernel's reset of that disposition, if it happened. */
 void sigtrap_repair(struct tracer *t, struct thread *th);
+
+/* ---- ticks.c ---- */
+/* Run the hooks' timer probes that are due and set the timer for the
+ * next: called at every turn of the event loop (a clock read). */
+void ticks_run(struct tracer *t);
+void ticks_stop(struct tracer *t);
 
 /* ---- detach.c ---- */
 int detach_all(struct tracer *t);

@@ -1,0 +1,40 @@
+/* points.h: what a script's probe point names: an event of the session (begin, end,
+ * error, a timer) or code in a program, as the one-liner probe that plants it. */
+#ifndef UTAP_SCRIPT_POINTS_H
+#define UTAP_SCRIPT_POINTS_H
+
+#include <stdint.h>
+
+#include "script/ast.h"
+
+enum script_point_kind {
+	POINT_BEGIN,
+	POINT_END,
+	POINT_ERROR,
+	POINT_TIMER,
+	POINT_CODE, /* a function's entry or return, or a statement */
+};
+
+struct script_where {
+	enum script_point_kind kind;
+	int64_t priority;   /* begin(N), end(N), error(N): lower runs first */
+	uint64_t period_ns; /* POINT_TIMER */
+	/* POINT_CODE: the one-liner that plants it without its fetches:
+	 * "p BIN:SYM", "r BIN:SYM", "p BIN:FILE:LINE" (malloc'ed) */
+	char *oneliner;
+	bool is_return;
+};
+
+/* What POINT names.  TARGET_BIN is the program -c / -x / "--" gives, for
+ * a bare process.function(...) (NULL if none).  0, or -EINVAL with ERR
+ * filled (position, message, hint): kernel probe points, unknown or
+ * misused components, and those not supported yet, each said plainly. */
+int script_point_where(const struct script_point *point, const char *target_bin,
+		       struct script_where *out, struct script_error *err);
+void script_where_free(struct script_where *w);
+
+/* The probe point as written ("process(\"./prog\").function(\"main\").call"),
+ * into BUF. */
+void script_point_text(const struct script_point *point, char *buf, size_t n);
+
+#endif

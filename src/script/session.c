@@ -1,0 +1,491 @@
+/* session.c: running a script: parse, check, turn its probe points into planted probes
+ * and session events, and drive the interpreter from the backend's hooks. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "script/check.h"
+#include "script/interp.h"
+#include "script/points.h"
+#include "script/script.h"
+#include "util/log.h"
+
+/* A session event: a begin, end, error or timer probe. */
+struct event {
+	int probe; /* into s->probes */
+	int64_t priority;
+	uint64_t period_ns, due;
+	char pp[256];
+};
+
+struct session {
+	struct options *opts;
+	struct script *s;
+	struct interp *in;
+	struct event *begins, *ends, *errors, *timers;
+	int nbegins, nends, nerrors, ntimers;
+	/* per planted probe (opts->probes[i]): its script probe and point,
+	 * and whether it only takes a .return probe's entry values */
+	int *probe_of;
+	bool *saves_entry;
+	char (*pp_of)[256];
+	pid_t target;
+	FILE *out;
+};
+
+static char *read_file(const char *path, struct script_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = fopen(path, "re");
+	FILE *m;
+	int c;
+
+	if (!fp) {
+		snprintf(err->msg, sizeof(err->msg), "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	m = open_memstream(&text, &len);
+	while (m && (c = fgetc(fp)) != EOF)
+		fputc(c, m);
+	fclose(fp);
+	if (m)
+		fclose(m);
+	return text;
+}
+
+static void report(const struct script_error *err, const char *source)
+{
+	fflush(stdout);
+	script_error_print(stderr, err, source);
+}
+
+static int add_event(struct event **list, int *n, int probe, const struct script_where *w,
+		     const char *pp)
+{
+	struct event *grown = realloc(*list, (size_t)(*n + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	memset(&grown[*n], 0, sizeof(grown[*n]));
+	grown[*n].probe = probe;
+	grown[*n].priority = w->priority;
+	grown[*n].period_ns = w->period_ns;
+	snprintf(grown[*n].pp, sizeof(grown[*n].pp), "%s", pp);
+	(*n)++;
+	return 0;
+}
+
+static int by_priority(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	return x->probe - y->probe; /* then in script order */
+}
+
+/* The program the script's bare "process" means: -c / -- CMD, or -x PID's. */
+static char *target_bin(const struct options *o)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+
+	if (o->argv)
+		return strdup(o->argv[0]);
+	if (!o->attach_pid)
+		return NULL;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)o->attach_pid);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/* A planted probe for a code point of script probe P: the one-liner of
+ * the point with the probe's context variables as its fetches. */
+static int add_code_probe(struct session *ss, int p, const struct script_where *w,
+			  const char *pp, const struct script_point *point, bool saves_entry)
+{
+	const struct script_probe *sp = &ss->s->probes[p];
+	char *const *targets = saves_entry ? sp->entry_targets : sp->targets;
+	int ntargets = saves_entry ? sp->nentry_targets : sp->ntargets;
+	struct options *o = ss->opts;
+	struct probe_error perr;
+	struct script_error err = {{0}};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	struct probe *grown;
+	int idx = (int)o->nprobes;
+
+	if (!m)
+		return -ENOMEM;
+	/* the entry values of "r BIN:SYM" are taken by "p BIN:SYM" */
+	if (saves_entry)
+		fprintf(m, "p%s", w->oneliner + 1);
+	else
+		fputs(w->oneliner, m);
+	for (int i = 0; i < ntargets; i++)
+		fprintf(m, " t%d=%s", i, targets[i]);
+	fclose(m);
+	grown = realloc(o->probes, (o->nprobes + 1) * sizeof(*grown));
+	if (!grown) {
+		free(text);
+		return -ENOMEM;
+	}
+	o->probes = grown;
+	if (probe_parse(text, idx, &o->probes[idx], &perr) < 0) {
+		snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
+		err.line = point->pos.line;
+		err.col = point->pos.col;
+		snprintf(err.msg, sizeof(err.msg), "%.100s: %.150s", pp, perr.msg);
+		snprintf(err.hint, sizeof(err.hint), "%s", perr.hint);
+		report(&err, ss->s->source);
+		free(text);
+		return -EINVAL;
+	}
+	free(text);
+	/* messages about the probe show the point and its context variables
+	 * as the script wrote them */
+	free(o->probes[idx].text);
+	o->probes[idx].text = strdup(pp);
+	for (int i = 0; i < ntargets && (size_t)i < o->probes[idx].nargs; i++) {
+		char *name = strdup(targets[i]);
+
+		if (name) {
+			free(o->probes[idx].args[i].name);
+			o->probes[idx].args[i].name = name;
+		}
+	}
+	o->nprobes++;
+	ss->probe_of = realloc(ss->probe_of, o->nprobes * sizeof(*ss->probe_of));
+	ss->pp_of = realloc(ss->pp_of, o->nprobes * sizeof(*ss->pp_of));
+	ss->saves_entry = realloc(ss->saves_entry, o->nprobes * sizeof(*ss->saves_entry));
+	if (!ss->probe_of || !ss->pp_of || !ss->saves_entry || !o->probes[idx].text)
+		return -ENOMEM;
+	ss->probe_of[idx] = p;
+	ss->saves_entry[idx] = saves_entry;
+	snprintf(ss->pp_of[idx], sizeof(ss->pp_of[idx]), "%s", pp);
+	return 0;
+}
+
+/* Which probes are .return probes (all their points): there, parameters
+ * are read at the call, as SystemTap does.  Errors wait for place_probes. */
+static void mark_returns(struct script *s, const struct options *o)
+{
+	char *bin = target_bin(o);
+
+	for (int p = 0; p < s->nprobes; p++) {
+		struct script_probe *sp = &s->probes[p];
+
+		sp->returns = sp->npoints > 0;
+		for (int k = 0; k < sp->npoints; k++) {
+			struct script_where w;
+			struct script_error err;
+
+			if (script_point_where(&sp->points[k], bin, &w, &err) < 0 || !w.is_return)
+				sp->returns = false;
+			script_where_free(&w);
+		}
+	}
+	free(bin);
+}
+
+/* Every probe point of the script: events for the session, one-liner
+ * probes for code.  0 or -EINVAL (reported). */
+static int place_probes(struct session *ss)
+{
+	char *bin = target_bin(ss->opts);
+	struct script_error err = {{0}};
+	int ret = 0;
+
+	snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
+	for (int p = 0; p < ss->s->nprobes && ret == 0; p++) {
+		const struct script_probe *sp = &ss->s->probes[p];
+
+		for (int k = 0; k < sp->npoints && ret == 0; k++) {
+			struct script_where w;
+			char pp[256];
+
+			script_point_text(&sp->points[k], pp, sizeof(pp));
+			if (script_point_where(&sp->points[k], bin, &w, &err) < 0) {
+				report(&err, ss->s->source);
+				ret = -EINVAL;
+				break;
+			}
+			if (w.kind != POINT_CODE && sp->ntargets) {
+				snprintf(err.msg, sizeof(err.msg),
+					 "context variables ($%s...) exist only in probes on code",
+					 sp->targets[0] + 1);
+				err.line = sp->points[k].pos.line;
+				err.col = sp->points[k].pos.col;
+				snprintf(err.hint, sizeof(err.hint), "%.200s has none", pp);
+				report(&err, ss->s->source);
+				ret = -EINVAL;
+			} else if (w.kind == POINT_BEGIN) {
+				ret = add_event(&ss->begins, &ss->nbegins, p, &w, pp);
+			} else if (w.kind == POINT_END) {
+				ret = add_event(&ss->ends, &ss->nends, p, &w, pp);
+			} else if (w.kind == POINT_ERROR) {
+				ret = add_event(&ss->errors, &ss->nerrors, p, &w, pp);
+			} else if (w.kind == POINT_TIMER) {
+				ret = add_event(&ss->timers, &ss->ntimers, p, &w, pp);
+			} else {
+				if (w.is_return && sp->nentry)
+					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], true);
+				if (ret == 0)
+					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], false);
+			}
+			script_where_free(&w);
+		}
+	}
+	free(bin);
+	qsort(ss->begins, (size_t)ss->nbegins, sizeof(*ss->begins), by_priority);
+	qsort(ss->ends, (size_t)ss->nends, sizeof(*ss->ends), by_priority);
+	qsort(ss->errors, (size_t)ss->nerrors, sizeof(*ss->errors), by_priority);
+	return ret;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void run_events(struct session *ss, const struct event *ev, int n)
+{
+	for (int i = 0; i < n && !(ev != ss->ends && ev != ss->errors && interp_exiting(ss->in)); i++)
+		interp_run(ss->in, ev[i].probe, NULL, ev[i].pp);
+}
+
+/* ---- the backend's hooks ---- */
+
+static void on_hit(void *data, const struct probe_hit *hit)
+{
+	struct session *ss = data;
+	int i = hit->probe->index;
+
+	if (interp_exiting(ss->in))
+		return; /* exit() was called: no more handlers */
+	if (ss->saves_entry[i]) {
+		interp_save_entry(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
+		return;
+	}
+	interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
+	if (interp_exiting(ss->in))
+		backend_request_stop();
+}
+
+static void on_start(void *data, pid_t target)
+{
+	struct session *ss = data;
+	uint64_t now = mono_ns();
+
+	ss->target = target;
+	interp_set_target(ss->in, target);
+	for (int i = 0; i < ss->ntimers; i++)
+		ss->timers[i].due = now + ss->timers[i].period_ns;
+	run_events(ss, ss->begins, ss->nbegins);
+	if (interp_exiting(ss->in))
+		backend_request_stop();
+}
+
+static uint64_t on_next_tick(void *data)
+{
+	struct session *ss = data;
+	uint64_t next = 0;
+
+	for (int i = 0; i < ss->ntimers; i++)
+		if (!next || ss->timers[i].due < next)
+			next = ss->timers[i].due;
+	return next;
+}
+
+static void on_tick(void *data, uint64_t now)
+{
+	struct session *ss = data;
+
+	for (int i = 0; i < ss->ntimers && !interp_exiting(ss->in); i++) {
+		struct event *t = &ss->timers[i];
+
+		if (now < t->due)
+			continue;
+		interp_run(ss->in, t->probe, NULL, t->pp);
+		/* the next period; one missed while busy is skipped, not run twice */
+		t->due += t->period_ns;
+		if (t->due <= now)
+			t->due = now + t->period_ns;
+	}
+	if (interp_exiting(ss->in))
+		backend_request_stop();
+}
+
+static void on_end(void *data)
+{
+	struct session *ss = data;
+
+	/* After runtime errors the error probes run instead of the end ones. */
+	if (interp_errors(ss->in) && ss->nerrors)
+		run_events(ss, ss->errors, ss->nerrors);
+	else
+		run_events(ss, ss->ends, ss->nends);
+}
+
+/* No program to trace: begin, the timers until exit() or Ctrl-C, end. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	backend_request_stop();
+}
+
+static void run_without_target(struct session *ss)
+{
+	struct sigaction sa;
+	sigset_t block, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	on_start(ss, 0);
+	while (!backend_stop_requested() && !interp_exiting(ss->in)) {
+		uint64_t next = on_next_tick(ss), now = mono_ns();
+		struct timespec ts, *wait = NULL;
+
+		if (next && next <= now) {
+			on_tick(ss, now);
+			continue;
+		}
+		if (next) {
+			ts.tv_sec = (time_t)((next - now) / 1000000000u);
+			ts.tv_nsec = (long)((next - now) % 1000000000u);
+			wait = &ts;
+		}
+		/* signals are let in only while waiting: none is missed */
+		fflush(ss->out);
+		ppoll(NULL, 0, wait, &old);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	on_end(ss);
+	fflush(ss->out);
+}
+
+static void session_free(struct session *ss)
+{
+	interp_free(ss->in);
+	free(ss->begins);
+	free(ss->ends);
+	free(ss->errors);
+	free(ss->timers);
+	free(ss->probe_of);
+	free(ss->pp_of);
+	free(ss->saves_entry);
+	if (ss->s) {
+		script_check_release(ss->s);
+		script_free(ss->s);
+	}
+}
+
+static int prepare(struct session *ss, char **text)
+{
+	struct options *o = ss->opts;
+	struct script_error err = {{0}};
+	struct script_limits lim;
+	struct interp_session is = {0, ss->out};
+	const char *file = o->script_file ? o->script_file : "-e";
+	char why[256];
+
+	snprintf(err.file, sizeof(err.file), "%s", file);
+	*text = o->script_text ? strdup(o->script_text) : read_file(o->script_file, &err);
+	if (!*text) {
+		log_error("%s", err.msg[0] ? err.msg : "out of memory");
+		return -EINVAL;
+	}
+	if (script_parse(file, *text, o->script_args, o->nscript_args, &ss->s, &err) < 0) {
+		report(&err, *text);
+		return -EINVAL;
+	}
+	if (o->dump_ast)
+		return 1;
+	mark_returns(ss->s, o);
+	if (script_check(ss->s, &err) < 0) {
+		report(&err, *text);
+		return -EINVAL;
+	}
+	if (place_probes(ss) < 0)
+		return -EINVAL;
+	if (o->nprobes && !o->argv && !o->attach_pid && !o->dry_run) {
+		log_error("the script probes programs, and none is given\n"
+			  "      hint: add -c 'CMD ARGS', -x PID or '-- CMD ARGS'");
+		return -EINVAL;
+	}
+	script_limits_default(&lim);
+	for (int i = 0; i < o->ndefines; i++) {
+		if (script_limits_set(&lim, o->defines[i], why, sizeof(why)) < 0) {
+			log_error("%s", why);
+			return -EINVAL;
+		}
+	}
+	if (interp_new(ss->s, &lim, &is, o->set_globals, o->nset_globals, &ss->in, &err) < 0) {
+		log_error("%s", err.msg[0] ? err.msg : "out of memory");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int script_main(struct options *o)
+{
+	struct session ss = {.opts = o, .out = stdout};
+	struct backend_hooks hooks = {&ss, on_hit, on_start, on_next_tick, on_tick, on_end};
+	char *text = NULL;
+	int rc;
+
+	if (o->output) {
+		ss.out = fopen(o->output, "we");
+		if (!ss.out) {
+			log_error("-o %s: %s", o->output, strerror(errno));
+			return 2;
+		}
+	}
+	rc = prepare(&ss, &text);
+	if (rc == 1) {
+		script_dump(ss.s, ss.out);
+		rc = 0;
+	} else if (rc < 0) {
+		rc = 2;
+	} else if (o->nprobes && ptrace_backend_check(o) < 0) {
+		rc = 2;
+	} else if (o->dry_run) {
+		rc = o->nprobes ? ptrace_backend_dry_run(o, ss.out) : 0;
+	} else if (!o->argv && !o->attach_pid) {
+		run_without_target(&ss);
+		rc = interp_errors(ss.in) ? 1 : 0;
+	} else {
+		rc = ptrace_backend_run(o, ss.out, &hooks);
+		/* the script's status, not the program's (SystemTap's) */
+		rc = rc == 2 ? 2 : interp_errors(ss.in) ? 1 : 0;
+	}
+	session_free(&ss);
+	free(text);
+	if (ss.out != stdout)
+		fclose(ss.out);
+	return rc;
+}
