@@ -138,6 +138,7 @@ static bool parse_alternatives(struct parser *p, struct point_list *out);
 static bool parse_component(struct parser *p, struct point_list *piece)
 {
 	const struct script_token *t = parse_next(p), *open;
+	char usage[128];
 	struct script_point *pt = parse_push(p, &piece->v, &piece->n, sizeof(*pt));
 	struct script_component *c = pt ? parse_push(p, &pt->comps, &pt->ncomps, sizeof(*c)) : NULL;
 	size_t len;
@@ -173,12 +174,12 @@ static bool parse_component(struct parser *p, struct point_list *piece)
 		for (i = 0; comp_args[i].name; i++)
 			if (strcmp(comp_args[i].name, c->name) == 0)
 				break;
+		snprintf(usage, sizeof(usage), "write %s", comp_args[i].usage);
 		if (comp_args[i].name && comp_args[i].required)
-			parse_fail(p, open->pos, comp_args[i].usage, "'%s' needs an argument: %s",
-				   c->name, comp_args[i].usage);
-		else if (comp_args[i].name)
-			parse_fail(p, open->pos, comp_args[i].usage, "'%s' takes no parentheses",
+			parse_fail(p, open->pos, usage, "'%s' needs an argument in its parentheses",
 				   c->name);
+		else if (comp_args[i].name)
+			parse_fail(p, open->pos, usage, "'%s' takes no parentheses", c->name);
 		else
 			parse_fail(p, open->pos, "give it an argument, NAME(\"...\") or NAME(N), or "
 				   "drop the '()'",

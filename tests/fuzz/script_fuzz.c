@@ -5,7 +5,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Isrc tests/fuzz/script_fuzz.c \
  *       src/script/lexer.c src/script/preproc.c src/script/parse_*.c src/script/dump.c \
  *       src/script/error.c -o build/script_fuzz
- *   mkdir -p build/script_corpus && cp tests/scripts/parse/*.stp build/script_corpus/
+ *   mkdir -p build/script_corpus && cp tests/scripts/parse/[a-z]*.stp build/script_corpus/
  *   ./build/script_fuzz -max_total_time=300 -max_len=4096 -timeout=2 build/script_corpus
  *
  * The first byte picks the script arguments; the rest is the script (up to its first NUL).
