@@ -1,4 +1,4 @@
-/* dump.c: a parsed script back as source: canonical layout, every operator's operands parenthesized. */
+/* dump.c: a parsed script back as source, canonical, every operand that is an operator in ( ). */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -111,9 +111,10 @@ static const char *op_text(enum script_op op)
 static const char *stat_name(enum script_stat stat)
 {
 	static const char *const names[] = {
-		[STAT_COUNT] = "@count", [STAT_SUM] = "@sum",	    [STAT_MIN] = "@min",
-		[STAT_MAX] = "@max",	 [STAT_AVG] = "@avg",	    [STAT_VARIANCE] = "@variance",
-		[STAT_HIST_LOG] = "@hist_log", [STAT_HIST_LINEAR] = "@hist_linear",
+	    [STAT_COUNT] = "@count",	   [STAT_SUM] = "@sum",
+	    [STAT_MIN] = "@min",	   [STAT_MAX] = "@max",
+	    [STAT_AVG] = "@avg",	   [STAT_VARIANCE] = "@variance",
+	    [STAT_HIST_LOG] = "@hist_log", [STAT_HIST_LINEAR] = "@hist_linear",
 	};
 
 	return stat > STAT_NONE && stat <= STAT_HIST_LINEAR ? names[stat] : "@?";

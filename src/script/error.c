@@ -6,8 +6,8 @@
 
 #include "script/lexer.h"
 
-int script_fail(struct script_error *err, struct script_pos pos, const char *hint,
-		const char *fmt, ...)
+int script_fail(struct script_error *err, struct script_pos pos, const char *hint, const char *fmt,
+		...)
 {
 	va_list ap;
 

@@ -21,21 +21,21 @@ struct lexer {
 };
 
 static const char *const keywords[] = {
-	"probe", "global", "private", "function", "if",	   "else",     "for",
-	"foreach", "in",   "limit",   "return",	  "delete", "while",   "break",
-	"continue", "next", "string", "long",	  "try",    "catch",   NULL,
+    "probe",	"global", "private", "function", "if",	   "else",  "for",
+    "foreach",	"in",	  "limit",   "return",	 "delete", "while", "break",
+    "continue", "next",	  "string",  "long",	 "try",	   "catch", NULL,
 };
 
 /* Longest first: the lexer takes the longest operator that matches. */
 static const char *const ops3[] = {"<<<", ">>>", "<<=", ">>=", NULL};
 static const char *const ops2[] = {
-	"==", "!=", "<=", ">=", "=~", "!~", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=",
-	".=", "&&", "||", "++", "--", "->", "<<", ">>", "%(", "%?", "%:", "%)", NULL,
+    "==", "!=", "<=", ">=", "=~", "!~", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=",
+    ".=", "&&", "||", "++", "--", "->", "<<", ">>", "%(", "%?", "%:", "%)", NULL,
 };
 static const char ops1[] = "+-*/%<>=!~&|^.,;:?()[]{}";
 
 static const char escape_hint[] =
-	"escapes are \\n \\t \\r \\a \\b \\f \\v \\\\ \\\" \\' \\?, \\ooo (octal) and \\xHH (hex)";
+    "escapes are \\n \\t \\r \\a \\b \\f \\v \\\\ \\\" \\' \\?, \\ooo (octal) and \\xHH (hex)";
 
 static bool is_digit(char c)
 {
@@ -205,13 +205,15 @@ static int lex_number(struct lexer *lx, struct script_pos pos, bool space)
 		else if (base == 16 && *p >= 'A' && *p <= 'F')
 			d = (unsigned)(*p - 'A' + 10);
 		else
-			return lex_error(lx, pos, space, false,
-					 "a name cannot start with a digit; numbers are 42, 0x2a or 052",
-					 "invalid number '%.*s'", len, start);
+			return lex_error(
+			    lx, pos, space, false,
+			    "a name cannot start with a digit; numbers are 42, 0x2a or 052",
+			    "invalid number '%.*s'", len, start);
 		if (d >= base)
-			return lex_error(lx, pos, space, false,
-					 "a number starting with 0 is octal; drop the 0 for decimal",
-					 "invalid digit '%c' in the octal number '%.*s'", *p, len, start);
+			return lex_error(
+			    lx, pos, space, false,
+			    "a number starting with 0 is octal; drop the 0 for decimal",
+			    "invalid digit '%c' in the octal number '%.*s'", *p, len, start);
 		if (v > (UINT64_MAX - d) / base)
 			return lex_error(lx, pos, space, false,
 					 "numbers are 64 bits: at most 18446744073709551615",
@@ -255,10 +257,11 @@ static int lex_string(struct lexer *lx, struct script_pos pos, bool space)
 
 		if (c == '\0' || c == '\n') {
 			free(buf);
-			return lex_error(lx, pos, space, false,
-					 "a string ends on its line; write \"a\" \"b\" to continue one "
-					 "on the next line",
-					 "unterminated string: this '\"' has no closing '\"'");
+			return lex_error(
+			    lx, pos, space, false,
+			    "a string ends on its line; write \"a\" \"b\" to continue one "
+			    "on the next line",
+			    "unterminated string: this '\"' has no closing '\"'");
 		}
 		if (c == '"') {
 			advance(lx);
@@ -280,7 +283,8 @@ static int lex_string(struct lexer *lx, struct script_pos pos, bool space)
 				value = (unsigned char)dec[hit - esc];
 				advance(lx);
 			} else if (e >= '0' && e <= '7') {
-				for (value = 0, n = 0; n < 3 && *lx->s >= '0' && *lx->s <= '7'; n++) {
+				for (value = 0, n = 0; n < 3 && *lx->s >= '0' && *lx->s <= '7';
+				     n++) {
 					value = value * 8 + (*lx->s - '0');
 					advance(lx);
 				}
@@ -345,8 +349,8 @@ static int lex_text(struct lexer *lx);
 static int lex_argument(struct lexer *lx, struct script_pos pos, bool space)
 {
 	static const char range_hint[] =
-		"give the arguments after the script (utap SCRIPT ARG1 ARG2 ...), or test "
-		"for them: %( $# >= 2 %? $2 %: 0 %)";
+	    "give the arguments after the script (utap SCRIPT ARG1 ARG2 ...), or test "
+	    "for them: %( $# >= 2 %? $2 %: 0 %)";
 	char c = *lx->s, num[24];
 	bool count = lx->s[1] == '#';
 	long n = 0;
@@ -390,15 +394,15 @@ static int lex_argument(struct lexer *lx, struct script_pos pos, bool space)
 		return emit(lx, TK_STRING, pos, space, arg, (int)strlen(arg)) ? 0 : -ENOMEM;
 	} else {
 		struct lexer sub = {
-			.s = lx->args[n - 1],
-			.line = 1,
-			.col = 1,
-			.out = lx->out,
-			.args = lx->args,
-			.nargs = lx->nargs,
-			.arg_no = (int)n,
-			.at = pos,
-			.at_space = space,
+		    .s = lx->args[n - 1],
+		    .line = 1,
+		    .col = 1,
+		    .out = lx->out,
+		    .args = lx->args,
+		    .nargs = lx->nargs,
+		    .arg_no = (int)n,
+		    .at = pos,
+		    .at_space = space,
 		};
 
 		return lex_text(&sub);
@@ -528,12 +532,12 @@ static int lex_text(struct lexer *lx)
 int script_lex(const char *source, char *const *args, int nargs, struct script_tokens *out)
 {
 	struct lexer lx = {
-		.s = source ? source : "",
-		.line = 1,
-		.col = 1,
-		.out = out,
-		.args = args,
-		.nargs = args ? nargs : 0,
+	    .s = source ? source : "",
+	    .line = 1,
+	    .col = 1,
+	    .out = out,
+	    .args = args,
+	    .nargs = args ? nargs : 0,
 	};
 
 	out->tok = NULL;

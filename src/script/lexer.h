@@ -61,7 +61,7 @@ const char *script_token_describe(const struct script_token *tok, char *buf, int
 
 /* Fill ERR (its file is left alone) with POS, HINT (or none) and the
  * printf-style message; returns -EINVAL. ERR may be NULL. */
-int script_fail(struct script_error *err, struct script_pos pos, const char *hint,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int script_fail(struct script_error *err, struct script_pos pos, const char *hint, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -11,13 +11,14 @@
 /* Bounds that keep every recursive walk of the tree (the parser's own,
  * dump, free, the checker, the interpreter) far from the stack's end,
  * whatever the input. Real scripts stay well below them. */
-#define PARSE_MAX_NESTING 500 /* parentheses, unary chains, a = b = ..., probe point braces */
+#define PARSE_MAX_NESTING 500	   /* parentheses, unary chains, a = b = ..., probe point braces */
 #define PARSE_MAX_STMT_NESTING 200 /* blocks and statements inside statements */
 /* Height of one expression's tree. The dump parenthesizes every operand
  * that is an operator, which costs at most two levels of nesting per
  * level of height: below PARSE_MAX_NESTING / 2, every dump parses again. */
 #define PARSE_MAX_DEPTH 250
 #define PARSE_MAX_POINTS 4096 /* probe points one probe's braces may expand to */
+#define PARSE_SLICE_HINT "name every key: m[k1, k2]"
 
 struct parser {
 	struct script_token *tok; /* after preprocessing; the last is TK_EOF */
@@ -44,11 +45,11 @@ bool parse_accept_kw(struct parser *p, const char *kw);
 
 /* Record the first error at POS; NULL, so callers can return it. */
 void *parse_fail(struct parser *p, struct script_pos pos, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* "expected WHAT, found TOKEN" at the current token; a lexical error
  * token reports its own message instead. NULL. */
 void *parse_expected(struct parser *p, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Move past operator OP or fail: "expected 'OP' WHERE, found ...". */
 bool parse_expect_op(struct parser *p, const char *op, const char *hint, const char *where);
 
@@ -64,8 +65,29 @@ void *parse_push(struct parser *p, void *arrayp, int *n, size_t size);
 bool parse_enter(struct parser *p, struct script_pos pos, bool stmt);
 void parse_leave(struct parser *p, bool stmt);
 
-/* The grammar, one file each: expressions, statements, the top level. */
+/* A zeroed expression of KIND at POS (NULL when out of memory). */
+struct script_expr *parse_new_expr(struct parser *p, enum script_expr_kind kind,
+				   struct script_pos pos);
+/* E is complete and its tallest operand is D high: E, or NULL (E freed)
+ * when that makes it taller than PARSE_MAX_DEPTH. Sets p->depth. */
+struct script_expr *parse_done(struct parser *p, struct script_expr *e, int d);
+/* E takes A as its next operand; false when out of memory (A is freed). */
+bool parse_add_arg(struct parser *p, struct script_expr *e, struct script_expr *a);
+static inline int parse_max(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+/* The grammar: expressions (parse_expr.c), $var, @cast, @var and the @
+ * operators (parse_target.c), statements (parse_stmt.c), the top level
+ * (parse_top.c). */
 struct script_expr *parse_expr(struct parser *p);
+/* Adjacent string literals as one SE_STRING: "a" "b", "x" @1. */
+struct script_expr *parse_string_literal(struct parser *p);
+/* $name, $$vars, ... with ->member, [index] and a trailing '$'/'$$'. */
+struct script_expr *parse_target(struct parser *p);
+/* @count(x) ... @cast(p, "type")->member: the TK_AT token is current. */
+struct script_expr *parse_at(struct parser *p);
 /* A probe point argument or global initializer: a number (with its sign)
  * or adjacent strings. */
 struct script_expr *parse_literal(struct parser *p);

@@ -6,8 +6,8 @@
 #include "script/parse_priv.h"
 
 static const char foreach_hint[] =
-	"foreach (KEY in ARRAY), foreach ([K1, K2] in ARRAY), foreach (VALUE = [K1, K2] in ARRAY "
-	"limit N); '+' or '-' after one key (or after ARRAY, for the values) sorts";
+    "foreach (KEY in ARRAY), foreach ([K1, K2] in ARRAY), foreach (VALUE = [K1, K2] in ARRAY "
+    "limit N); '+' or '-' after one key (or after ARRAY, for the values) sorts";
 
 static struct script_stmt *new_stmt(struct parser *p, enum script_stmt_kind kind,
 				    struct script_pos pos)
@@ -23,8 +23,8 @@ static struct script_stmt *new_stmt(struct parser *p, enum script_stmt_kind kind
 
 static bool is_top_keyword(const struct script_token *t)
 {
-	return parse_is_kw(t, "probe") || parse_is_kw(t, "global") ||
-	       parse_is_kw(t, "function") || parse_is_kw(t, "private");
+	return parse_is_kw(t, "probe") || parse_is_kw(t, "global") || parse_is_kw(t, "function") ||
+	       parse_is_kw(t, "private");
 }
 
 struct script_stmt *parse_block(struct parser *p, const char *where)
@@ -48,10 +48,11 @@ struct script_stmt *parse_block(struct parser *p, const char *where)
 			goto fail;
 		}
 		if (is_top_keyword(t)) {
-			parse_fail(p, t->pos, "close the block with '}' before the next definition",
-				   "missing '}': the block opened at line %d, column %d is still open "
-				   "at '%s'",
-				   open->pos.line, open->pos.col, t->text);
+			parse_fail(
+			    p, t->pos, "close the block with '}' before the next definition",
+			    "missing '}': the block opened at line %d, column %d is still open "
+			    "at '%s'",
+			    open->pos.line, open->pos.col, t->text);
 			goto fail;
 		}
 		sub = parse_stmt(p);
@@ -194,7 +195,8 @@ static bool parse_foreach_keys(struct parser *p, struct script_stmt *s)
 				return false;
 			}
 		if (s->value_var && strcmp(s->value_var, *slot) == 0) {
-			parse_fail(p, t->pos, foreach_hint, "'%s' names the value and a key", *slot);
+			parse_fail(p, t->pos, foreach_hint, "'%s' names the value and a key",
+				   *slot);
 			return false;
 		}
 		t = parse_peek(p);
@@ -218,9 +220,9 @@ static struct script_stmt *parse_foreach(struct parser *p, struct script_stmt *s
 		const char *name;
 		enum script_stat stat;
 	} sorts[] = {
-		{"@count", STAT_COUNT}, {"@sum", STAT_SUM}, {"@min", STAT_MIN},
-		{"@max", STAT_MAX},	{"@avg", STAT_AVG}, {"@variance", STAT_VARIANCE},
-		{NULL, STAT_NONE},
+	    {"@count", STAT_COUNT}, {"@sum", STAT_SUM}, {"@min", STAT_MIN},
+	    {"@max", STAT_MAX},	    {"@avg", STAT_AVG}, {"@variance", STAT_VARIANCE},
+	    {NULL, STAT_NONE},
 	};
 	const struct script_token *open = parse_peek(p), *t;
 	char where[96];
@@ -338,17 +340,17 @@ static struct script_stmt *parse_stmt_kind(struct parser *p)
 		struct script_stmt *(*parse)(struct parser *p, struct script_stmt *s);
 		bool simple; /* takes a trailing ';' */
 	} kws[] = {
-		{"if", SS_IF, parse_if, false},
-		{"while", SS_WHILE, parse_while, false},
-		{"for", SS_FOR, parse_for, false},
-		{"foreach", SS_FOREACH, parse_foreach, false},
-		{"try", SS_TRY, parse_try, false},
-		{"delete", SS_DELETE, parse_delete, true},
-		{"return", SS_RETURN, parse_return, true},
-		{"break", SS_BREAK, NULL, true},
-		{"continue", SS_CONTINUE, NULL, true},
-		{"next", SS_NEXT, NULL, true},
-		{NULL, SS_NULL, NULL, false},
+	    {"if", SS_IF, parse_if, false},
+	    {"while", SS_WHILE, parse_while, false},
+	    {"for", SS_FOR, parse_for, false},
+	    {"foreach", SS_FOREACH, parse_foreach, false},
+	    {"try", SS_TRY, parse_try, false},
+	    {"delete", SS_DELETE, parse_delete, true},
+	    {"return", SS_RETURN, parse_return, true},
+	    {"break", SS_BREAK, NULL, true},
+	    {"continue", SS_CONTINUE, NULL, true},
+	    {"next", SS_NEXT, NULL, true},
+	    {NULL, SS_NULL, NULL, false},
 	};
 	const struct script_token *t = parse_peek(p);
 	struct script_stmt *s, *ret;
@@ -378,7 +380,8 @@ static struct script_stmt *parse_stmt_kind(struct parser *p)
 		return parse_fail(p, t->pos, "an 'if' takes one statement; group several in { }",
 				  "'else' without an 'if'");
 	if (parse_is_kw(t, "catch"))
-		return parse_fail(p, t->pos, "try { ... } catch { ... }", "'catch' without a 'try'");
+		return parse_fail(p, t->pos, "try { ... } catch { ... }",
+				  "'catch' without a 'try'");
 	if (t->kind == TK_KEYWORD || parse_is_op(t, "}") || t->kind == TK_EOF)
 		return parse_expected(p, NULL, "a statement");
 	s = new_stmt(p, SS_EXPR, t->pos);

@@ -1,4 +1,4 @@
-/* parse_top.c: a script's top level (globals, functions, probes and their points) and script_parse. */
+/* parse_top.c: the top level (globals, functions, probes, probe points) and script_parse. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,11 +16,14 @@ static const char point_hint[] = "probe points look like process(\"PATH\").funct
 /* Probe points whose first component belongs to the kernel (SystemTap's
  * own families and its best-known tapset aliases). */
 static const char *const kernel_families[] = {
-	"kernel",    "module",	 "kprobe",  "syscall", "nd_syscall", "syscall_any",
-	"nd_syscall_any", "netfilter", "perf", "procfs", "tracepoint", "vfs",
-	"nfs",	     "nfsd",	 "ioblock", "ioscheduler", "scheduler", "signal",
-	"socket",    "tcp",	 "udp",	    "netdev",  "irq_handler", "softirq",
-	"workqueue", "vm",	 "kprocess", "scsi",   "sunrpc",     NULL,
+    "kernel",	  "module",	 "kprobe",	   "syscall",
+    "nd_syscall", "syscall_any", "nd_syscall_any", "netfilter",
+    "perf",	  "procfs",	 "tracepoint",	   "vfs",
+    "nfs",	  "nfsd",	 "ioblock",	   "ioscheduler",
+    "scheduler",  "signal",	 "socket",	   "tcp",
+    "udp",	  "netdev",	 "irq_handler",	   "softirq",
+    "workqueue",  "vm",		 "kprocess",	   "scsi",
+    "sunrpc",	  NULL,
 };
 
 /* What goes inside a component's parentheses, for "begin()" and the like. */
@@ -29,29 +32,29 @@ static const struct {
 	const char *usage;
 	bool required;
 } comp_args[] = {
-	{"function", "function(\"NAME\"), function(\"NAME@FILE:LINE\")", true},
-	{"statement", "statement(\"NAME@FILE:LINE\") or statement(ADDRESS)", true},
-	{"mark", "mark(\"NAME\")", true},
-	{"provider", "provider(\"NAME\").mark(\"NAME\")", true},
-	{"library", "library(\"PATH\")", true},
-	{"label", "label(\"NAME\")", true},
-	{"plt", "plt, or plt(\"NAME\")", false},
-	{"process", "process, process(\"PATH\") or process(PID)", false},
-	{"begin", "begin, or begin(N) to order it among the begin probes", false},
-	{"end", "end, or end(N) to order it among the end probes", false},
-	{"error", "error, or error(N) to order it among the error probes", false},
-	{"ms", "timer.ms(N)", true},
-	{"s", "timer.s(N)", true},
-	{"sec", "timer.sec(N)", true},
-	{"us", "timer.us(N)", true},
-	{"usec", "timer.usec(N)", true},
-	{"ns", "timer.ns(N)", true},
-	{"nsec", "timer.nsec(N)", true},
-	{"hz", "timer.hz(N)", true},
-	{"jiffies", "timer.jiffies(N)", true},
-	{"randomize", "timer.ms(N).randomize(M)", true},
-	{"maxactive", "return.maxactive(N)", true},
-	{NULL, NULL, false},
+    {"function", "function(\"NAME\"), function(\"NAME@FILE:LINE\")", true},
+    {"statement", "statement(\"NAME@FILE:LINE\") or statement(ADDRESS)", true},
+    {"mark", "mark(\"NAME\")", true},
+    {"provider", "provider(\"NAME\").mark(\"NAME\")", true},
+    {"library", "library(\"PATH\")", true},
+    {"label", "label(\"NAME\")", true},
+    {"plt", "plt, or plt(\"NAME\")", false},
+    {"process", "process, process(\"PATH\") or process(PID)", false},
+    {"begin", "begin, or begin(N) to order it among the begin probes", false},
+    {"end", "end, or end(N) to order it among the end probes", false},
+    {"error", "error, or error(N) to order it among the error probes", false},
+    {"ms", "timer.ms(N)", true},
+    {"s", "timer.s(N)", true},
+    {"sec", "timer.sec(N)", true},
+    {"us", "timer.us(N)", true},
+    {"usec", "timer.usec(N)", true},
+    {"ns", "timer.ns(N)", true},
+    {"nsec", "timer.nsec(N)", true},
+    {"hz", "timer.hz(N)", true},
+    {"jiffies", "timer.jiffies(N)", true},
+    {"randomize", "timer.ms(N).randomize(M)", true},
+    {"maxactive", "return.maxactive(N)", true},
+    {NULL, NULL, false},
 };
 
 /* Points being built: a component multiplies them, braces fan them out. */
@@ -181,7 +184,8 @@ static bool parse_component(struct parser *p, struct point_list *piece)
 		else if (comp_args[i].name)
 			parse_fail(p, open->pos, usage, "'%s' takes no parentheses", c->name);
 		else
-			parse_fail(p, open->pos, "give it an argument, NAME(\"...\") or NAME(N), or "
+			parse_fail(p, open->pos,
+				   "give it an argument, NAME(\"...\") or NAME(N), or "
 				   "drop the '()'",
 				   "'%s' takes no parentheses", c->name);
 		return false;
@@ -309,8 +313,8 @@ static bool check_user_space(struct parser *p, const struct script_point *pt)
 
 static bool parse_probe(struct parser *p)
 {
-	struct script_probe *probe = parse_push(p, &p->script->probes, &p->script->nprobes,
-						sizeof(*probe));
+	struct script_probe *probe =
+	    parse_push(p, &p->script->probes, &p->script->nprobes, sizeof(*probe));
 	struct point_list points = {NULL, 0};
 	const struct script_token *t;
 	int i;
@@ -373,7 +377,8 @@ static bool parse_global_names(struct parser *p)
 			if (t->kind != TK_NUMBER)
 				return parse_expected(p, hint, "the array's size (a number)");
 			if (t->num <= 0 || t->num > INT_MAX)
-				return parse_fail(p, t->pos, "an array holds 1 to 2147483647 entries",
+				return parse_fail(p, t->pos,
+						  "an array holds 1 to 2147483647 entries",
 						  "array size %s out of range", t->text);
 			g->array_declared = true;
 			g->size = (long)parse_next(p)->num;
@@ -408,7 +413,8 @@ static bool parse_type(struct parser *p, enum script_type *type)
 
 static bool parse_function(struct parser *p)
 {
-	static const char hint[] = "function NAME (A, B:long) { ... }, function NAME:string () { ... }";
+	static const char hint[] =
+	    "function NAME (A, B:long) { ... }, function NAME:string () { ... }";
 	struct script_function *f;
 	const struct script_token *t, *open;
 	bool ok;
@@ -437,7 +443,8 @@ static bool parse_function(struct parser *p)
 			return false;
 		t = parse_peek(p);
 		if (t->kind != TK_IDENT)
-			return parse_expected(p, hint, "a parameter name or ')' to close the '(' at "
+			return parse_expected(p, hint,
+					      "a parameter name or ')' to close the '(' at "
 					      "line %d, column %d",
 					      open->pos.line, open->pos.col);
 		for (i = 0; i < f->nparams; i++)
@@ -474,14 +481,16 @@ int parse_script(struct parser *p)
 		if (t->kind == TK_EOF)
 			break;
 		if (parse_accept_kw(p, "private")) {
-			/* One file, so private changes nothing: "private x" is "private global x". */
+			/* One file, so private changes nothing: "private x" is "private global x".
+			 */
 			t = parse_peek(p);
 			if (t->kind == TK_IDENT) {
 				parse_global_names(p);
 				continue;
 			}
 			if (!parse_is_kw(t, "global") && !parse_is_kw(t, "function")) {
-				parse_expected(p, top_hint, "'global', 'function' or a name after 'private'");
+				parse_expected(p, top_hint,
+					       "'global', 'function' or a name after 'private'");
 				break;
 			}
 		}
@@ -494,10 +503,13 @@ int parse_script(struct parser *p)
 			ok = parse_function(p);
 		} else {
 			const struct script_token *n = parse_peek_at(p, 1);
-			bool point = t->kind == TK_IDENT &&
-				     (parse_is_op(n, ".") || parse_is_op(n, "{") || parse_is_op(n, "("));
+			bool point =
+			    t->kind == TK_IDENT &&
+			    (parse_is_op(n, ".") || parse_is_op(n, "{") || parse_is_op(n, "("));
 
-			parse_expected(p, point ? "a probe starts with 'probe': probe POINT { ... }" : top_hint,
+			parse_expected(p,
+				       point ? "a probe starts with 'probe': probe POINT { ... }"
+					     : top_hint,
 				       "'probe', 'global' or 'function'");
 			ok = false;
 		}

@@ -162,6 +162,42 @@ void parse_leave(struct parser *p, bool stmt)
 		p->nesting--;
 }
 
+struct script_expr *parse_new_expr(struct parser *p, enum script_expr_kind kind,
+				   struct script_pos pos)
+{
+	struct script_expr *e = parse_alloc(p, sizeof(*e));
+
+	if (e) {
+		e->kind = kind;
+		e->pos = pos;
+	}
+	return e;
+}
+
+struct script_expr *parse_done(struct parser *p, struct script_expr *e, int d)
+{
+	if (d + 1 > PARSE_MAX_DEPTH) {
+		parse_fail(p, e->pos, "split it up with local variables",
+			   "expression too deep (more than %d levels)", PARSE_MAX_DEPTH);
+		script_expr_free(e);
+		return NULL;
+	}
+	p->depth = d + 1;
+	return e;
+}
+
+bool parse_add_arg(struct parser *p, struct script_expr *e, struct script_expr *a)
+{
+	struct script_expr **slot = parse_push(p, &e->args, &e->nargs, sizeof(*slot));
+
+	if (!slot) {
+		script_expr_free(a);
+		return false;
+	}
+	*slot = a;
+	return true;
+}
+
 struct script_expr *parse_copy_literal(struct parser *p, const struct script_expr *e)
 {
 	struct script_expr *copy = parse_alloc(p, sizeof(*copy));

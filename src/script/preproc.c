@@ -1,4 +1,4 @@
-/* preproc.c: the %( COND %? THEN %: ELSE %) conditionals, evaluated as SystemTap does for user space. */
+/* preproc.c: %( COND %? THEN %: ELSE %) conditionals, evaluated as for user space. */
 #define _GNU_SOURCE /* strverscmp */
 #include <errno.h>
 #include <fnmatch.h>
@@ -22,9 +22,9 @@
 #define UTAP_SYSTEMTAP_V "5.0"
 
 static const char cond_hint[] =
-	"a condition compares arch, kernel_v, kernel_vr, systemtap_v, runtime, "
-	"systemtap_privilege, guru_mode, CONFIG_..., $#, @#, numbers or strings, joined by && "
-	"and ||: %( arch == \"x86_64\" && $# > 1 %? ... %: ... %)";
+    "a condition compares arch, kernel_v, kernel_vr, systemtap_v, runtime, "
+    "systemtap_privilege, guru_mode, CONFIG_..., $#, @#, numbers or strings, joined by && "
+    "and ||: %( arch == \"x86_64\" && $# > 1 %? ... %: ... %)";
 
 enum branch { KEEP_THEN, SKIP_THEN, KEEP_ELSE, SKIP_ELSE };
 
@@ -78,7 +78,8 @@ static int sign(long long a, long long b)
 /* A name compared with a string: ==/!= match it as a glob (SystemTap's
  * fnmatch), order operators compare versions. */
 static int match_string(const struct script_token *l, enum cmp op, const struct script_token *r,
-			const char *const *values, bool ordered, bool *out, struct script_error *err)
+			const char *const *values, bool ordered, bool *out,
+			struct script_error *err)
 {
 	char what[64];
 	int i;
@@ -190,7 +191,8 @@ static int eval_one(const struct script_token *l, const struct script_token *o,
 		return 0;
 	}
 	if (l->kind == TK_NUMBER || l->kind == TK_STRING)
-		return script_fail(err, r->pos, cond_hint, "expected a %s to compare with, found %s",
+		return script_fail(err, r->pos, cond_hint,
+				   "expected a %s to compare with, found %s",
 				   l->kind == TK_NUMBER ? "number" : "string",
 				   script_token_describe(r, what, sizeof(what)));
 	return script_fail(err, l->pos, cond_hint, "expected a condition, found %s",
@@ -295,7 +297,8 @@ int script_preprocess(struct script_tokens *toks, struct script_error *err)
 			break;
 		}
 		if (t->kind == TK_AT && strcmp(t->text, "@define") == 0) {
-			/* Its body is %( ... %): say what it is before it reads as a conditional. */
+			/* Its body is %( ... %): say what it is before it reads as a conditional.
+			 */
 			ret = script_fail(err, t->pos, "write the text out, or use a function",
 					  "@define macros are not supported yet");
 			goto out;
@@ -333,7 +336,7 @@ int script_preprocess(struct script_tokens *toks, struct script_error *err)
 				goto out;
 			if (depth == 0 || (depth >= 4 && (depth & (depth - 1)) == 0)) {
 				struct frame *more =
-					realloc(stack, (depth ? 2 * (size_t)depth : 4) * sizeof(*more));
+				    realloc(stack, (depth ? 2 * (size_t)depth : 4) * sizeof(*more));
 
 				if (!more) {
 					ret = -ENOMEM;

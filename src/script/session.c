@@ -250,9 +250,12 @@ static int place_probes(struct session *ss)
 		}
 	}
 	free(bin);
-	qsort(ss->begins, (size_t)ss->nbegins, sizeof(*ss->begins), by_priority);
-	qsort(ss->ends, (size_t)ss->nends, sizeof(*ss->ends), by_priority);
-	qsort(ss->errors, (size_t)ss->nerrors, sizeof(*ss->errors), by_priority);
+	if (ss->nbegins > 1)
+		qsort(ss->begins, (size_t)ss->nbegins, sizeof(*ss->begins), by_priority);
+	if (ss->nends > 1)
+		qsort(ss->ends, (size_t)ss->nends, sizeof(*ss->ends), by_priority);
+	if (ss->nerrors > 1)
+		qsort(ss->errors, (size_t)ss->nerrors, sizeof(*ss->errors), by_priority);
 	return ret;
 }
 

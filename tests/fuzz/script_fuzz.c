@@ -1,4 +1,4 @@
-/* script_fuzz.c: libFuzzer harness for the script front end (parse, dump, parse the dump again).
+/* script_fuzz.c: libFuzzer harness for script_parse and script_dump (parse, dump, parse again).
  *
  * Not built by make (the unit suite has its own fuzzer, test_script_fuzz.c). Build and run:
  *
@@ -21,11 +21,11 @@
 #include "script/ast.h"
 
 static char *const arg_sets[][3] = {
-	{NULL},
-	{"process(\"./prog\").function(\"*\")", "str", NULL},
-	{"5", NULL},
-	{"1 +", "\"open", NULL},
-	{"$2", "%(", NULL},
+    {NULL},
+    {"process(\"./prog\").function(\"*\")", "str", NULL},
+    {"5", NULL},
+    {"1 +", "\"open", NULL},
+    {"$2", "%(", NULL},
 };
 
 static char *dump_text(const struct script *s)

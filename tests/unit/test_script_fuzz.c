@@ -1,4 +1,4 @@
-/* test_script_fuzz.c: deterministic mutation fuzzing of the script front end (script_parse, dump). */
+/* test_script_fuzz.c: deterministic mutation fuzzing of script_parse and script_dump. */
 #define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
 #include <signal.h>

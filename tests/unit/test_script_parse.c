@@ -1,4 +1,4 @@
-/* test_script_parse.c: the script front end: lexer, preprocessor, parser, dump round trips, errors. */
+/* test_script_parse.c: script lexer, preprocessor, parser: dumps, round trips, errors. */
 #define _GNU_SOURCE /* open_memstream, strverscmp */
 #include <dirent.h>
 #include <errno.h>
@@ -592,12 +592,13 @@ static void test_err_cases(void)
 		bool msg_ok = ret == -EINVAL && strstr(err.msg, c->msg) != NULL;
 		bool hint_ok = !c->hint || strstr(err.hint, c->hint) != NULL;
 
-		ok(ret == -EINVAL && s == NULL && err.line == c->line && err.col == c->col && msg_ok &&
-			   hint_ok,
+		ok(ret == -EINVAL && s == NULL && err.line == c->line && err.col == c->col &&
+		       msg_ok && hint_ok,
 		   "%d:%d %s", c->line, c->col, c->msg);
-		if (ret != -EINVAL || err.line != c->line || err.col != c->col || !msg_ok || !hint_ok)
-			printf("#   source: %s\n#   got %d, %d:%d '%s' hint '%s'\n", label(c->src), ret,
-			       err.line, err.col, err.msg, err.hint);
+		if (ret != -EINVAL || err.line != c->line || err.col != c->col || !msg_ok ||
+		    !hint_ok)
+			printf("#   source: %s\n#   got %d, %d:%d '%s' hint '%s'\n", label(c->src),
+			       ret, err.line, err.col, err.msg, err.hint);
 		if (ret == 0)
 			script_free(s);
 	}
@@ -615,20 +616,20 @@ static void test_lexer(void)
 		int line, col;
 		bool space;
 	} want[] = {
-		{TK_KEYWORD, "probe", 1, 1, true}, {TK_IDENT, "p", 1, 7, true},
-		{TK_OP, "{", 1, 8, false},	   {TK_TARGET, "$x$", 1, 10, true},
-		{TK_OP, "->", 1, 13, false},	   {TK_IDENT, "a", 1, 15, false},
-		{TK_TARGET, "$$parms", 1, 17, true}, {TK_TARGET, "$", 1, 25, true},
-		{TK_AT, "@count", 1, 27, true},	   {TK_OP, "(", 1, 33, false},
-		{TK_IDENT, "s", 1, 34, false},	   {TK_OP, ")", 1, 35, false},
-		{TK_OP, "<<<", 1, 37, true},	   {TK_STRING, "a\tb", 1, 41, true},
-		{TK_NUMBER, "0x10", 1, 48, true},  {TK_OP, ".=", 2, 2, true},
-		{TK_OP, "%(", 2, 5, true},	   {TK_OP, "%?", 2, 8, true},
-		{TK_OP, "%:", 2, 11, true},	   {TK_OP, "%)", 2, 14, true},
-		{TK_OP, ">>>", 2, 17, true},	   {TK_OP, "&&", 2, 21, true},
-		{TK_OP, "->", 2, 24, true},	   {TK_IDENT, "x$", 2, 27, true},
-		{TK_KEYWORD, "limit", 2, 38, true}, {TK_OP, "}", 2, 44, true},
-		{TK_EOF, NULL, 2, 45, true},
+	    {TK_KEYWORD, "probe", 1, 1, true},	 {TK_IDENT, "p", 1, 7, true},
+	    {TK_OP, "{", 1, 8, false},		 {TK_TARGET, "$x$", 1, 10, true},
+	    {TK_OP, "->", 1, 13, false},	 {TK_IDENT, "a", 1, 15, false},
+	    {TK_TARGET, "$$parms", 1, 17, true}, {TK_TARGET, "$", 1, 25, true},
+	    {TK_AT, "@count", 1, 27, true},	 {TK_OP, "(", 1, 33, false},
+	    {TK_IDENT, "s", 1, 34, false},	 {TK_OP, ")", 1, 35, false},
+	    {TK_OP, "<<<", 1, 37, true},	 {TK_STRING, "a\tb", 1, 41, true},
+	    {TK_NUMBER, "0x10", 1, 48, true},	 {TK_OP, ".=", 2, 2, true},
+	    {TK_OP, "%(", 2, 5, true},		 {TK_OP, "%?", 2, 8, true},
+	    {TK_OP, "%:", 2, 11, true},		 {TK_OP, "%)", 2, 14, true},
+	    {TK_OP, ">>>", 2, 17, true},	 {TK_OP, "&&", 2, 21, true},
+	    {TK_OP, "->", 2, 24, true},		 {TK_IDENT, "x$", 2, 27, true},
+	    {TK_KEYWORD, "limit", 2, 38, true},	 {TK_OP, "}", 2, 44, true},
+	    {TK_EOF, NULL, 2, 45, true},
 	};
 	struct script_tokens toks;
 	size_t i, n = sizeof(want) / sizeof(want[0]);
@@ -664,14 +665,15 @@ static void test_lexer_arguments(void)
 	is_int(toks.n, 10, "f ( a + \"s\" , \"@x\" 2 ) EOF");
 	if (toks.n == 10) {
 		ok(toks.tok[2].kind == TK_IDENT && strcmp(toks.tok[2].text, "a") == 0 &&
-			   toks.tok[2].pos.col == 3 && !toks.tok[2].space_before,
+		       toks.tok[2].pos.col == 3 && !toks.tok[2].space_before,
 		   "$1's first token at the $1, glued as the $1 is");
-		ok(toks.tok[3].kind == TK_OP && toks.tok[3].pos.col == 3 && toks.tok[3].space_before,
+		ok(toks.tok[3].kind == TK_OP && toks.tok[3].pos.col == 3 &&
+		       toks.tok[3].space_before,
 		   "$1's second token at the $1 too");
 		ok(toks.tok[4].kind == TK_STRING && strcmp(toks.tok[4].text, "s") == 0,
 		   "$1's string token");
 		ok(toks.tok[6].kind == TK_STRING && strcmp(toks.tok[6].text, "@x") == 0 &&
-			   toks.tok[6].pos.col == 7,
+		       toks.tok[6].pos.col == 7,
 		   "@2 is a string token, its text as given");
 		ok(toks.tok[7].kind == TK_NUMBER && toks.tok[7].num == 2, "$# is a number");
 	}
@@ -683,8 +685,8 @@ static void test_lexer_arguments(void)
 	is_int(script_preprocess(&toks, &err), 0, "preprocess it");
 	if (toks.n == 5) {
 		ok(strcmp(toks.tok[0].text, "a") == 0 && strcmp(toks.tok[1].text, "c") == 0 &&
-			   strcmp(toks.tok[2].text, "d") == 0 && strcmp(toks.tok[3].text, "e") == 0 &&
-			   toks.tok[4].kind == TK_EOF && toks.tok[3].pos.col == 44,
+		       strcmp(toks.tok[2].text, "d") == 0 && strcmp(toks.tok[3].text, "e") == 0 &&
+		       toks.tok[4].kind == TK_EOF && toks.tok[3].pos.col == 44,
 		   "a c d e EOF, e keeps its column");
 	} else {
 		ok(0, "a c d e EOF: got %d tokens", toks.n);
@@ -706,10 +708,11 @@ static void test_kernel_version(void)
 	}
 	snprintf(base, sizeof(base), "%s", u.release);
 	base[strcspn(base, "-")] = '\0';
-	snprintf(src, sizeof(src),
-		 "%%( kernel_vr == \"%s\" && kernel_v == \"%s\" && kernel_v <= \"%s\" && "
-		 "kernel_vr != \"%s.x\" && kernel_v == \"%.1s*\" %%? global same %%: global differ %%)",
-		 u.release, base, base, u.release, base);
+	snprintf(
+	    src, sizeof(src),
+	    "%%( kernel_vr == \"%s\" && kernel_v == \"%s\" && kernel_v <= \"%s\" && "
+	    "kernel_vr != \"%s.x\" && kernel_v == \"%.1s*\" %%? global same %%: global differ %%)",
+	    u.release, base, base, u.release, base);
 	is_int(script_parse("k", src, NULL, 0, &s, &err), 0, "kernel_v conditions parse");
 	if (s) {
 		ok(s->nglobals == 1 && strcmp(s->globals[0].name, "same") == 0,
@@ -746,8 +749,8 @@ static void test_positions(void)
 	ok(st->expr->kind == SE_ASSIGN && st->expr->pos.col == 4, "'=' at 6:4");
 	ok(st->expr->args[1]->pos.col == 8, "'+' at 6:8");
 	ok(st->expr->args[1]->args[1]->kind == SE_TARGET &&
-		   st->expr->args[1]->args[1]->pos.col == 10 &&
-		   st->expr->args[1]->args[1]->access[0].pos.col == 12,
+	       st->expr->args[1]->args[1]->pos.col == 10 &&
+	       st->expr->args[1]->args[1]->access[0].pos.col == 12,
 	   "$y at 6:10, its ->z at 6:12");
 	script_free(s);
 }
@@ -762,13 +765,14 @@ static void test_error_print(void)
 
 	is_int(script_parse("demo.stp", src, NULL, 0, &s, &err), -EINVAL, "bad escape refused");
 	text = error_text(&err, src);
-	is_str(text,
-	       "utap: demo.stp:2:8: error: unknown escape '\\q' in a string\n"
-	       "      \tx = \"a\\qb\"\n"
-	       "      \t      ^\n"
-	       "      hint: escapes are \\n \\t \\r \\a \\b \\f \\v \\\\ \\\" \\' \\?, \\ooo (octal) "
-	       "and \\xHH (hex)\n",
-	       "error print: location, source line, caret, hint");
+	is_str(
+	    text,
+	    "utap: demo.stp:2:8: error: unknown escape '\\q' in a string\n"
+	    "      \tx = \"a\\qb\"\n"
+	    "      \t      ^\n"
+	    "      hint: escapes are \\n \\t \\r \\a \\b \\f \\v \\\\ \\\" \\' \\?, \\ooo (octal) "
+	    "and \\xHH (hex)\n",
+	    "error print: location, source line, caret, hint");
 	free(text);
 
 	memset(&err, 0, sizeof(err));
@@ -817,36 +821,37 @@ static void test_limits(void)
 		int n;
 		const char *msg; /* NULL: accepted */
 	} cases[] = {
-		{"probe begin { x = ", "(", "1", ")", " }", 150, NULL},
-		{"probe begin { x = ", "(", "1", ")", " }", 495, NULL},
-		{"probe begin { x = ", "(", "1", ")", " }", 5000, "nested too deeply (more than 500 levels)"},
-		{"probe begin { x = ", "f(", "1", ")", " }", 5000, "nested too deeply"},
-		{"probe begin { x = ", "a[", "1", "]", " }", 5000, "nested too deeply"},
-		{"probe begin { x = ", "- ", "y", "", " }", 150, NULL},
-		{"probe begin { x = ", "- ", "y", "", " }", 5000, "nested too deeply"},
-		{"probe begin { x = ", "a = ", "1", "", " }", 5000, "nested too deeply"},
-		{"probe begin { x = ", "a ? b : ", "1", "", " }", 5000, "nested too deeply"},
-		{"probe begin { x = ", "a ? ", "1", " : 2", " }", 5000, "nested too deeply"},
-		{"probe begin ", "{", "", "}", "", 150, NULL},
-		{"probe begin ", "{", "", "}", "", 5000, "nested too deeply (more than 200 levels)"},
-		{"probe begin { ", "if (x) ", "y = 1", "", " }", 5000, "nested too deeply"},
-		{"probe begin { ", "while (x) ", "y = 1", "", " }", 150, NULL},
-		{"probe ", "{", "a", "}", " {}", 5000, "nested too deeply"},
-		{"probe begin { x = 1", " + 1", "", "", " }", 248, NULL},
-		{"probe begin { x = 1", " + 1", "", "", " }", 5000,
-		 "expression too deep (more than 250 levels)"},
-		{"probe begin { x = ", "- ", "y", "", " }", 248, NULL},
-		{"probe begin { x = ", "a ? b : ", "1", "", " }", 248, NULL},
-		{"probe begin { x = ", "a = ", "1", "", " }", 248, NULL},
-		{"probe begin { x = ", "f(", "1", ")", " }", 248, NULL},
-		{"probe begin { x = 1", " . \"a\" < 2 && 3", "", "", " }", 2000, "expression too deep"},
-		{"probe begin { x = ", "$p->a[", "1", "]", " }", 5000, "nested too deeply"},
-		{"probe begin { x = ", "@entry(", "1", ")", " }", 5000, "nested too deeply"},
-		{"probe begin {", " x = 1;", "", "", " }", 20000, NULL},
-		{"probe begin { if (a) x = 1", " else if (a) x = 1", "", "", " }", 150, NULL},
-		{"probe begin", ", a.b", "", "", " {}", 4000, NULL},
-		{"", "%( 1 == 1 %? ", "global x", " %)", "", 20000, NULL},
-		{"", "%( 1 == 0 %? ", "global x", " %)", "", 20000, NULL},
+	    {"probe begin { x = ", "(", "1", ")", " }", 150, NULL},
+	    {"probe begin { x = ", "(", "1", ")", " }", 495, NULL},
+	    {"probe begin { x = ", "(", "1", ")", " }", 5000,
+	     "nested too deeply (more than 500 levels)"},
+	    {"probe begin { x = ", "f(", "1", ")", " }", 5000, "nested too deeply"},
+	    {"probe begin { x = ", "a[", "1", "]", " }", 5000, "nested too deeply"},
+	    {"probe begin { x = ", "- ", "y", "", " }", 150, NULL},
+	    {"probe begin { x = ", "- ", "y", "", " }", 5000, "nested too deeply"},
+	    {"probe begin { x = ", "a = ", "1", "", " }", 5000, "nested too deeply"},
+	    {"probe begin { x = ", "a ? b : ", "1", "", " }", 5000, "nested too deeply"},
+	    {"probe begin { x = ", "a ? ", "1", " : 2", " }", 5000, "nested too deeply"},
+	    {"probe begin ", "{", "", "}", "", 150, NULL},
+	    {"probe begin ", "{", "", "}", "", 5000, "nested too deeply (more than 200 levels)"},
+	    {"probe begin { ", "if (x) ", "y = 1", "", " }", 5000, "nested too deeply"},
+	    {"probe begin { ", "while (x) ", "y = 1", "", " }", 150, NULL},
+	    {"probe ", "{", "a", "}", " {}", 5000, "nested too deeply"},
+	    {"probe begin { x = 1", " + 1", "", "", " }", 248, NULL},
+	    {"probe begin { x = 1", " + 1", "", "", " }", 5000,
+	     "expression too deep (more than 250 levels)"},
+	    {"probe begin { x = ", "- ", "y", "", " }", 248, NULL},
+	    {"probe begin { x = ", "a ? b : ", "1", "", " }", 248, NULL},
+	    {"probe begin { x = ", "a = ", "1", "", " }", 248, NULL},
+	    {"probe begin { x = ", "f(", "1", ")", " }", 248, NULL},
+	    {"probe begin { x = 1", " . \"a\" < 2 && 3", "", "", " }", 2000, "expression too deep"},
+	    {"probe begin { x = ", "$p->a[", "1", "]", " }", 5000, "nested too deeply"},
+	    {"probe begin { x = ", "@entry(", "1", ")", " }", 5000, "nested too deeply"},
+	    {"probe begin {", " x = 1;", "", "", " }", 20000, NULL},
+	    {"probe begin { if (a) x = 1", " else if (a) x = 1", "", "", " }", 150, NULL},
+	    {"probe begin", ", a.b", "", "", " {}", 4000, NULL},
+	    {"", "%( 1 == 1 %? ", "global x", " %)", "", 20000, NULL},
+	    {"", "%( 1 == 0 %? ", "global x", " %)", "", 20000, NULL},
 	};
 	size_t i;
 
@@ -863,8 +868,8 @@ static void test_limits(void)
 		}
 		ret = script_parse("deep", src, NULL, 0, &s, &err);
 		if (cases[i].msg)
-			ok(ret == -EINVAL && strstr(err.msg, cases[i].msg),
-			   "%d x '%s': %s", cases[i].n, cases[i].unit, cases[i].msg);
+			ok(ret == -EINVAL && strstr(err.msg, cases[i].msg), "%d x '%s': %s",
+			   cases[i].n, cases[i].unit, cases[i].msg);
 		else
 			ok(ret == 0, "%d x '%s': accepted", cases[i].n, cases[i].unit);
 		if (ret != (cases[i].msg ? -EINVAL : 0))
