@@ -389,12 +389,12 @@ static int lex_argument(struct lexer *lx, struct script_pos pos, bool space)
 				 "command line argument %c%ld given, but only %d argument(s)", c, n,
 				 lx->nargs);
 	if (c == '@') {
-		const char *arg = lx->args[n - 1];
+		const char *arg = lx->args[n - 1] ? lx->args[n - 1] : "";
 
 		return emit(lx, TK_STRING, pos, space, arg, (int)strlen(arg)) ? 0 : -ENOMEM;
 	} else {
 		struct lexer sub = {
-		    .s = lx->args[n - 1],
+		    .s = lx->args[n - 1] ? lx->args[n - 1] : "",
 		    .line = 1,
 		    .col = 1,
 		    .out = lx->out,
@@ -419,9 +419,7 @@ static int lex_embedded(struct lexer *lx, struct script_pos pos, bool space)
 		advance(lx);
 	closed = *lx->s != '\0';
 	advance_n(lx, 2);
-	return lex_error(lx, pos, space, !closed,
-			 "write it in the script language; SystemTap's C tapset functions are "
-			 "not available either",
+	return lex_error(lx, pos, space, !closed, "write it in the script language instead",
 			 "embedded C (%%{ %%}) is not supported: utap runs scripts in its own "
 			 "interpreter, it never compiles C");
 }

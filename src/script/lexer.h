@@ -54,9 +54,9 @@ int script_preprocess(struct script_tokens *toks, struct script_error *err);
 /* Free every token's text and the array; TOKS is left empty. */
 void script_tokens_free(struct script_tokens *toks);
 
-/* "identifier 'x'", "number 5", "string \"abc\"", "keyword 'probe'", "'+'",
- * "the end of the file": for messages. Writes at most SIZE bytes to BUF
- * and returns BUF. */
+/* "'x'", "number 5", "string \"abc\"", "keyword 'probe'", "'+'", "the end
+ * of the file": a token for messages. Writes at most SIZE bytes to BUF and
+ * returns BUF. */
 const char *script_token_describe(const struct script_token *tok, char *buf, int size);
 
 /* Fill ERR (its file is left alone) with POS, HINT (or none) and the

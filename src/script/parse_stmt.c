@@ -33,7 +33,7 @@ struct script_stmt *parse_block(struct parser *p, const char *where)
 	struct script_stmt *s;
 
 	if (!parse_is_op(open, "{"))
-		return parse_expected(p, NULL, "'{' %s", where);
+		return parse_expected(p, NULL, "'{'%s%s", where[0] ? " " : "", where);
 	s = new_stmt(p, SS_BLOCK, parse_next(p)->pos);
 	while (s) {
 		const struct script_token *t = parse_peek(p);

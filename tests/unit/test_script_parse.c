@@ -721,6 +721,79 @@ static void test_kernel_version(void)
 	}
 }
 
+/* The tree's fields as ast.h defines them, checked directly. */
+static void test_fields(void)
+{
+	static const char src[] =
+	    "global a%[16], b = -2, c\n"
+	    "probe process(\"p\").function(\"f\").return?, x!, begin(3) {\n"
+	    "  foreach (v- = [k1, k2] in m limit 5) ;\n"
+	    "  foreach ([k1, k2+] in m) ;\n"
+	    "  foreach (k in s @avg-) ;\n"
+	    "  y = @cast(p, \"struct t\", \"lib\")->f[2]$$ + $q$ + @var(\"g@a.c\")\n"
+	    "  z = @hist_linear(s, -1, 9, 2) . @variance(s, 3); ++y; y--; s <<< 1; t .= \"u\"\n"
+	    "}\n";
+	struct script *s;
+	struct script_error err;
+	struct script_stmt **body;
+	struct script_expr *e;
+
+	if (script_parse("fields", src, NULL, 0, &s, &err) != 0) {
+		ok(0, "fields script parses: %d:%d %s", err.line, err.col, err.msg);
+		return;
+	}
+	ok(s->nglobals == 3 && s->globals[0].wrap && s->globals[0].array_declared &&
+	       s->globals[0].size == 16 && !s->globals[0].init,
+	   "global a%%[16]: wrap, array, size 16");
+	ok(s->globals[1].init && s->globals[1].init->kind == SE_NUMBER &&
+	       s->globals[1].init->num == -2 && !s->globals[1].array_declared,
+	   "global b = -2");
+	ok(s->probes[0].npoints == 3 && s->probes[0].points[0].optional &&
+	       !s->probes[0].points[0].sufficient && s->probes[0].points[1].optional &&
+	       s->probes[0].points[1].sufficient && !s->probes[0].points[2].optional,
+	   "'?' optional, '!' sufficient (and optional)");
+	ok(s->probes[0].points[0].ncomps == 3 && s->probes[0].points[0].comps[0].arg &&
+	       strcmp(s->probes[0].points[0].comps[0].arg->str, "p") == 0 &&
+	       !s->probes[0].points[0].comps[2].arg &&
+	       s->probes[0].points[2].comps[0].arg->num == 3,
+	   "components and their literal arguments");
+	body = s->probes[0].body->body;
+	ok(body[0]->kind == SS_FOREACH && strcmp(body[0]->value_var, "v") == 0 &&
+	       body[0]->nkeys == 2 && strcmp(body[0]->keys[1], "k2") == 0 &&
+	       strcmp(body[0]->array, "m") == 0 && body[0]->sort_by == -1 &&
+	       body[0]->sort_dir == -1 && body[0]->limit && body[0]->limit->num == 5 &&
+	       body[0]->then->kind == SS_NULL,
+	   "foreach (v- = [k1, k2] in m limit 5): by value, descending");
+	ok(body[1]->sort_by == 2 && body[1]->sort_dir == 1 && !body[1]->value_var,
+	   "foreach ([k1, k2+] in m): by key 2, ascending");
+	ok(body[2]->sort_by == -1 && body[2]->sort_dir == -1 && body[2]->sort_stat == STAT_AVG,
+	   "foreach (k in s @avg-): by @avg, descending");
+	e = body[3]->expr->args[1]->args[0]->args[0];
+	ok(e->kind == SE_CAST && strcmp(e->str, "struct t") == 0 && strcmp(e->module, "lib") == 0 &&
+	       e->nargs == 1 && e->naccess == 2 && e->access[0].kind == SA_MEMBER &&
+	       strcmp(e->access[0].member, "f") == 0 && e->access[1].kind == SA_INDEX &&
+	       e->access[1].index->num == 2 && e->pretty == 2,
+	   "@cast(p, \"struct t\", \"lib\")->f[2]$$");
+	e = body[3]->expr->args[1]->args[0]->args[1];
+	ok(e->kind == SE_TARGET && strcmp(e->name, "$q") == 0 && e->pretty == 1, "$q$");
+	e = body[3]->expr->args[1]->args[1];
+	ok(e->kind == SE_VAR && strcmp(e->str, "g@a.c") == 0 && !e->module && !e->nargs,
+	   "@var(\"g@a.c\")");
+	e = body[4]->expr->args[1];
+	ok(e->kind == SE_BINARY && e->op == SO_CONCAT && e->args[0]->kind == SE_STAT &&
+	       e->args[0]->stat == STAT_HIST_LINEAR && e->args[0]->nargs == 4 &&
+	       e->args[0]->args[1]->num == -1 && e->args[1]->stat == STAT_VARIANCE &&
+	       e->args[1]->nargs == 2 && e->args[1]->args[1]->num == 3,
+	   "@hist_linear(s, -1, 9, 2) . @variance(s, 3)");
+	ok(body[5]->expr->kind == SE_INCDEC && body[5]->expr->op == SO_INC &&
+	       !body[5]->expr->postfix && body[6]->expr->op == SO_DEC && body[6]->expr->postfix,
+	   "++y prefix, y-- postfix");
+	ok(body[7]->expr->kind == SE_ASSIGN && body[7]->expr->op == SO_AGG &&
+	       body[8]->expr->op == SO_CONCAT,
+	   "<<< is SO_AGG, .= is SO_CONCAT");
+	script_free(s);
+}
+
 /* Positions in the tree: statements, expressions (an operator's is its
  * own), probe points, declarations. */
 static void test_positions(void)
@@ -936,6 +1009,7 @@ int main(void)
 	test_ok_cases();
 	test_err_cases();
 	test_kernel_version();
+	test_fields();
 	test_positions();
 	test_limits();
 	test_error_print();
