@@ -75,28 +75,9 @@ static const char *const split_seeds[] = {
 /* Bytes the grammar cares about, so mutations reach deep paths often. */
 static const char syntax[] = "%$+-():=:xXSU0123456789 \t'\"\\/#|prdisax>;&!@[].*_";
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*: deterministic, so a failure reproduces. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static size_t below(size_t n)
-{
-	return n ? rng() % n : 0;
-}
-
-static char random_byte(void)
-{
-	if (rng() & 1)
-		return syntax[below(sizeof(syntax) - 1)];
-	return (char)(1 + below(255)); /* never NUL */
-}
+#define FUZZ_SEED 0x9e3779b97f4a7c15ull
+#define FUZZ_SYNTAX syntax
+#include "tests/unit/fuzz_rng.h"
 
 /* Apply one to four random edits to BUF (a C string of capacity MAX_LEN+1). */
 static void mutate(char *buf, const char *const *seeds, size_t nseeds)

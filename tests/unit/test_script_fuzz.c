@@ -89,28 +89,9 @@ static char *const arg_sets[][3] = {
 
 static const char syntax[] = "{}()[];,.=+-*/%<>!~&|^?:$@#\"\\ \t\n0123456789abcxyz_";
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*: deterministic, so a failure reproduces. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static size_t below(size_t n)
-{
-	return n ? rng() % n : 0;
-}
-
-static char random_byte(void)
-{
-	if (rng() & 1)
-		return syntax[below(sizeof(syntax) - 1)];
-	return (char)(1 + below(255)); /* never NUL */
-}
+#define FUZZ_SEED 0x2545f4914f6cdd1dull
+#define FUZZ_SYNTAX syntax
+#include "tests/unit/fuzz_rng.h"
 
 /* Put N bytes of SRC at POS of BUF (LEN long, capacity MAX_LEN + 1). */
 static size_t insert(char *buf, size_t len, size_t pos, const char *src, size_t n)
