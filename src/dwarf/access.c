@@ -122,6 +122,9 @@ static int arrow(struct dwarf_compile *c, const char *name)
 
 	dwarf_ctype_shape(&c->type, &s);
 	dwarf_ctype_name(&c->type, tname, sizeof(tname));
+	if (s.kind != KIND_POINTER && c->e->arrow_is_member &&
+	    (s.kind == KIND_STRUCT || s.kind == KIND_UNION))
+		return member(c, &s, name);
 	if (s.kind != KIND_POINTER) {
 		if (s.kind != KIND_STRUCT && s.kind != KIND_UNION)
 			return dwarf_fail(

@@ -373,6 +373,7 @@ void probe_free(struct probe *probe)
 		return;
 	for (i = 0; i < probe->nargs; i++) {
 		free(probe->args[i].name);
+		free(probe->args[i].origin);
 		probe_expr_free(probe->args[i].expr);
 		probe_arg_release_compiled(&probe->args[i]);
 	}

@@ -89,6 +89,10 @@ struct probe_expr {
 	struct probe_access *access;
 	size_t naccess;
 	int column;          /* of the base, 1-based */
+	/* SystemTap's "->", which reaches the members of a struct as well as
+	 * those of a pointer to one (a script's $var); a one-liner's "->"
+	 * needs a pointer */
+	bool arrow_is_member;
 };
 
 struct probe_arg {
@@ -108,6 +112,9 @@ struct probe_arg {
 	struct probe_enumerator *enums; /* SHOW_ENUM (owned) */
 	size_t nenums;
 	char *ctype;         /* the C type compiled for, for -S; NULL for raw */
+	/* Where a script wrote it ("calls.stp:3:10"), or NULL: errors about
+	 * it then name that place (owned) */
+	char *origin;
 };
 
 struct probe {

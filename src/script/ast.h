@@ -184,12 +184,14 @@ struct script_probe {
 	char **locals;	  /* their names, for messages */
 	char **targets;	  /* its context variables as one-liner fetches ("$p->a[2]"),
 			   * an SE_TARGET's slot indexes these */
+	struct script_pos *target_pos; /* where each was first written */
 	int ntargets;
 	/* a .return probe's values taken at the function's entry: @entry(E)
 	 * and its parameters ($x); their fetches are ENTRY_TARGETS */
 	struct script_expr **entry_exprs;
 	int nentry;
 	char **entry_targets;
+	struct script_pos *entry_target_pos;
 	int nentry_targets;
 	/* set before checking: every point of the probe is a .return */
 	bool returns;

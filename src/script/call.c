@@ -142,10 +142,21 @@ static enum flow user_string(struct interp *in, const struct script_expr *e, uin
 	}
 	s = rt_str_new(buf, len, interp_maxlen(in));
 	if (quoted) {
-		struct rt_str *q = rt_text_strn(s, (int64_t)len, true, interp_maxlen(in));
+		struct rt_str *q = rt_text_strn(s, 0, true, interp_maxlen(in));
+		char next = 0;
 
 		rt_str_unref(s);
 		s = q;
+		/* user_string_n_quoted: a string that goes on past N says so */
+		if (max >= 0 && len == (size_t)max && interp_read(in, addr + len, &next, 1) == 0 &&
+		    next && s) {
+			struct rt_str *dots = rt_str_cstr("...", 0);
+
+			q = rt_str_concat(s, dots, interp_maxlen(in));
+			rt_str_unref(dots);
+			rt_str_unref(s);
+			s = q;
+		}
 	}
 	*v = rt_value_string(s);
 	return FLOW_NORMAL;
@@ -455,7 +466,7 @@ static enum flow strings(struct interp *in, const struct script_expr *e,
 		s = rt_text_str(a[0].str, max);
 		break;
 	case B_STRING_QUOTED:
-		s = rt_text_strn(a[0].str, rt_strlen(a[0].str), true, max);
+		s = rt_text_strn(a[0].str, 0, true, max);
 		break;
 	case B_STRINGAT:
 		if (rt_stringat(a[0].str, a[1].num, &n) < 0)

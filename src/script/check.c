@@ -419,6 +419,9 @@ void script_check_release(struct script *s)
 		free(p->local_types);
 		free_names(p->targets, p->ntargets);
 		free_names(p->entry_targets, p->nentry_targets);
+		free(p->target_pos);
+		free(p->entry_target_pos);
+		p->target_pos = p->entry_target_pos = NULL;
 		free(p->entry_exprs);
 		p->entry_exprs = NULL;
 		p->entry_targets = NULL;

@@ -37,6 +37,10 @@ static int variable(struct checker *c, struct script_expr *e, enum script_type *
 	struct script_global *g = check_global(c, e->name);
 	int slot;
 
+	/* A function's parameter hides a global of its name. */
+	for (int i = 0; g && c->func && i < c->func->nparams; i++)
+		if (strcmp(c->func->params[i].name, e->name) == 0)
+			g = NULL;
 	if (g) {
 		if (g->is_array && c->final)
 			return check_fail(c, &e->pos, "give its keys: NAME[KEY]",
@@ -131,9 +135,11 @@ static int entry_value(struct checker *c, struct script_expr *e)
 	return e->entry_slot = p->nentry++;
 }
 
-/* Index of fetch TEXT in LIST (added if new). */
-static int fetch_index(char ***list, int *n, const char *text)
+/* Index of fetch TEXT in LIST (added if new, written at POS). */
+static int fetch_index(char ***list, struct script_pos **where, int *n, const char *text,
+		       const struct script_pos *pos)
 {
+	struct script_pos *wgrown;
 	char **grown;
 
 	for (int i = 0; i < *n; i++)
@@ -143,6 +149,11 @@ static int fetch_index(char ***list, int *n, const char *text)
 	if (!grown)
 		return -ENOMEM;
 	*list = grown;
+	wgrown = realloc(*where, (size_t)(*n + 1) * sizeof(*wgrown));
+	if (!wgrown)
+		return -ENOMEM;
+	*where = wgrown;
+	wgrown[*n] = *pos;
 	grown[*n] = strdup(text);
 	if (!grown[*n])
 		return -ENOMEM;
@@ -186,9 +197,11 @@ static int target(struct checker *c, struct script_expr *e)
 	 * (SystemTap's implicit @entry): fetched at the entry, kept. */
 	e->at_entry = c->in_entry || (c->probe->returns && !is_return_value);
 	if (e->at_entry)
-		slot = fetch_index(&c->probe->entry_targets, &c->probe->nentry_targets, text);
+		slot = fetch_index(&c->probe->entry_targets, &c->probe->entry_target_pos,
+				   &c->probe->nentry_targets, text, &e->pos);
 	else
-		slot = fetch_index(&c->probe->targets, &c->probe->ntargets, text);
+		slot = fetch_index(&c->probe->targets, &c->probe->target_pos, &c->probe->ntargets,
+				   text, &e->pos);
 	if (slot < 0)
 		return slot;
 	e->slot = slot;
@@ -542,6 +555,8 @@ int check_expr(struct checker *c, struct script_expr *e, enum script_type want)
 					  "'%s' is not a global array", e->name);
 		if (check_array(c, g, e->nargs, &e->pos) < 0)
 			return -EINVAL;
+		e->global = true;
+		e->slot = (int)(g - c->s->globals);
 		for (int i = 0; i < e->nargs; i++)
 			if (check_expr(c, e->args[i], g->key_types[i]) < 0 ||
 			    check_unify(c, &g->key_types[i], e->args[i]->type, &e->args[i]->pos,
@@ -582,6 +597,9 @@ int check_delete(struct checker *c, struct script_expr *e)
 		return check_fail(c, &e->pos, "delete a variable, an array or an element",
 				  "this cannot be deleted");
 	g = check_global(c, e->name);
+	for (int i = 0; g && c->func && i < c->func->nparams; i++)
+		if (strcmp(c->func->params[i].name, e->name) == 0)
+			g = NULL; /* the parameter, which hides the global */
 	if (g) {
 		e->global = true;
 		e->slot = (int)(g - c->s->globals);

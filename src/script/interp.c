@@ -16,6 +16,7 @@ void script_limits_default(struct script_limits *lim)
 	lim->maxmapentries = RT_MAXMAPENTRIES;
 	lim->maxstringlen = RT_MAXSTRINGLEN;
 	lim->maxerrors = 0;
+	lim->maxnesting = 10;
 }
 
 int script_limits_set(struct script_limits *lim, const char *setting, char *err, size_t errlen)
@@ -29,6 +30,7 @@ int script_limits_set(struct script_limits *lim, const char *setting, char *err,
 		{"MAXMAPENTRIES", offsetof(struct script_limits, maxmapentries), 1},
 		{"MAXSTRINGLEN", offsetof(struct script_limits, maxstringlen), 2},
 		{"MAXERRORS", offsetof(struct script_limits, maxerrors), 0},
+		{"MAXNESTING", offsetof(struct script_limits, maxnesting), 0},
 	};
 	const char *eq = strchr(setting, '=');
 	size_t nlen = eq ? (size_t)(eq - setting) : 0;
@@ -49,7 +51,7 @@ int script_limits_set(struct script_limits *lim, const char *setting, char *err,
 	}
 	snprintf(err, errlen,
 		 "-D %s: unknown setting (utap knows MAXACTION, MAXMAPENTRIES, MAXSTRINGLEN, "
-		 "MAXERRORS)",
+		 "MAXERRORS, MAXNESTING)",
 		 setting);
 	return -EINVAL;
 }
@@ -619,8 +621,11 @@ enum flow interp_call_function(struct interp *in, struct frame *caller, const st
 
 	/* SystemTap's MAXNESTING: a runaway recursion ends with an error,
 	 * not with utap's stack. */
-	if (caller->depth >= 10000)
-		return interp_error(in, &e->pos, "MAXNESTING exceeded: functions nested too deep");
+	if (caller->depth >= in->lim.maxnesting || caller->depth >= 10000)
+		return interp_error(in, &e->pos,
+				    "MAXNESTING exceeded: more than %ld nested function calls (raise "
+				    "it with -D MAXNESTING=N)",
+				    in->lim.maxnesting);
 	locals = calloc((size_t)fn->nlocals + 1, sizeof(*locals));
 	if (!locals)
 		return interp_error(in, &e->pos, "out of memory");

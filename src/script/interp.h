@@ -16,6 +16,7 @@ struct script_limits {
 	long maxmapentries; /* entries per array (MAXMAPENTRIES, 2048) */
 	long maxstringlen;  /* bytes per string, NUL included (MAXSTRINGLEN, 512) */
 	long maxerrors;	    /* runtime errors before the script ends (MAXERRORS, 0) */
+	long maxnesting;    /* nested function calls (MAXNESTING, 10) */
 };
 
 /* Defaults, then -D NAME=VALUE settings (an unknown name is an error:

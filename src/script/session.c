@@ -118,6 +118,7 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 {
 	const struct script_probe *sp = &ss->s->probes[p];
 	char *const *targets = saves_entry ? sp->entry_targets : sp->targets;
+	const struct script_pos *where = saves_entry ? sp->entry_target_pos : sp->target_pos;
 	int ntargets = saves_entry ? sp->nentry_targets : sp->ntargets;
 	struct options *o = ss->opts;
 	struct probe_error perr;
@@ -155,17 +156,23 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 		return -EINVAL;
 	}
 	free(text);
+	for (size_t i = 0; i < o->probes[idx].nargs; i++)
+		if (o->probes[idx].args[i].expr)
+			o->probes[idx].args[i].expr->arrow_is_member = true;
 	/* messages about the probe show the point and its context variables
 	 * as the script wrote them */
 	free(o->probes[idx].text);
 	o->probes[idx].text = strdup(pp);
 	for (int i = 0; i < ntargets && (size_t)i < o->probes[idx].nargs; i++) {
+		struct probe_arg *a = &o->probes[idx].args[i];
 		char *name = strdup(targets[i]);
 
 		if (name) {
-			free(o->probes[idx].args[i].name);
-			o->probes[idx].args[i].name = name;
+			free(a->name);
+			a->name = name;
 		}
+		if (asprintf(&a->origin, "%s:%d:%d", ss->s->file, where[i].line, where[i].col) < 0)
+			a->origin = NULL;
 	}
 	o->nprobes++;
 	ss->probe_of = realloc(ss->probe_of, o->nprobes * sizeof(*ss->probe_of));
@@ -428,6 +435,12 @@ static int prepare(struct session *ss, char **text)
 	}
 	if (o->dump_ast)
 		return 1;
+	if (!ss->s->nprobes) {
+		log_error("%s: no probes: nothing would ever run\n"
+			  "      hint: probe begin { ... }, or probe process(\"PATH\").function(\"NAME\") { ... }",
+			  file);
+		return -EINVAL;
+	}
 	mark_returns(ss->s, o);
 	if (script_check(ss->s, &err) < 0) {
 		report(&err, *text);

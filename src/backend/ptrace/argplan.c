@@ -65,7 +65,10 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 			rc = raw_retval(&p->args[i], a);
 		}
 		if (rc < 0) {
-			snprintf(err, errlen, "argument %s: %s", a->name, why);
+			if (a->origin)
+				snprintf(err, errlen, "%s: error: %s: %s", a->origin, a->name, why);
+			else
+				snprintf(err, errlen, "argument %s: %s", a->name, why);
 			argplan_free(p, args);
 			return rc;
 		}

@@ -126,6 +126,19 @@ void prestart_close(struct prestart *ps)
 	ps->have_maps = false;
 }
 
+/* An error about probe I; one about a fetch a script wrote names its own
+ * place in the script (argplan_compile puts it first). */
+static void report_probe_error(size_t i, const struct probe *p, const char *err)
+{
+	for (size_t k = 0; k < p->nargs; k++) {
+		if (p->args[k].origin && strncmp(err, p->args[k].origin, strlen(p->args[k].origin)) == 0) {
+			log_error("%s", err);
+			return;
+		}
+	}
+	log_error("probe %zu (%s): %s", i + 1, p->text, err);
+}
+
 int ptrace_backend_check(struct options *o)
 {
 	char file[4096], err[1024];
@@ -161,7 +174,7 @@ int ptrace_backend_check(struct options *o)
 			for (size_t j = 0; j < nr && rc == 0; j++) {
 				if (check_steppable(o, mod, &r[j], err, sizeof(err)) < 0 ||
 				    argplan_check_site(p, mod, dm, &r[j], NULL, err, sizeof(err)) < 0) {
-					log_error("probe %zu (%s): %s", i + 1, p->text, err);
+					report_probe_error(i, p, err);
 					rc = -EINVAL;
 				}
 			}

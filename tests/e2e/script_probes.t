@@ -1,0 +1,271 @@
+#!/bin/bash
+# script_probes.t: scripts with process probes over the targets: entries and
+# returns with $params, members and $return, the context functions
+# (probefunc, pp, execname, pid/target, tid, int_arg, pointer_arg,
+# returnval), strings from the tracee, globs, a library's function, a
+# source-line statement, recursion, threads, attaching with -x, stacks and
+# symbols. Each target prints what it passed and got back: that is what
+# the scripts must see; the target's own output stays the same.
+. "$(dirname "$0")/lib.sh"
+require_utap
+for b in calls demo dllinked libplug.so recurse threads longrun scripted; do
+	[ -x "$T/$b" ] || [ -f "$T/$b" ] || bail "target $b not built in $T (make targets)"
+done
+SCRIPTS=$ROOT/tests/scripts
+
+# stp NAME: the script on stdin into $TMP/NAME.stp; its path in $S.
+stp()
+{
+	S=$TMP/$1.stp
+	cat >"$S"
+}
+
+# lines TAG [FILE]: the rest of the lines "TAG ..." of FILE (default $HITS).
+lines() { sed -n "s/^$1 //p" "${2:-$HITS}"; }
+
+# ---- entry and return on calls: parameters, members, context -----------------
+
+N=5
+traced_same "calls_context.stp" "$SCRIPTS/calls_context.stp" -- "$T/calls" "$N"
+same_values "entry: \$i \$p->a \$p->b as calls printed them" \
+	"$(lines entry | awk '{ print $1, $2, $3 }')" \
+	"$(grep '^work ' "$PLAIN_OUT" | awk '{ print $2, $3, $4 }')"
+same_values "return: \$return as calls printed it" "$(lines return | field ret)" \
+	"$(out_values "$PLAIN_OUT" work ret)"
+same_values "return: returnval() is \$return" "$(lines return | field returnval)" \
+	"$(lines return | field ret)"
+same_values "return: \$i is the value at the entry" "$(lines return | field i)" \
+	"$(out_values "$PLAIN_OUT" work i)"
+same_values "int_arg(1) is \$i" "$(lines entry | field int_arg)" "$(lines entry | field i)"
+same_values "pointer_arg(2) is \$p" "$(lines entry | field pointer_arg)" "$(lines entry | field p)"
+is "$(lines context | sort -u)" \
+	"probefunc=work ppfunc=work execname=calls is_return=0 pid_is_target=1 tid_is_pid=1" \
+	"probefunc, ppfunc, execname, is_return, pid() == target(), tid() == pid()"
+is "$(lines return | field is_return | sort -u)" 1 "is_return() in a .return probe"
+is "$(lines context | wc -l)" "$N" "one entry per call ($N)"
+ok "pp() names the probe point" grep -q '^pp process.*\.function("work' "$HITS" || diag_file "$HITS"
+is "$(lines usymname | sort -u)" work "usymname(uaddr()) is probefunc()"
+is "$(lines first_frame | sort -u)" work "the first address of ubacktrace() is in work"
+
+# Each stack (print_ubacktrace's lines after "stack", sprint_ubacktrace's
+# after "sstack") as its function names in one line.
+for kind in stack sstack; do
+	st=$(awk -v k="$kind" '
+		$0 == k { on = 1; s = ""; next }
+		on && ($0 == "sstack" || $0 == "end_stack") { print s; on = 0 }
+		on {
+			f = $0
+			sub(/^ *0x[0-9a-f]+ : /, "", f)
+			sub(/\+.*/, "", f)
+			s = s (s == "" ? "" : " ") f
+		}' "$HITS")
+	name=print_ubacktrace
+	[ "$kind" = sstack ] && name=sprint_ubacktrace
+	is "$(echo "$st" | wc -l)" "$N" "$name: one stack per hit"
+	is "$(echo "$st" | awk '$1 != "work" || $2 != "main"' | head -n 3)" "" \
+		"$name: work, then main, in every stack"
+done
+
+# ---- strings from the tracee: demo's process_order(order, note) -------------------
+
+stp demo <<'EOF'
+probe process.function("process_order")
+{
+	printf("order id=%d customer=%s note=%s\n", $o->id, user_string($o->customer),
+	       user_string($note))
+	printf("note3 %s\n", user_string_n($note, 3))
+	printf("arg2 %s\n", user_string(pointer_arg(2)))
+	printf("quoted %s\n", user_string_quoted($note))
+}
+probe process.function("total_cents").return
+{
+	printf("total %d\n", $return)
+}
+EOF
+traced_same "demo strings" "$S" -- "$T/demo"
+# The target: "order #ID for CUSTOMER: ... (NOTE)".
+sed -En 's/^order #([0-9]+) for ([^:]+): .*\((.*)\)$/\1 \2 \3/p' "$PLAIN_OUT" >"$TMP/demo.want"
+same_values "user_string of a char * member and parameter" \
+	"$(lines order | sed -E 's/id=([0-9]+) customer=(.*) note=(.*)/\1 \2 \3/')" \
+	"$(cat "$TMP/demo.want")"
+same_values "user_string_n(\$note, 3)" "$(lines note3)" "$(awk '{ print substr($3, 1, 3) }' "$TMP/demo.want")"
+same_values "user_string(pointer_arg(2)) is \$note's" "$(lines arg2)" "$(awk '{ print $3 }' "$TMP/demo.want")"
+same_values "user_string_quoted(\$note)" "$(lines quoted)" "$(awk '{ print "\"" $3 "\"" }' "$TMP/demo.want")"
+# Cents, from the target's "= EUROS.CENTS" (no leading zeros in cents*100).
+same_values "total_cents() .return" "$(lines total)" \
+	"$(sed -En 's/.* = ([0-9]+)\.([0-9]+) \(.*/\1 \2/p' "$PLAIN_OUT" | awk '{ print $1 * 100 + $2 }')"
+
+# ---- members through pointers, embedded structs and arrays: typed's use_outer --------
+#
+# SystemTap writes every member access with '->', through a pointer or not
+# ('.' is string concatenation).
+
+stp typed <<'EOF'
+probe process.function("use_outer")
+{
+	printf("outer id=%d vals1=%d name=%s label=%s\n", $o->id, $o->vals[1],
+	       user_string($o->name), user_string($o->label))
+}
+EOF
+traced_same "typed members" "$S" -- "$T/typed" 3
+# typed prints: typed: call=N fn=use_outer id=.. vals1=.. name="..." label="..." next_id=..
+want_typed() { grep ' fn=use_outer ' "$PLAIN_OUT" | field "$1" | tr -d '"'; }
+for k in id vals1 name label; do
+	same_values "\$o->$k (pointer members, an array element, a char array)" \
+		"$(lines outer | field "$k")" "$(want_typed "$k")"
+done
+stp typed_embedded <<'EOF'
+probe process.function("use_outer")
+{
+	printf("outer in_x=%d arr2_x=%d\n", $o->in->x, $o->arr[2]->x)
+}
+EOF
+traced_same "typed embedded members" "$S" -- "$T/typed" 3
+for k in in_x arr2_x; do
+	same_values "$k: '->' into an embedded struct, as SystemTap reads it" \
+		"$(lines outer | field "$k")" "$(want_typed "$k")"
+done
+
+# A member that does not exist: refused like any error in a script, at
+# its place.
+stp nosuch <<'EOF'
+probe process.function("use_outer")
+{
+	println($o->nosuch)
+}
+EOF
+run_utap "$S" -c "$T/typed 1"
+is "$UTAP_RC" 2 "\$o->nosuch: exit status 2"
+ok "\$o->nosuch: the error is at ${S##*/}:3:$(awk 'NR == 3 { print index($0, "$o") }' "$S")" \
+	grep -q "^utap: $S:3:$(awk 'NR == 3 { print index($0, "$o") }' "$S"): error: .*nosuch" "$UTAP_ERR" ||
+	diag_file "$UTAP_ERR"
+
+# ---- globs ------------------------------------------------------------------------
+
+stp globs <<'EOF'
+global n
+probe process.function("w*") { n[probefunc()]++ }
+probe end { foreach (f+ in n) printf("glob fn=%s count=%d\n", f, n[f]) }
+EOF
+traced_same "function(\"w*\")" "$S" -- "$T/calls" "$N"
+is "$(lines glob)" "fn=work count=$(grep -c '^work ' "$PLAIN_OUT")" "function(\"w*\") is work, once per call"
+
+# scripted calls: alpha, beta and gamma_; "*a" matches alpha and beta only.
+sed 's/"w\*"/"*a"/' "$S" >"$TMP/globs2.stp"
+traced_same "function(\"*a\")" "$TMP/globs2.stp" -- "$T/scripted" calls 20
+same_values "function(\"*a\"): alpha and beta, every call" "$(lines glob)" \
+	"$(grep -E '^calls fn=(alpha|beta) ' "$PLAIN_OUT" | cut -d' ' -f2- | sort)"
+
+# ---- a library's function: libplug.so's plug_add from dllinked ---------------------
+
+stp lib <<EOF
+probe process("$T/dllinked").library("libplug.so").function("plug_add")
+{
+	printf("plug_add a=%d b=%d\n", \$a, \$b)
+}
+probe process("$T/libplug.so").function("plug_add").return
+{
+	printf("ret %d %s\n", \$return, probefunc())
+}
+EOF
+traced_same "library function" "$S" -- "$T/dllinked" "$N"
+same_values "process(..).library(\"libplug.so\").function(\"plug_add\"): \$a \$b" \
+	"$(lines plug_add)" "$(grep '^plug_add ' "$PLAIN_OUT" | awk '{ print $2, $3 }')"
+same_values "process(\"libplug.so\").function(\"plug_add\").return" "$(lines ret)" \
+	"$(out_values "$PLAIN_OUT" plug_add ret | sed 's/$/ plug_add/')"
+
+# ---- a statement at a source line ----------------------------------------------------
+
+LINE=$(grep -n 'return i + p->a \* p->b;' "$ROOT/targets/calls.c" | cut -d: -f1)
+[ -n "$LINE" ] || bail "no 'return i + p->a * p->b;' in targets/calls.c"
+stp stmt <<EOF
+probe process.statement("*@calls.c:$LINE")
+{
+	printf("line i=%d a=%d b=%d\n", \$i, \$p->a, \$p->b)
+}
+EOF
+traced_same "statement(\"*@calls.c:$LINE\")" "$S" -- "$T/calls" "$N"
+same_values ".statement(\"*@calls.c:$LINE\"): \$i \$p->a \$p->b" "$(lines line)" \
+	"$(grep '^work ' "$PLAIN_OUT" | awk '{ print $2, $3, $4 }')"
+
+# ---- recursion under a .return probe -------------------------------------------------
+
+stp recurse <<'EOF'
+global depth
+probe process.function("fib") { depth[tid()]++ }
+probe process.function("fib").return
+{
+	printf("fib n=%d ret=%d\n", $n, $return)
+	depth[tid()]--
+}
+probe end { foreach (t in depth) printf("depth %d\n", depth[t]) }
+EOF
+traced_same "recursion" "$S" -- "$T/recurse" 8
+same_values "fib(): \$n and \$return in return order" "$(grep '^fib ' "$HITS")" \
+	"$(grep '^fib ' "$PLAIN_OUT")"
+is "$(lines depth)" 0 "every entry had its return"
+
+# ---- threads: counts per thread ------------------------------------------------------
+
+CALLS=300
+stp threads <<'EOF'
+global count, sum, thread_of
+probe process.function("tick")
+{
+	count[tid()]++
+	thread_of[tid()] = $thread
+}
+probe process.function("tick").return
+{
+	sum[tid()] += $return
+}
+probe end
+{
+	foreach (t in count) {
+		printf("thread=%d count=%d sum=%d\n", thread_of[t], count[t], sum[t])
+		n++
+	}
+	printf("tids %d\n", n)
+}
+EOF
+
+traced_same "threads" "$S" -- "$T/threads" "$CALLS"
+same_values "per thread: calls of tick() and the sum of what it returned" \
+	"$(grep '^thread=' "$HITS" | sort)" "$(grep '^thread=' "$PLAIN_OUT" | sort)"
+is "$(lines tids)" "$(grep -c '^thread=' "$PLAIN_OUT")" "one tid per thread"
+
+# ---- -x: attach to a running longrun ------------------------------------------------
+
+why=$(attach_blocked)
+if [ -n "$why" ]; then
+	skip 6 "$why"
+else
+	STEPS=6
+	stp attach <<EOF
+global n
+probe process.function("step").return
+{
+	printf("step i=%d ret=%d\n", \$i, \$return)
+	printf("target %d\n", pid() == target())
+	if (++n == $STEPS)
+		exit()
+}
+EOF
+	LR_OUT=$TMP/longrun.out
+	start_bg "$LR_OUT" "$T/longrun" 2
+	LR_PID=$BG_PID
+	wait_for "$LR_OUT" '^round=1 ' || bail "longrun did not start"
+	run_utap -x "$LR_PID" -o "$HITS" "$S"
+	is "$UTAP_RC" 0 "-x: attaches, exit() detaches, exit status 0" || diag_file "$UTAP_ERR"
+	is "$(grep -c '^step ' "$HITS")" "$STEPS" "-x: $STEPS returns seen, then exit()"
+	is "$(lines target | sort -u)" 1 "-x: target() is the attached pid"
+	is "$(grep '^step ' "$HITS" | grep -Fxvf "$LR_OUT" | head -n 3)" "" \
+		"-x: every (i, ret) as longrun printed it"
+	ok "-x: longrun runs on after the detach" kill -0 "$LR_PID"
+	kill -TERM "$LR_PID"
+	wait_exit "$LR_PID" 10
+	ok "-x: longrun exits 0, every result right (bad=0)" \
+		test "$BG_RC" = 0 -a -n "$(grep '^done .* bad=0$' "$LR_OUT")"
+fi
+
+done_testing
