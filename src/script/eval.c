@@ -348,10 +348,15 @@ static enum flow target(struct interp *in, const struct script_expr *e, struct r
 		return interp_error(in, &e->pos, "context variable '%s' outside a probe hit",
 				    e->name);
 	err = probe_hit_arg_value(in->hit, (size_t)e->slot, &n);
-	if (err == -ENODATA)
-		return interp_error(in, &e->pos, "'%s' is optimized out here", e->name);
-	if (err < 0)
-		return interp_error(in, &e->pos, "user memory fault reading '%s'", e->name);
+	if (err < 0) {
+		/* the whole expression, accessors and all ("$o->next->id") */
+		const struct script_probe *p = &in->s->probes[in->probe];
+		const char *text = e->at_entry ? p->entry_targets[e->slot] : p->targets[e->slot];
+
+		if (err == -ENODATA)
+			return interp_error(in, &e->pos, "'%s' is optimized out here", text);
+		return interp_error(in, &e->pos, "user memory fault reading '%s'", text);
+	}
 	*v = rt_value_long((int64_t)n);
 	return FLOW_NORMAL;
 }

@@ -510,6 +510,7 @@ void interp_save_entry(struct interp *in, int probe, const struct probe_hit *hit
 	make_locals(&f, p->local_types, p->nlocals);
 	in->hit = hit;
 	in->pp = pp;
+	in->probe = probe;
 	in->entry_mode = true;
 	in->actions = 0;
 	for (int k = 0; k < p->nentry && fl == FLOW_NORMAL; k++)
