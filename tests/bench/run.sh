@@ -592,26 +592,18 @@ print_table()
 	done
 }
 
-# ratio A B PLACEMENT: US[A]/US[B] or n/a.
+# ratio A B PLACEMENT [added]: US[A]/US[B], or with "added" what A costs
+# beyond B in units of B; n/a when a cell is missing.
 ratio()
 {
-	local a=${US[$1,$3]:-} b=${US[$2,$3]:-}
+	local a=${US[$1,$3]:-} b=${US[$2,$3]:-} beyond=0
+	[ "${4:-}" = added ] && beyond=1
 	if [ -z "$a" ] || [ -z "$b" ]; then
 		echo "n/a"
 		return
 	fi
-	awk -v a="$a" -v b="$b" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2fx", a / b }'
-}
-
-# added ROW_A ROW_B PLACEMENT: what A costs beyond B, in units of B.
-added()
-{
-	local a=${US[$1,$3]:-} b=${US[$2,$3]:-}
-	if [ -z "$a" ] || [ -z "$b" ]; then
-		echo "n/a"
-		return
-	fi
-	awk -v a="$a" -v b="$b" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2fx", (a - b) / b }'
+	awk -v a="$a" -v b="$b" -v k="$beyond" \
+		'BEGIN { if (b <= 0) print "n/a"; else printf "%.2fx", (a - k * b) / b }'
 }
 
 # goal RATIO LIMIT: "met" or "MISSED" for a ratio against its goal.
@@ -669,7 +661,7 @@ print_ratios()
 	done
 	# what a stack of 16 frames adds, against the bare probe's cost
 	for p in "${PLACEMENTS[@]}"; do
-		r=$(added "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")
+		r=$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p" added)
 		printf '  stacks   %-9s added by -s 16 / no -s  %-7s goal <= 2x     %s  (total %s)\n' \
 			"$(placement_name "$p"):" "$r" "$(goal "$r" 2)" \
 			"$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")"
