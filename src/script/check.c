@@ -138,7 +138,11 @@ static int check_foreach(struct checker *c, struct script_stmt *st)
 	if (st->limit && check_expr(c, st->limit, ST_LONG) < 0)
 		return -EINVAL;
 	c->loop_depth++;
+	if (c->niterated < (int)(sizeof(c->iterated) / sizeof(c->iterated[0])))
+		c->iterated[c->niterated] = st->array;
+	c->niterated++;
 	slot = check_stmt(c, st->then);
+	c->niterated--;
 	c->loop_depth--;
 	return slot < 0 ? slot : 0;
 }

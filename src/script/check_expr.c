@@ -81,10 +81,25 @@ static int element(struct checker *c, struct script_expr *e, enum script_type **
 	return 0;
 }
 
+/* A change to array NAME inside a foreach over it, which SystemTap
+ * refuses: the loop would visit a moving set. */
+static int check_not_iterated(struct checker *c, const char *name, const struct script_pos *pos)
+{
+	int n = c->niterated < 16 ? c->niterated : 16;
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(c->iterated[i], name) == 0)
+			return check_fail(c, pos, "collect the changes, apply them after the loop",
+					  "array '%s' is changed inside a foreach over it", name);
+	return 0;
+}
+
 /* A variable or element as the operand of an assignment, ++, <<< or
  * @count(...): its type, which must flow into and out of E. */
 static int lvalue(struct checker *c, struct script_expr *e, enum script_type **type)
 {
+	if (e->kind == SE_INDEX && check_not_iterated(c, e->name, &e->pos) < 0)
+		return -EINVAL;
 	if (e->kind == SE_IDENT)
 		return variable(c, e, type);
 	if (e->kind == SE_INDEX)
@@ -591,6 +606,9 @@ int check_delete(struct checker *c, struct script_expr *e)
 	struct script_global *g;
 	enum script_type *t;
 
+	if ((e->kind == SE_INDEX || e->kind == SE_IDENT) &&
+	    check_not_iterated(c, e->name, &e->pos) < 0)
+		return -EINVAL;
 	if (e->kind == SE_INDEX)
 		return element(c, e, &t);
 	if (e->kind != SE_IDENT)

@@ -26,6 +26,10 @@ struct checker {
 	struct script_function *func;  /* or this */
 	int loop_depth;
 	int in_entry; /* inside @entry(...): what it reads is read at the call */
+	/* the arrays the foreach loops around the statement iterate: the
+	 * loop body must not change them (SystemTap's rule) */
+	const char *iterated[16];
+	int niterated;
 };
 
 /* Report the first error (0 is never returned: -EINVAL). */

@@ -514,10 +514,11 @@ ERRS=(
 	'syntax error|	y = 2 + }|}|expected|-'
 	'not a global array|	foreach (k in nosuch) println(k)|foreach|nosuch|-'
 	'wrong argument count|	x = substr("abc")|substr|argument|-'
+	'change in its own foreach|	foreach (k in g2) g2[k + 1] = 1|g2[k + 1]|changed inside a foreach|after the loop'
 )
 for c in "${ERRS[@]}"; do
 	IFS='|' read -r desc text at words hint <<<"$c"
-	stp err < <(printf 'global g\n# line 2\n%s\nprobe begin { g = 1; exit() }\n' \
+	stp err < <(printf 'global g, g2\n# line 2\n%s\nprobe begin { g = 1; g2[1] = 1; exit() }\n' \
 		"$([[ $text == probe* ]] && echo "$text" || printf 'probe timer.s(1) {\n%s\n}' "$text")")
 	l=$(grep -nF -- "$text" "$S" | head -n 1 | cut -d: -f1)
 	cl=$(col "$S" "$l" "$at")
