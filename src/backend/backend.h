@@ -11,6 +11,8 @@
 
 struct probe_hit;
 
+enum backend_life { LIFE_PROCESS_BEGIN, LIFE_PROCESS_END, LIFE_THREAD_BEGIN, LIFE_THREAD_END };
+
 /* What a run does besides planting probes and delivering hits: without
  * hooks each hit prints its line (the one-liners); a script's handlers,
  * begin, end and timer probes run through these.  Any member may be NULL. */
@@ -26,6 +28,9 @@ struct backend_hooks {
 	void (*tick)(void *data, uint64_t now_ns);
 	/* The program exited, or utap detached from it. */
 	void (*end)(void *data);
+	/* A traced process or thread began or ended: HIT has its pid, tid
+	 * and comm (and the memory of a live one), no registers. */
+	void (*life)(void *data, enum backend_life what, const struct probe_hit *hit);
 };
 
 /* Ask a running backend to detach and end (a script's exit()). */

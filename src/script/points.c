@@ -122,6 +122,33 @@ static int timer(const struct script_point *pt, struct script_where *out,
 		    c->name);
 }
 
+/* process[("PATH")].begin/.end, process[("PATH")].thread.begin/.end:
+ * the traced program's processes and threads.  OUT->oneliner keeps PATH
+ * (the session checks it names the program traced). */
+static int life(const struct script_point *pt, const struct script_component *what, int i,
+		const char *bin, struct script_where *out, struct script_error *err)
+{
+	const struct script_component *c = what;
+
+	if (is(what, "thread")) {
+		if (i >= pt->ncomps || (!is(&pt->comps[i], "begin") && !is(&pt->comps[i], "end")))
+			return fail(err, &what->pos, "thread.begin or thread.end",
+				    "'thread' is followed by .begin or .end");
+		c = &pt->comps[i++];
+		out->kind = is(c, "begin") ? POINT_THREAD_BEGIN : POINT_THREAD_END;
+	} else {
+		out->kind = is(c, "begin") ? POINT_PROCESS_BEGIN : POINT_PROCESS_END;
+	}
+	if (c->arg)
+		return fail(err, &c->arg->pos, NULL, "'%s' takes no argument", c->name);
+	if (i < pt->ncomps)
+		return fail(err, &pt->comps[i].pos, NULL, "nothing follows .%s", c->name);
+	out->oneliner = bin ? strdup(bin) : NULL;
+	if (bin && !out->oneliner)
+		return -ENOMEM;
+	return 0;
+}
+
 /* process("PATH").function("PAT")[.call|.return],
  * process("PATH").library("LIB").function(...),
  * process("PATH").statement("FUNC@FILE:LINE"). */
@@ -151,8 +178,10 @@ static int process_point(const struct script_point *pt, const char *target_bin,
 	}
 	if (i >= pt->ncomps)
 		return fail(err, &c->pos, "e.g. process(\"./prog\").function(\"main\")",
-			    "process(...).begin and .end are not supported yet; name a function");
+			    "process(...) needs .function, .statement, .begin, .end or .thread");
 	what = &pt->comps[i++];
+	if (is(what, "begin") || is(what, "end") || is(what, "thread"))
+		return life(pt, what, i, bin, out, err);
 	if (is(what, "function")) {
 		pat = str_arg(what);
 		if (!pat)
@@ -191,8 +220,7 @@ static int process_point(const struct script_point *pt, const char *target_bin,
 		out->kind = POINT_CODE;
 		return 0;
 	}
-	if (is(what, "mark") || is(what, "plt") || is(what, "begin") || is(what, "end") ||
-	    is(what, "thread") || is(what, "syscall"))
+	if (is(what, "mark") || is(what, "plt") || is(what, "syscall"))
 		return fail(err, &what->pos, NULL, "process(...).%s probes are not supported yet",
 			    what->name);
 	return fail(err, &what->pos, "process(...) is followed by .function or .statement",
@@ -224,7 +252,7 @@ int script_point_where(const struct script_point *point, const char *target_bin,
 	if (is(c, "process"))
 		return process_point(point, target_bin, out, err);
 	if (is(c, "thread"))
-		return fail(err, &c->pos, NULL, "thread.begin and thread.end are not supported yet");
+		return life(point, c, 1, target_bin, out, err);
 	return fail(err, &c->pos,
 		    "user-space probe points are begin, end, error, timer.*, process(...).*",
 		    "unknown probe point '%s'", c->name);

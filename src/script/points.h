@@ -13,6 +13,11 @@ enum script_point_kind {
 	POINT_ERROR,
 	POINT_TIMER,
 	POINT_CODE, /* a function's entry or return, or a statement */
+	/* a traced process or thread begins or ends */
+	POINT_PROCESS_BEGIN,
+	POINT_PROCESS_END,
+	POINT_THREAD_BEGIN,
+	POINT_THREAD_END,
 };
 
 struct script_where {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +32,9 @@ struct session {
 	struct interp *in;
 	struct event *begins, *ends, *errors, *timers;
 	int nbegins, nends, nerrors, ntimers;
+	/* process/thread begin/end probes, by enum backend_life */
+	struct event *lives[4];
+	int nlives[4];
 	/* per planted probe (opts->probes[i]): its script probe and point,
 	 * and whether it only takes a .return probe's entry values */
 	int *probe_of;
@@ -208,6 +212,27 @@ static void mark_returns(struct script *s, const struct options *o)
 	free(bin);
 }
 
+/* process("PATH").begin and kin: PATH must be the program traced, the
+ * only one whose processes utap sees. */
+static int check_life_path(const struct script_where *w, const char *target, const char *pp,
+			   const struct script_point *point, struct session *ss)
+{
+	struct script_error err = {{0}};
+	struct stat a, b;
+
+	if (w->oneliner && target && stat(w->oneliner, &a) == 0 && stat(target, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 0;
+	snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
+	err.line = point->pos.line;
+	err.col = point->pos.col;
+	snprintf(err.msg, sizeof(err.msg), "%.150s: utap sees the processes of the program it traces%s",
+		 pp, target ? ", and this is another" : ", and none is given");
+	snprintf(err.hint, sizeof(err.hint), "trace it with -c 'CMD' or -x PID");
+	report(&err, ss->s->source);
+	return -EINVAL;
+}
+
 /* Every probe point of the script: events for the session, one-liner
  * probes for code.  0 or -EINVAL (reported). */
 static int place_probes(struct session *ss)
@@ -247,6 +272,12 @@ static int place_probes(struct session *ss)
 				ret = add_event(&ss->errors, &ss->nerrors, p, &w, pp);
 			} else if (w.kind == POINT_TIMER) {
 				ret = add_event(&ss->timers, &ss->ntimers, p, &w, pp);
+			} else if (w.kind >= POINT_PROCESS_BEGIN) {
+				int life = w.kind - POINT_PROCESS_BEGIN; /* enum backend_life's order */
+
+				ret = check_life_path(&w, bin, pp, &sp->points[k], ss);
+				if (ret == 0)
+					ret = add_event(&ss->lives[life], &ss->nlives[life], p, &w, pp);
 			} else {
 				if (w.is_return && sp->nentry)
 					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], true);
@@ -342,6 +373,16 @@ static void on_tick(void *data, uint64_t now)
 		backend_request_stop();
 }
 
+static void on_life(void *data, enum backend_life what, const struct probe_hit *hit)
+{
+	struct session *ss = data;
+
+	for (int i = 0; i < ss->nlives[what] && !interp_exiting(ss->in); i++)
+		interp_run(ss->in, ss->lives[what][i].probe, hit, ss->lives[what][i].pp);
+	if (interp_exiting(ss->in))
+		backend_request_stop();
+}
+
 static void on_end(void *data)
 {
 	struct session *ss = data;
@@ -405,6 +446,8 @@ static void session_free(struct session *ss)
 	free(ss->ends);
 	free(ss->errors);
 	free(ss->timers);
+	for (int i = 0; i < 4; i++)
+		free(ss->lives[i]);
 	free(ss->probe_of);
 	free(ss->pp_of);
 	free(ss->saves_entry);
@@ -448,7 +491,8 @@ static int prepare(struct session *ss, char **text)
 	}
 	if (place_probes(ss) < 0)
 		return -EINVAL;
-	if (o->nprobes && !o->argv && !o->attach_pid && !o->dry_run) {
+	if ((o->nprobes || ss->nlives[0] || ss->nlives[1] || ss->nlives[2] || ss->nlives[3]) &&
+	    !o->argv && !o->attach_pid && !o->dry_run) {
 		log_error("the script probes programs, and none is given\n"
 			  "      hint: add -c 'CMD ARGS', -x PID or '-- CMD ARGS'");
 		return -EINVAL;
@@ -470,7 +514,7 @@ static int prepare(struct session *ss, char **text)
 int script_main(struct options *o)
 {
 	struct session ss = {.opts = o, .out = stdout};
-	struct backend_hooks hooks = {&ss, on_hit, on_start, on_next_tick, on_tick, on_end};
+	struct backend_hooks hooks = {&ss, on_hit, on_start, on_next_tick, on_tick, on_end, on_life};
 	char *text = NULL;
 	int rc;
 

@@ -234,6 +234,32 @@ same_values "per thread: calls of tick() and the sum of what it returned" \
 	"$(grep '^thread=' "$HITS" | sort)" "$(grep '^thread=' "$PLAIN_OUT" | sort)"
 is "$(lines tids)" "$(grep -c '^thread=' "$PLAIN_OUT")" "one tid per thread"
 
+# ---- process and thread begin and end --------------------------------------------------
+
+stp life <<'EOF'
+global tb, te, pids
+probe begin { println("order begin") }
+probe process.begin { pids[pid()] = 1; printf("pbegin %s %d\n", execname(), pid() == target()) }
+probe process.thread.begin { tb++; if (tid() == pid()) println("main thread as a new thread") }
+probe thread.end { te++ }
+probe process("THREADS").end { printf("pend %d\n", pid() in pids) }
+probe end { printf("threadlife %d %d\n", tb, te) }
+EOF
+sed -i "s|THREADS|$T/threads|" "$S"
+traced_same "process/thread begin/end" "$S" -- "$T/threads" 5
+is "$(sed -n 1p "$HITS")" "order begin" "begin runs before process.begin"
+is "$(lines pbegin)" "threads 1" "process.begin: once, in the target (execname, pid)"
+is "$(lines pend)" 1 "process(PATH).end: the same process"
+workers=$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' "$PLAIN_OUT")
+is "$(lines threadlife)" "$workers $workers" \
+	"thread.begin and thread.end: once per thread the target made ($workers)"
+is "$(grep -c 'main thread' "$HITS")" 0 "thread.begin is not the main thread"
+stp life_other <<'EOF'
+probe process("/bin/true").begin { println("never") }
+EOF
+run_utap "$S" -c "$T/calls 1"
+is "$UTAP_RC" 2 "process(\"OTHER\").begin: refused (utap sees the traced program only)"
+
 # ---- -x: attach to a running longrun ------------------------------------------------
 
 why=$(attach_blocked)

@@ -148,6 +148,7 @@ static void on_exit_status(struct tracer *t, struct thread *th, int status)
 	struct process *proc = th->proc;
 	pid_t tid = th->tid;
 
+	hit_life(t, th, tid == proc->pid ? LIFE_PROCESS_END : LIFE_THREAD_END);
 	tracer_remove_thread(t, th);
 	if (tid != proc->pid)
 		return;
@@ -175,6 +176,7 @@ static int new_thread(struct tracer *t, struct thread *parent)
 		on_exit_status(t, th, status);
 		return 0;
 	}
+	hit_life(t, th, LIFE_THREAD_BEGIN);
 	if (t->detaching)
 		return 0; /* stays stopped, detached with the others */
 	return thread_resume(t, th, 0);
@@ -206,6 +208,7 @@ static int new_child(struct tracer *t, struct thread *parent, bool vfork)
 	child->report = t->opts->follow_forks && parent->proc->report;
 	if (!child->report && !vfork)
 		return detach_process(t, child); /* cleaned, let go */
+	hit_life(t, cth, LIFE_PROCESS_BEGIN);
 	/* A vfork child we do not follow stays traced, silently, until it
 	 * execs or exits: it runs through the parent's int3s. */
 	if (t->detaching)
@@ -242,6 +245,7 @@ static int on_exec(struct tracer *t, struct thread *th)
 	plant_new_image(t, th);
 	if (t->fatal)
 		return 0; /* stays stopped: the main loop ends the run */
+	hit_life(t, th, LIFE_PROCESS_BEGIN);
 	return thread_resume(t, th, 0);
 }
 

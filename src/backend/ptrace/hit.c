@@ -359,6 +359,30 @@ int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs)
 	return thread_resume(t, th, 0);
 }
 
+void hit_life(struct tracer *t, struct thread *th, enum backend_life what)
+{
+	struct probe_hit h;
+	struct arch_mem mem;
+	bool begin = what == LIFE_PROCESS_BEGIN || what == LIFE_THREAD_BEGIN;
+
+	if (!t->hooks || !t->hooks->life || !th->proc->report)
+		return;
+	if (what == LIFE_PROCESS_BEGIN) {
+		if (th->proc->began)
+			return;
+		th->proc->began = true;
+	}
+	memset(&h, 0, sizeof(h));
+	h.pid = th->proc->pid;
+	h.tid = th->tid;
+	h.comm = thread_comm(th);
+	h.time_ns = now_ns();
+	h.cpu = -1;
+	thread_mem(th, &mem);
+	h.mem = begin ? &mem : NULL; /* a thread that ended has no memory to read */
+	t->hooks->life(t->hooks->data, what, &h);
+}
+
 void shadow_restore_all(struct thread *th, pid_t in_pid)
 {
 	/* Innermost first, so a chained (tail-call) slot ends with the

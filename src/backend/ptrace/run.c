@@ -314,6 +314,10 @@ int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_
 	}
 	if (hooks && hooks->start)
 		hooks->start(hooks->data, t.main_pid);
+	/* An attached process began before us: its begin comes after the
+	 * script's (a launched one's comes at its exec). */
+	if (!t.launched && t.procs && t.procs->threads)
+		hit_life(&t, t.procs->threads, LIFE_PROCESS_BEGIN);
 	events_loop(&t);
 	ticks_stop(&t);
 	if (hooks && hooks->end)

@@ -129,6 +129,7 @@ struct process {
 	struct space *space;
 	struct thread *threads;
 	bool report;  /* hits are reported (not a vfork child we only protect) */
+	bool began;   /* its begin was told to the hooks */
 	bool main;    /* the process the user launched or attached */
 	bool trap_handler;       /* the program handles SIGTRAP itself */
 	uint8_t trap_action[32]; /* its kernel sigaction, to restore (sigtrap.c) */
@@ -302,6 +303,9 @@ int wait_stopped(struct tracer *t, struct thread *th, int *status);
 void sigtrap_remember(struct tracer *t, struct thread *th);
 /* After a hit: undo the kernel's reset of that disposition, if it happened. */
 void sigtrap_repair(struct tracer *t, struct thread *th);
+
+/* ---- hit.c: processes and threads beginning and ending ---- */
+void hit_life(struct tracer *t, struct thread *th, enum backend_life what);
 
 /* ---- ticks.c ---- */
 /* Run the hooks' timer probes that are due and set the timer for the
