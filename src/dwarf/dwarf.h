@@ -126,4 +126,13 @@ struct probe_arg;
 int dwarf_compile_arg(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
 		      struct probe_arg *arg, char *err, size_t errlen);
 
+/* A script's $$parms (PARAMS), $$locals (LOCALS) or $$vars (both) at
+ * link-time address PC: ARG->parts, one per variable in scope there
+ * (parameters first, in order; then the locals of the scopes from the
+ * function inwards), each compiled as dwarf_compile_arg would; a part that
+ * cannot be read there has no fetch; where no DWARF describes PC the list
+ * is empty.  0 or -ENOMEM. */
+int dwarf_compile_list(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+		       struct probe_arg *arg, char *err, size_t errlen);
+
 #endif

@@ -58,6 +58,14 @@ void probe_arg_release_compiled(struct probe_arg *arg)
 	arg->nenums = 0;
 	free(arg->ctype);
 	arg->ctype = NULL;
+	for (size_t i = 0; i < arg->nparts; i++) {
+		free(arg->parts[i].name);
+		probe_expr_free(arg->parts[i].expr);
+		probe_arg_release_compiled(&arg->parts[i]);
+	}
+	free(arg->parts);
+	arg->parts = NULL;
+	arg->nparts = 0;
 }
 
 /* "!(TYPE)" at *P: the type's text, spaces squeezed, into E->cast. */

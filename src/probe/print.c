@@ -538,6 +538,32 @@ static void format_json(struct line *l, const struct probe_hit *hit, const char 
 	line_puts(l, "}\n");
 }
 
+int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t n)
+{
+	const struct probe_arg *a;
+	size_t len = 0;
+
+	if (!hit->probe || i >= hit->probe->nargs)
+		return -EINVAL;
+	a = &probe_hit_args(hit)[i];
+	if (a->list == LIST_NONE)
+		return -EINVAL;
+	buf[0] = '\0';
+	for (size_t k = 0; k < a->nparts && len < n; k++) {
+		uint64_t v;
+
+		/* SystemTap's form: every value in hex */
+		if (a->parts[k].fetch &&
+		    probe_arg_value(&a->parts[k], hit->regs, hit->mem, &v) == 0)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s=0x%llx", k ? " " : "",
+						a->parts[k].name, (unsigned long long)v);
+		else
+			len += (size_t)snprintf(buf + len, n - len, "%s%s=?", k ? " " : "",
+						a->parts[k].name);
+	}
+	return 0;
+}
+
 int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out)
 {
 	if (!hit->probe || i >= hit->probe->nargs)

@@ -115,6 +115,11 @@ struct probe_arg {
 	/* Where a script wrote it ("calls.stp:3:10"), or NULL: errors about
 	 * it then name that place (owned) */
 	char *origin;
+	/* A script's $$parms, $$locals, $$vars: the variables in scope, each
+	 * compiled per site into PARTS (owned by the compiled copy) */
+	enum probe_list { LIST_NONE, LIST_PARAMS, LIST_LOCALS, LIST_VARS } list;
+	struct probe_arg *parts;
+	size_t nparts;
 };
 
 struct probe {
@@ -234,6 +239,11 @@ struct probe_hit {
 	void (*name_addr)(const struct probe_hit *hit, uint64_t addr, struct probe_frame *out);
 	void *backend; /* for TAKE_STACK and NAME_ADDR */
 };
+
+/* Argument I of HIT as a script's $$parms / $$vars shows it ("a=0x1
+ * b=0x7ffd1000", "?" for a value that cannot be read), into BUF.  0, or
+ * -EINVAL when argument I is not such a list. */
+int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t n);
 
 /* Argument I of HIT as a number, as a script reads a context variable: a
  * string's (char *, char[N]) address, an enum's value, a pointer's.  0,

@@ -182,13 +182,27 @@ static int target(struct checker *c, struct script_expr *e)
 	bool is_return_value = strcmp(e->name, "$return") == 0;
 	int slot;
 
+	bool list = strcmp(e->name, "$$parms") == 0 || strcmp(e->name, "$$locals") == 0 ||
+		    strcmp(e->name, "$$vars") == 0;
+
 	if (!c->probe)
 		return check_fail(c, &e->pos, "pass it to the function as an argument",
 				  "context variable '%s' in a function", e->name);
-	if (strncmp(e->name, "$$", 2) == 0 || e->pretty)
+	if (e->pretty)
 		return check_fail(c, &e->pos, "name the variables: $a, $b->c",
-				  "'%s%s' is not supported yet", e->name,
-				  e->pretty == 2 ? "$$" : e->pretty ? "$" : "");
+				  "'%s%s' is not supported yet", e->name, e->pretty == 2 ? "$$" : "$");
+	if (strcmp(e->name, "$$return") == 0) {
+		/* "return=0x2a", made from the return value register */
+		e->slot = -1;
+		e->at_entry = false;
+		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
+	}
+	if (strncmp(e->name, "$$", 2) == 0 && !list)
+		return check_fail(c, &e->pos, "$$parms, $$locals, $$vars and $$return are",
+				  "unknown context variable '%s'", e->name);
+	if (list && e->naccess)
+		return check_fail(c, &e->access[0].pos, NULL, "'%s' is a string, not a struct",
+				  e->name);
 	len = (size_t)snprintf(text, sizeof(text), "%s",
 			       strcmp(e->name, "$return") == 0 ? "$retval" : e->name);
 	for (int i = 0; i < e->naccess && len < sizeof(text); i++) {
@@ -222,7 +236,7 @@ static int target(struct checker *c, struct script_expr *e)
 	e->slot = slot;
 	if (e->at_entry && !c->in_entry && entry_value(c, e) < 0)
 		return -ENOMEM;
-	return check_unify(c, &e->type, ST_LONG, &e->pos, e->name);
+	return check_unify(c, &e->type, list ? ST_STRING : ST_LONG, &e->pos, e->name);
 }
 
 /* @entry(E): E evaluated when the function was entered. */

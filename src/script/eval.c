@@ -339,11 +339,25 @@ static enum flow saved(struct interp *in, const struct script_expr *e, struct rt
 
 static enum flow target(struct interp *in, const struct script_expr *e, struct rt_value *v)
 {
+	char text[RT_MAXSTRINGLEN * 4];
 	uint64_t n = 0;
 	int err;
 
 	if (e->at_entry && !in->entry_mode)
 		return saved(in, e, v);
+	if (e->name[1] == '$' && in->hit) {
+		/* $$return, $$parms, $$locals, $$vars: strings */
+		if (e->slot < 0) {
+			text[0] = '\0';
+			if (in->hit->regs && in->hit->probe && in->hit->probe->kind == PROBE_RETURN)
+				snprintf(text, sizeof(text), "return=0x%llx",
+					 (unsigned long long)arch_retval(in->hit->regs));
+		} else if (probe_hit_arg_text(in->hit, (size_t)e->slot, text, sizeof(text)) < 0) {
+			text[0] = '\0';
+		}
+		*v = rt_value_string(rt_str_cstr(text, interp_maxlen(in)));
+		return FLOW_NORMAL;
+	}
 	if (!in->hit)
 		return interp_error(in, &e->pos, "context variable '%s' outside a probe hit",
 				    e->name);
@@ -351,11 +365,11 @@ static enum flow target(struct interp *in, const struct script_expr *e, struct r
 	if (err < 0) {
 		/* the whole expression, accessors and all ("$o->next->id") */
 		const struct script_probe *p = &in->s->probes[in->probe];
-		const char *text = e->at_entry ? p->entry_targets[e->slot] : p->targets[e->slot];
+		const char *what = e->at_entry ? p->entry_targets[e->slot] : p->targets[e->slot];
 
 		if (err == -ENODATA)
-			return interp_error(in, &e->pos, "'%s' is optimized out here", text);
-		return interp_error(in, &e->pos, "user memory fault reading '%s'", text);
+			return interp_error(in, &e->pos, "'%s' is optimized out here", what);
+		return interp_error(in, &e->pos, "user memory fault reading '%s'", what);
 	}
 	*v = rt_value_long((int64_t)n);
 	return FLOW_NORMAL;

@@ -115,6 +115,49 @@ static char *target_bin(const struct options *o)
 	return strdup(buf);
 }
 
+/* $$parms, $$locals, $$vars: the lists compiled per site, or LIST_NONE. */
+static enum probe_list list_of(const char *target)
+{
+	if (strcmp(target, "$$parms") == 0)
+		return LIST_PARAMS;
+	if (strcmp(target, "$$locals") == 0)
+		return LIST_LOCALS;
+	if (strcmp(target, "$$vars") == 0)
+		return LIST_VARS;
+	return LIST_NONE;
+}
+
+/* P's arguments in the order of TARGETS: those the one-liner parsed, and
+ * the lists, which have no one-liner syntax, in their places. */
+static int place_lists(struct probe *p, char *const *targets, int ntargets)
+{
+	struct probe_arg *all;
+	size_t k = 0;
+
+	if ((size_t)ntargets == p->nargs)
+		return 0;
+	all = calloc((size_t)ntargets + 1, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (int i = 0; i < ntargets; i++) {
+		if (list_of(targets[i]) == LIST_NONE && k < p->nargs) {
+			all[i] = p->args[k++];
+			continue;
+		}
+		all[i].name = strdup(targets[i]);
+		all[i].list = list_of(targets[i]);
+		all[i].type = PROBE_U64;
+		if (!all[i].name) {
+			free(all);
+			return -ENOMEM;
+		}
+	}
+	free(p->args);
+	p->args = all;
+	p->nargs = (size_t)ntargets;
+	return 0;
+}
+
 /* A planted probe for a code point of script probe P: the one-liner of
  * the point with the probe's context variables as its fetches. */
 static int add_code_probe(struct session *ss, int p, const struct script_where *w,
@@ -141,7 +184,8 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 	else
 		fputs(w->oneliner, m);
 	for (int i = 0; i < ntargets; i++)
-		fprintf(m, " t%d=%s", i, targets[i]);
+		if (!list_of(targets[i]))
+			fprintf(m, " t%d=%s", i, targets[i]);
 	fclose(m);
 	grown = realloc(o->probes, (o->nprobes + 1) * sizeof(*grown));
 	if (!grown) {
@@ -160,6 +204,8 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 		return -EINVAL;
 	}
 	free(text);
+	if (place_lists(&o->probes[idx], targets, ntargets) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < o->probes[idx].nargs; i++)
 		if (o->probes[idx].args[i].expr)
 			o->probes[idx].args[i].expr->arrow_is_member = true;

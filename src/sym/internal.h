@@ -32,6 +32,7 @@ struct sym_module {
 	struct sym_segment *segs;
 	size_t nsegs;
 	uint64_t eh_frame_hdr, eh_frame_hdr_size; /* PT_GNU_EH_FRAME, 0 if none */
+	uint64_t entry; /* e_entry: where the kernel starts a process (0: none) */
 	const uint8_t *image; /* the whole file, mapped read-only on demand */
 	size_t image_size;
 

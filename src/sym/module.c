@@ -143,6 +143,7 @@ int sym_module_open(const char *open_path, const char *display_path, struct sym_
 		goto fail;
 	}
 	mod->pie = ehdr.e_type == ET_DYN;
+	mod->entry = ehdr.e_entry;
 	ret = load_segments(mod, elf);
 	if (ret == -ENOEXEC) {
 		set_err(err, errlen, "no loadable segments");
@@ -196,6 +197,13 @@ bool sym_module_is_pie(const struct sym_module *mod)
 bool sym_module_has_symtab(const struct sym_module *mod)
 {
 	return mod->has_symtab;
+}
+
+bool sym_is_entry_point(const struct sym_module *mod, uint64_t file_offset)
+{
+	uint64_t off;
+
+	return mod->entry && sym_vaddr_to_offset(mod, mod->entry, &off) == 0 && off == file_offset;
 }
 
 int sym_eh_frame_hdr(const struct sym_module *mod, uint64_t *vaddr, uint64_t *size)

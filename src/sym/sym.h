@@ -37,6 +37,11 @@ bool sym_module_is_pie(const struct sym_module *mod);      /* ET_DYN */
 /* Whether the symbols came from .symtab (own or debuginfo) or only .dynsym. */
 bool sym_module_has_symtab(const struct sym_module *mod);
 
+/* Whether FILE_OFFSET is the file's entry point (e_entry, _start): the
+ * kernel jumps there with argc, not a return address, on the stack, and it
+ * never returns. */
+bool sym_is_entry_point(const struct sym_module *mod, uint64_t file_offset);
+
 /* Link-time address and size of the file's .eh_frame_hdr (PT_GNU_EH_FRAME),
  * the index of its unwind tables.  0 or -ENOENT if it has none. */
 int sym_eh_frame_hdr(const struct sym_module *mod, uint64_t *vaddr, uint64_t *size);

@@ -65,4 +65,11 @@ same_values "calls:$OFF: every i as passed" \
 	"$(hit_values "$HITS" p0 i)" "$(out_values "$PLAIN_OUT" work i)"
 is "$(hit_values "$HITS" p0 loc | sed 's/+.*//' | sort -u)" work \
 	"calls:$OFF: hits name the function"
+
+# A return probe on the entry point (_start): the kernel put argc where a
+# return address would be; hijacking it would change the program's argc.
+# Extra arguments make the target echo its argv.
+traced_same "r calls:_start" "r $T/calls:_start" -- "$T/calls" 2 one two
+ok "r calls:_start: warned that it never returns" grep -q "entry point and never returns" "$UTAP_ERR"
+is "$(grep -c '^arg\[' "$UTAP_OUT")" 2 "r calls:_start: argv intact (both extra arguments echoed)"
 done_testing

@@ -234,6 +234,36 @@ same_values "per thread: calls of tick() and the sum of what it returned" \
 	"$(grep '^thread=' "$HITS" | sort)" "$(grep '^thread=' "$PLAIN_OUT" | sort)"
 is "$(lines tids)" "$(grep -c '^thread=' "$PLAIN_OUT")" "one tid per thread"
 
+# ---- $$parms, $$vars, $$return: a call graph of every function -------------------------
+
+# function("*") takes in _start, the entry point, whose return probe would
+# overwrite argc: the target's own output (its argc) shows it did not.
+traced_same "callgraph.stp, all functions" "$SCRIPTS/callgraph.stp" \
+	"process(\"$T/calls\").function(\"*\")" -- "$T/calls" 3
+same_values "callgraph: ->work with \$\$parms, i in hex, in call order" \
+	"$(sed -n 's/.*->work i=\(0x[0-9a-f]*\) p=0x[0-9a-f]*$/\1/p' "$HITS")" \
+	"$(out_values "$PLAIN_OUT" work i | while read -r v; do printf '0x%x\n' "$v"; done)"
+same_values "callgraph: <-work with \$\$return, in hex" \
+	"$(sed -n 's/.*<-work return=\(0x[0-9a-f]*\)$/\1/p' "$HITS")" \
+	"$(out_values "$PLAIN_OUT" work ret | while read -r v; do printf '0x%x\n' "$v"; done)"
+is "$(sed -n 's/.*->main argc=\(0x[0-9a-f]*\) .*/\1/p' "$HITS")" 0x2 "callgraph: main's argc (2)"
+main_at=$(sed -n 's/.*calls([0-9]*):\( *\)->main .*/\1/p' "$HITS" | head -n 1)
+ok "callgraph: work, called by main, is indented one more than main" \
+	grep -q " calls([0-9]*):$main_at ->work " "$HITS"
+traced_same "callgraph.stp, inside main only" "$SCRIPTS/callgraph.stp" \
+	"process(\"$T/calls\").function(\"work\")" "process(\"$T/calls\").function(\"main\")" \
+	-- "$T/calls" 2
+is "$(grep -c -- '->work i=' "$HITS")" 2 "callgraph with \$2: the calls inside main"
+stp vars <<'EOF'
+probe process.function("use_outer") { printf("vars %s\n", $$vars) }
+probe process.function("use_outer").return { printf("parms %s\n", $$parms) }
+probe process.function("use_outer") { printf("locals [%s]\n", $$locals) }
+EOF
+traced_same "\$\$vars" "$S" -- "$T/typed" 1
+ok "\$\$vars: the parameter o, as a pointer in hex" grep -q '^vars o=0x[0-9a-f]*$' "$HITS"
+is "$(lines parms)" "$(lines vars)" "\$\$parms in .return: its value at the call"
+is "$(lines locals)" "[]" "\$\$locals: use_outer has none"
+
 # ---- process and thread begin and end --------------------------------------------------
 
 stp life <<'EOF'

@@ -12,7 +12,7 @@
 bool argplan_wanted(const struct probe *p)
 {
 	for (size_t i = 0; i < p->nargs; i++)
-		if (p->args[i].expr)
+		if (p->args[i].expr || p->args[i].list != LIST_NONE)
 			return true;
 	return false;
 }
@@ -52,6 +52,20 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 		int rc;
 
 		*a = p->args[i];
+		if (a->list != LIST_NONE) {
+			/* $$parms and kin: what is in scope at this site */
+			a->parts = NULL;
+			a->nparts = 0;
+			rc = dwarf_compile_list(dm, pc, p->kind == PROBE_RETURN, bias, a, why,
+						sizeof(why));
+			if (rc < 0) {
+				snprintf(err, errlen, "%s%s%s: %s", a->origin ? a->origin : "argument ",
+					 a->origin ? ": error: " : "", a->name, why);
+				argplan_free(p, args);
+				return rc;
+			}
+			continue;
+		}
 		if (!a->expr)
 			continue; /* raw: P's plan, shared */
 		a->fetch = NULL;
@@ -84,7 +98,7 @@ void argplan_free(const struct probe *p, struct probe_arg *args)
 	if (!args)
 		return;
 	for (size_t i = 0; i < p->nargs; i++)
-		if (args[i].expr)
+		if (args[i].expr || args[i].list != LIST_NONE)
 			probe_arg_release_compiled(&args[i]);
 	free(args);
 }
@@ -100,7 +114,7 @@ static bool reads_fp(const struct fetch *f)
 bool argplan_needs_fp(const struct probe_arg *args, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (reads_fp(args[i].fetch))
+		if (reads_fp(args[i].fetch) || argplan_needs_fp(args[i].parts, args[i].nparts))
 			return true;
 	return false;
 }
@@ -110,6 +124,12 @@ void argplan_print(FILE *out, const struct probe_arg *args, size_t n)
 	char text[256], format[64];
 
 	for (size_t i = 0; i < n; i++) {
+		if (args[i].list != LIST_NONE) {
+			fprintf(out, "  fetch    %s: %zu variable%s in scope\n", args[i].name,
+				args[i].nparts, args[i].nparts == 1 ? "" : "s");
+			argplan_print(out, args[i].parts, args[i].nparts);
+			continue;
+		}
 		probe_describe_fetch(args[i].fetch, text, sizeof(text));
 		probe_describe_format(&args[i], format, sizeof(format));
 		fprintf(out, "  fetch    %s = %s:%s", args[i].name, text, format);

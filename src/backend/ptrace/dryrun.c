@@ -17,7 +17,7 @@
 static void print_fetches(FILE *out, const struct probe *p)
 {
 	for (size_t i = 0; i < p->nargs; i++) {
-		if (p->args[i].expr)
+		if (p->args[i].expr || p->args[i].list != LIST_NONE)
 			fprintf(out, "  fetch    %s: compiled against DWARF where the module is "
 				     "loaded\n", p->args[i].name);
 		else

@@ -264,6 +264,15 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 	struct site *site;
 	char err[1024] = "";
 
+	/* At the entry point the stack holds argc where a return address
+	 * would be: hijacking it would change the program's argc. */
+	if (p->kind == PROBE_RETURN && sym_is_entry_point(sm, r->file_offset)) {
+		if (!p->sym_glob)
+			log_error("warning: probe %d (%s): %s is the program's entry point and never "
+				  "returns: no return probe there",
+				  i + 1, p->text, r->sym ? r->sym : "it");
+		return;
+	}
 	site = get_site(t, th, m, sm, r, err, sizeof(err));
 	if (!site) {
 		probe_error(t, i, err);
