@@ -212,7 +212,13 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 	/* messages about the probe show the point and its context variables
 	 * as the script wrote them */
 	free(o->probes[idx].text);
-	o->probes[idx].text = strdup(pp);
+	if (saves_entry) {
+		/* the hidden probe that takes a .return probe's @entry values */
+		if (asprintf(&o->probes[idx].text, "%s, its values at the call", pp) < 0)
+			o->probes[idx].text = NULL;
+	} else {
+		o->probes[idx].text = strdup(pp);
+	}
 	for (int i = 0; i < ntargets && (size_t)i < o->probes[idx].nargs; i++) {
 		struct probe_arg *a = &o->probes[idx].args[i];
 		char *name = strdup(targets[i]);

@@ -264,6 +264,22 @@ ok "\$\$vars: the parameter o, as a pointer in hex" grep -q '^vars o=0x[0-9a-f]*
 is "$(lines parms)" "$(lines vars)" "\$\$parms in .return: its value at the call"
 is "$(lines locals)" "[]" "\$\$locals: use_outer has none"
 
+# ---- -S: the sites and fetch plans of a script's probes, nothing run -------------------
+
+stp dry <<'EOF'
+probe process.function("work") { println($p->a) }
+probe process.function("work").return { println($return, " ", @entry($i)) }
+EOF
+run_utap -S "$S" -c "$T/calls 1"
+is "$UTAP_RC" 0 "-S: exit status 0"
+off=$(printf '0x%x' "$(file_offset "$T/calls" work)")
+is "$(grep -c "^  site     work+0x0, file offset $off," "$UTAP_OUT")" 3 \
+	"-S: the entry, the return and the values at its call, all at work's offset ($off)"
+ok "-S: \$p->a compiled to a read through %si" grep -q '^  fetch    \$p->a = +0(%si):s64' "$UTAP_OUT"
+at_call=$(grep -A6 'work").return, its values at the call' "$UTAP_OUT")
+ok "-S: @entry(\$i) read from %di at the call" grep -q 'fetch    \$i = %di' <<<"$at_call"
+is "$(grep -c '^work i=' "$UTAP_OUT")" 0 "-S: the program did not run"
+
 # ---- process and thread begin and end --------------------------------------------------
 
 stp life <<'EOF'
