@@ -52,6 +52,11 @@ void arch_unwind_entry_frame(struct arch_regs *regs, uint64_t *slot, uint64_t *v
 /* The registers as a script's print_regs() shows them (SystemTap's layout),
  * into BUF; snprintf's return. */
 int arch_regs_text(const struct arch_regs *regs, char *buf, size_t n);
+/* An SDT marker's argument SPEC[0..LEN) ("-4@%edi", "8@-8(%rbp)",
+ * "-4@$42") as a one-liner fetch into FETCH ("%di:s32", "-8(%bp):u64",
+ * "\42:s32").  0, -EINVAL (not SIZE@OPERAND), -ENOTSUP (an operand with an
+ * index register or a symbol). */
+int arch_sdt_arg(const char *spec, size_t len, char *fetch, size_t n);
 /* The list of known register names, NULL-terminated, for hints. */
 extern const char *const arch_reg_names[];
 

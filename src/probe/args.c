@@ -70,6 +70,28 @@ static int parse_number_run(const char **p, const char *end, uint64_t *v)
 	return *p > s && probe_parse_u64(s, *p - s, v) ? 0 : -1;
 }
 
+/* \IMM: a constant, as uprobe_events writes one (an SDT marker's "$42"). */
+static int parse_immediate(struct probe_parser *ps, const char **p, const char *end,
+			   struct fetch **out)
+{
+	const char *at = *p;
+	bool neg = false;
+	uint64_t n;
+
+	(*p)++;
+	if (*p < end && **p == '-') {
+		neg = true;
+		(*p)++;
+	}
+	if (*p >= end || !is_digit(**p) || parse_number_run(p, end, &n))
+		return probe_fail(ps, at, "e.g. \\42 or \\-1", "expected a number after '\\'");
+	*out = new_fetch(FETCH_CONST);
+	if (!*out)
+		return -ENOMEM;
+	(*out)->offset = neg ? (int64_t)(0 - n) : (int64_t)n;
+	return 0;
+}
+
 static int parse_register(struct probe_parser *ps, const char **p, const char *end,
 			  struct fetch **out)
 {
@@ -224,6 +246,8 @@ static int parse_fetch(struct probe_parser *ps, const char **p, const char *end,
 	if (*p >= end)
 		return probe_fail(ps, *p, fetch_hint, "missing fetch");
 	switch (**p) {
+	case '\\':
+		return parse_immediate(ps, p, end, out);
 	case '%':
 		return parse_register(ps, p, end, out);
 	case '$':

@@ -191,6 +191,12 @@ static int target(struct checker *c, struct script_expr *e)
 	if (e->pretty)
 		return check_fail(c, &e->pos, "name the variables: $a, $b->c",
 				  "'%s%s' is not supported yet", e->name, e->pretty == 2 ? "$$" : "$");
+	if (strcmp(e->name, "$$name") == 0 || strcmp(e->name, "$$provider") == 0) {
+		/* an SDT marker's, from the session */
+		e->slot = -2;
+		e->at_entry = false;
+		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
+	}
 	if (strcmp(e->name, "$$return") == 0) {
 		/* "return=0x2a", made from the return value register */
 		e->slot = -1;
@@ -198,7 +204,7 @@ static int target(struct checker *c, struct script_expr *e)
 		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
 	}
 	if (strncmp(e->name, "$$", 2) == 0 && !list)
-		return check_fail(c, &e->pos, "$$parms, $$locals, $$vars and $$return are",
+		return check_fail(c, &e->pos, "$$parms, $$locals, $$vars, $$return, $$name, $$provider are",
 				  "unknown context variable '%s'", e->name);
 	if (list && e->naccess)
 		return check_fail(c, &e->access[0].pos, NULL, "'%s' is a string, not a struct",

@@ -346,8 +346,13 @@ static enum flow target(struct interp *in, const struct script_expr *e, struct r
 	if (e->at_entry && !in->entry_mode)
 		return saved(in, e, v);
 	if (e->name[1] == '$' && in->hit) {
-		/* $$return, $$parms, $$locals, $$vars: strings */
-		if (e->slot < 0) {
+		/* $$return, $$parms, $$locals, $$vars, $$name, $$provider: strings */
+		if (e->slot == -2) {
+			const char *s = strcmp(e->name, "$$name") == 0 ? in->mark_name
+									: in->mark_provider;
+
+			snprintf(text, sizeof(text), "%s", s ? s : "");
+		} else if (e->slot < 0) {
 			text[0] = '\0';
 			if (in->hit->regs && in->hit->probe && in->hit->probe->kind == PROBE_RETURN)
 				snprintf(text, sizeof(text), "return=0x%llx",

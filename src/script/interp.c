@@ -241,6 +241,12 @@ void interp_free(struct interp *in)
 	free(in);
 }
 
+void interp_set_mark(struct interp *in, const char *provider, const char *name)
+{
+	in->mark_provider = provider;
+	in->mark_name = name;
+}
+
 void interp_set_target(struct interp *in, pid_t target)
 {
 	in->session.target = target;

@@ -52,6 +52,9 @@ void interp_run(struct interp *in, int probe, const struct probe_hit *hit, const
  * same call returns. */
 void interp_save_entry(struct interp *in, int probe, const struct probe_hit *hit, const char *pp);
 
+/* $$provider and $$name of the SDT marker being handled (NULL: none). */
+void interp_set_mark(struct interp *in, const char *provider, const char *name);
+
 /* target(): the program -c / "--" launched, or -x named. */
 void interp_set_target(struct interp *in, pid_t target);
 

@@ -56,6 +56,7 @@ struct interp {
 	size_t nrecords, records_cap;
 	const struct rt_value *entry_values;
 	bool entry_mode; /* evaluating the entry values, at the call */
+	const char *mark_provider, *mark_name; /* $$provider, $$name */
 	/* printf formats compiled into the AST (expr->cache), to free */
 	struct script_expr **formats;
 	int nformats;

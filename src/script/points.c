@@ -220,7 +220,17 @@ static int process_point(const struct script_point *pt, const char *target_bin,
 		out->kind = POINT_CODE;
 		return 0;
 	}
-	if (is(what, "mark") || is(what, "plt") || is(what, "syscall"))
+	if (is(what, "mark")) {
+		pat = str_arg(what);
+		if (!pat || i < pt->ncomps)
+			return fail(err, &what->pos, "e.g. .mark(\"order\")",
+				    "'mark' takes the marker's name, in quotes");
+		out->kind = POINT_MARK;
+		out->oneliner = strdup(bin);
+		out->mark = strdup(pat);
+		return out->oneliner && out->mark ? 0 : -ENOMEM;
+	}
+	if (is(what, "plt") || is(what, "syscall"))
 		return fail(err, &what->pos, NULL, "process(...).%s probes are not supported yet",
 			    what->name);
 	return fail(err, &what->pos, "process(...) is followed by .function or .statement",
@@ -261,5 +271,7 @@ int script_point_where(const struct script_point *point, const char *target_bin,
 void script_where_free(struct script_where *w)
 {
 	free(w->oneliner);
+	free(w->mark);
 	w->oneliner = NULL;
+	w->mark = NULL;
 }

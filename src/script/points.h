@@ -13,6 +13,7 @@ enum script_point_kind {
 	POINT_ERROR,
 	POINT_TIMER,
 	POINT_CODE, /* a function's entry or return, or a statement */
+	POINT_MARK, /* SDT markers: ONELINER is the file, MARK the name (a glob) */
 	/* a traced process or thread begins or ends */
 	POINT_PROCESS_BEGIN,
 	POINT_PROCESS_END,
@@ -28,6 +29,7 @@ struct script_where {
 	 * "p BIN:SYM", "r BIN:SYM", "p BIN:FILE:LINE" (malloc'ed) */
 	char *oneliner;
 	bool is_return;
+	char *mark;
 };
 
 /* What POINT names.  TARGET_BIN is the program -c / -x / "--" gives, for

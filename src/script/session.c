@@ -2,6 +2,7 @@
  * and session events, and drive the interpreter from the backend's hooks. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fnmatch.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch/arch.h"
 #include "backend/backend.h"
+#include "sym/sym.h"
 #include "script/check.h"
 #include "script/interp.h"
 #include "script/points.h"
@@ -39,6 +42,9 @@ struct session {
 	 * and whether it only takes a .return probe's entry values */
 	int *probe_of;
 	bool *saves_entry;
+	struct sym_sdt **mark_of; /* the SDT marker it is at (a copy), or NULL */
+	struct sym_module **marked;     /* files whose markers are probed */
+	int nmarked;
 	char (*pp_of)[256];
 	pid_t target;
 	FILE *out;
@@ -160,8 +166,45 @@ static int place_lists(struct probe *p, char *const *targets, int ntargets)
 
 /* A planted probe for a code point of script probe P: the one-liner of
  * the point with the probe's context variables as its fetches. */
+/* $argN of marker MARK as a one-liner fetch into BUF: 0, or -EINVAL
+ * with a message in BUF. */
+static int mark_arg(const struct sym_sdt *mark, const char *target, char *buf, size_t n)
+{
+	const char *p = mark->args;
+	char *end;
+	long k = strncmp(target, "$arg", 4) == 0 ? strtol(target + 4, &end, 10) : 0;
+
+	if (k < 1 || *end) {
+		snprintf(buf, n, "%s: a marker's context is $arg1 .. $argN, $$name, $$provider",
+			 target);
+		return -EINVAL;
+	}
+	for (long i = 1;; i++) {
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		len = strcspn(p, " ");
+		if (!len) {
+			snprintf(buf, n, "marker %s:%s has %ld argument%s, not %s", mark->provider,
+				 mark->name, i - 1, i == 2 ? "" : "s", target);
+			return -EINVAL;
+		}
+		if (i == k) {
+			int rc = arch_sdt_arg(p, len, buf, n);
+
+			if (rc < 0)
+				snprintf(buf, n, "marker %s:%s: argument '%.*s' is not supported yet",
+					 mark->provider, mark->name, (int)len, p);
+			return rc < 0 ? -EINVAL : 0;
+		}
+		p += len;
+	}
+}
+
 static int add_code_probe(struct session *ss, int p, const struct script_where *w,
-			  const char *pp, const struct script_point *point, bool saves_entry)
+			  const char *pp, const struct script_point *point, bool saves_entry,
+			  const struct sym_sdt *mark)
 {
 	const struct script_probe *sp = &ss->s->probes[p];
 	char *const *targets = saves_entry ? sp->entry_targets : sp->targets;
@@ -183,9 +226,29 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 		fprintf(m, "p%s", w->oneliner + 1);
 	else
 		fputs(w->oneliner, m);
-	for (int i = 0; i < ntargets; i++)
-		if (!list_of(targets[i]))
+	for (int i = 0; i < ntargets; i++) {
+		char fetch[128];
+
+		if (list_of(targets[i]))
+			continue;
+		if (!mark) {
 			fprintf(m, " t%d=%s", i, targets[i]);
+			continue;
+		}
+		if (mark_arg(mark, targets[i], fetch, sizeof(fetch)) < 0) {
+			struct script_error bad = {{0}};
+
+			fclose(m);
+			free(text);
+			snprintf(bad.file, sizeof(bad.file), "%s", ss->s->file);
+			bad.line = where[i].line;
+			bad.col = where[i].col;
+			snprintf(bad.msg, sizeof(bad.msg), "%s", fetch);
+			report(&bad, ss->s->source);
+			return -EINVAL;
+		}
+		fprintf(m, " t%d=%s", i, fetch);
+	}
 	fclose(m);
 	grown = realloc(o->probes, (o->nprobes + 1) * sizeof(*grown));
 	if (!grown) {
@@ -234,12 +297,81 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 	ss->probe_of = realloc(ss->probe_of, o->nprobes * sizeof(*ss->probe_of));
 	ss->pp_of = realloc(ss->pp_of, o->nprobes * sizeof(*ss->pp_of));
 	ss->saves_entry = realloc(ss->saves_entry, o->nprobes * sizeof(*ss->saves_entry));
-	if (!ss->probe_of || !ss->pp_of || !ss->saves_entry || !o->probes[idx].text)
+	ss->mark_of = realloc(ss->mark_of, o->nprobes * sizeof(*ss->mark_of));
+	if (!ss->probe_of || !ss->pp_of || !ss->saves_entry || !ss->mark_of ||
+	    !o->probes[idx].text)
 		return -ENOMEM;
 	ss->probe_of[idx] = p;
 	ss->saves_entry[idx] = saves_entry;
+	ss->mark_of[idx] = NULL;
+	if (mark) {
+		ss->mark_of[idx] = malloc(sizeof(*mark));
+		if (!ss->mark_of[idx])
+			return -ENOMEM;
+		*ss->mark_of[idx] = *mark;
+	}
 	snprintf(ss->pp_of[idx], sizeof(ss->pp_of[idx]), "%s", pp);
 	return 0;
+}
+
+/* process("PATH").mark("NAME"): a probe at each marker of PATH whose name
+ * matches, its $argN read as the marker's notes say. */
+static int add_mark_probes(struct session *ss, int p, const struct script_where *w,
+			   const struct script_point *point)
+{
+	struct script_error err = {{0}};
+	struct sym_module *sm;
+	struct sym_sdt mark;
+	char why[256], pp[512];
+	int found = 0, ret = 0;
+
+	snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
+	err.line = point->pos.line;
+	err.col = point->pos.col;
+	if (sym_module_open(w->oneliner, w->oneliner, &sm, why, sizeof(why)) < 0) {
+		snprintf(err.msg, sizeof(err.msg), "%.100s: %.120s", w->oneliner, why);
+		report(&err, ss->s->source);
+		return -EINVAL;
+	}
+	ss->marked = realloc(ss->marked, (size_t)(ss->nmarked + 1) * sizeof(*ss->marked));
+	if (!ss->marked) {
+		sym_module_close(sm);
+		return -ENOMEM;
+	}
+	ss->marked[ss->nmarked++] = sm;
+	for (size_t i = 0; ret == 0 && sym_sdt_at(sm, i, &mark) == 0; i++) {
+		struct script_where at = *w;
+		uint64_t off;
+
+		if (fnmatch(w->mark, mark.name, 0) != 0)
+			continue;
+		found++;
+		if (mark.semaphore) {
+			snprintf(err.msg, sizeof(err.msg),
+				 "marker %.100s:%.100s is guarded by a semaphore: not supported yet",
+				 mark.provider, mark.name);
+			report(&err, ss->s->source);
+			return -EINVAL;
+		}
+		if (sym_vaddr_to_offset(sm, mark.vaddr, &off) < 0)
+			continue;
+		snprintf(pp, sizeof(pp), "process(\"%.200s\").mark(\"%.100s\")", w->oneliner,
+			 mark.name);
+		if (asprintf(&at.oneliner, "p %s:0x%llx", w->oneliner, (unsigned long long)off) < 0)
+			return -ENOMEM;
+		at.kind = POINT_CODE;
+		/* the marker's strings live as long as SM, kept until the end */
+		ret = add_code_probe(ss, p, &at, pp, point, false, &mark);
+		free(at.oneliner);
+	}
+	if (ret == 0 && !found) {
+		snprintf(err.msg, sizeof(err.msg), "no SDT marker '%.60s' in %.150s", w->mark,
+			 w->oneliner);
+		snprintf(err.hint, sizeof(err.hint), "readelf -n FILE lists its markers");
+		report(&err, ss->s->source);
+		return -EINVAL;
+	}
+	return ret;
 }
 
 /* Which probes are .return probes (all their points): there, parameters
@@ -307,7 +439,7 @@ static int place_probes(struct session *ss)
 				ret = -EINVAL;
 				break;
 			}
-			if (w.kind != POINT_CODE && sp->ntargets) {
+			if (w.kind != POINT_CODE && w.kind != POINT_MARK && sp->ntargets) {
 				snprintf(err.msg, sizeof(err.msg),
 					 "context variables ($%s...) exist only in probes on code",
 					 sp->targets[0] + 1);
@@ -324,6 +456,8 @@ static int place_probes(struct session *ss)
 				ret = add_event(&ss->errors, &ss->nerrors, p, &w, pp);
 			} else if (w.kind == POINT_TIMER) {
 				ret = add_event(&ss->timers, &ss->ntimers, p, &w, pp);
+			} else if (w.kind == POINT_MARK) {
+				ret = add_mark_probes(ss, p, &w, &sp->points[k]);
 			} else if (w.kind >= POINT_PROCESS_BEGIN) {
 				int life = w.kind - POINT_PROCESS_BEGIN; /* enum backend_life's order */
 
@@ -332,9 +466,9 @@ static int place_probes(struct session *ss)
 					ret = add_event(&ss->lives[life], &ss->nlives[life], p, &w, pp);
 			} else {
 				if (w.is_return && sp->nentry)
-					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], true);
+					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], true, NULL);
 				if (ret == 0)
-					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], false);
+					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], false, NULL);
 			}
 			script_where_free(&w);
 		}
@@ -376,7 +510,10 @@ static void on_hit(void *data, const struct probe_hit *hit)
 		interp_save_entry(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
 		return;
 	}
+	if (ss->mark_of[i])
+		interp_set_mark(ss->in, ss->mark_of[i]->provider, ss->mark_of[i]->name);
 	interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
+	interp_set_mark(ss->in, NULL, NULL);
 	if (interp_exiting(ss->in))
 		backend_request_stop();
 }
@@ -500,6 +637,12 @@ static void session_free(struct session *ss)
 	free(ss->timers);
 	for (int i = 0; i < 4; i++)
 		free(ss->lives[i]);
+	for (size_t i = 0; ss->mark_of && i < ss->opts->nprobes; i++)
+		free(ss->mark_of[i]);
+	free(ss->mark_of);
+	for (int i = 0; i < ss->nmarked; i++)
+		sym_module_close(ss->marked[i]);
+	free(ss->marked);
 	free(ss->probe_of);
 	free(ss->pp_of);
 	free(ss->saves_entry);

@@ -33,6 +33,8 @@ struct sym_module {
 	size_t nsegs;
 	uint64_t eh_frame_hdr, eh_frame_hdr_size; /* PT_GNU_EH_FRAME, 0 if none */
 	uint64_t entry; /* e_entry: where the kernel starts a process (0: none) */
+	struct sym_sdt *sdt; /* SDT markers (sdt.c) */
+	size_t nsdt;
 	const uint8_t *image; /* the whole file, mapped read-only on demand */
 	size_t image_size;
 
@@ -69,6 +71,10 @@ void sym_demangle_free(struct sym_module *mod);
  * best first (aliases included).  0 or -ENOENT. */
 int sym_demangle_find(const struct sym_module *mod, const char *name,
 		      struct sym_entry *const **group, size_t *n);
+
+/* sdt.c: the SDT markers of ELF into MOD.  0 or -ENOMEM. */
+int sym_sdt_load(struct sym_module *mod, Elf *elf);
+void sym_sdt_free(struct sym_module *mod);
 
 /* The first section of type TYPE in ELF, or NULL. */
 Elf_Scn *sym_find_section(Elf *elf, GElf_Word type);

@@ -152,6 +152,8 @@ int sym_module_open(const char *open_path, const char *display_path, struct sym_
 	if (ret < 0)
 		goto fail_errno;
 	ret = load_symbols(mod, elf, open_path, display_path);
+	if (ret == 0)
+		ret = sym_sdt_load(mod, elf);
 	if (ret < 0)
 		goto fail_errno;
 	elf_end(elf);
@@ -179,6 +181,7 @@ void sym_module_close(struct sym_module *mod)
 	free(mod->segs);
 	free(mod->strings);
 	sym_demangle_free(mod);
+	sym_sdt_free(mod);
 	free(mod->syms);
 	free(mod->by_name);
 	free(mod);

@@ -42,6 +42,17 @@ bool sym_module_has_symtab(const struct sym_module *mod);
  * never returns. */
 bool sym_is_entry_point(const struct sym_module *mod, uint64_t file_offset);
 
+/* An SDT marker (<sys/sdt.h>'s STAP_PROBE): strings owned by the module. */
+struct sym_sdt {
+	char *provider, *name;
+	char *args;	    /* "-4@%edi 8@-8(%rbp) -4@$42": SIZE@OPERAND each */
+	uint64_t vaddr;	    /* link-time address of its nop */
+	uint64_t semaphore; /* link-time address of its enable counter, 0 if none */
+};
+
+/* The I-th SDT marker of the file.  0, or -ENOENT past the last. */
+int sym_sdt_at(const struct sym_module *mod, size_t i, struct sym_sdt *out);
+
 /* Link-time address and size of the file's .eh_frame_hdr (PT_GNU_EH_FRAME),
  * the index of its unwind tables.  0 or -ENOENT if it has none. */
 int sym_eh_frame_hdr(const struct sym_module *mod, uint64_t *vaddr, uint64_t *size);

@@ -109,4 +109,31 @@ else
 		"libc DWARF: malloc's \$return is returnval()"
 fi
 
+# ---- (5) USDT markers: <sys/sdt.h> in targets/usdt.c ----------------------------------
+#
+# Arguments in memory and registers (-O0) or registers only (-O2), and a
+# constant; the tick's value is the constant in the target's source.
+TICK=$(sed -n 's/.*STAP_PROBE1(shop, tick, \([0-9]*\)).*/\1/p' "$ROOT/targets/usdt.c")
+for v in usdt usdt-O2; do
+	traced_same "$v: usdt_orders.stp" "$SCRIPTS/usdt_orders.stp" "$T/$v" -- "$T/$v" 4
+	same_values "$v: every order marker's id, total and customer, as the target printed them" \
+		"$(sed -n 's/^shop:order //p' "$HITS")" "$(sed -n 's/^order //p' "$PLAIN_OUT")"
+	is "$(lines tick)" "value=$TICK seen=4" "$v: the tick marker's constant argument, once per order"
+	is "$(lines orders)" 4 "$v: the done marker, after all orders"
+done
+S=$TMP/badmark.stp
+cat >"$S" <<EOF
+probe process("$T/usdt").mark("nosuch") { }
+EOF
+run_utap "$S" -c "$T/usdt 1"
+is "$UTAP_RC" 2 "mark(\"nosuch\"): exit status 2"
+ok "mark(\"nosuch\"): says there is no such marker" grep -q "no SDT marker 'nosuch'" "$UTAP_ERR"
+S=$TMP/badarg.stp
+cat >"$S" <<EOF
+probe process("$T/usdt").mark("tick") { println(\$arg2) }
+EOF
+run_utap "$S" -c "$T/usdt 1"
+is "$UTAP_RC" 2 "\$arg2 of a one-argument marker: exit status 2"
+ok "\$arg2: says how many the marker has" grep -q "has 1 argument, not \$arg2" "$UTAP_ERR"
+
 done_testing
