@@ -36,6 +36,7 @@ static const char usage_text[] =
 	"  %di %si %ax ... registers, as in uprobe_events\n"
 	"  $retval         the return value (r probes)\n"
 	"  +OFF(FETCH)     the memory at FETCH+OFF\n"
+	"  \\IMM            a constant (\\42)\n"
 	"  :u8..:u64 :s8..:s64 :x8..:x64 :string   type of the value (default u64)\n"
 	"  X/S/U prefix    print as hex / signed / unsigned (default)\n"
 	"\n"
