@@ -109,6 +109,21 @@ else
 		"libc DWARF: malloc's \$return is returnval()"
 fi
 
+# ---- func_time.stp, in the style of SystemTap's func_time_stats.stp --------------------
+#
+# "probe $1" and "probe $1.return" from one argument; statistics and a log
+# histogram of the durations.
+N=7
+traced_same "func_time.stp" "$SCRIPTS/func_time.stp" \
+	"process(\"$T/calls\").function(\"work\")" -- "$T/calls" "$N"
+calls=$(sed -n 's/^checksum=.* calls=\([0-9]*\)$/\1/p' "$PLAIN_OUT")
+is "$(sed -n 's/^calls:\([0-9]*\) .*/\1/p' "$HITS")" "$calls" "func_time: one duration per call ($calls)"
+is "$(awk -F'|' '/^ *[0-9]+ \|/ { n += $2 + 0 } END { print n }' \
+	<(sed 's/@//g; s/ *\([0-9]*\)$/|\1/' "$HITS" | awk -F'|' 'NF == 3 { print $1 "|" $3 }'))" \
+	"$calls" "func_time: the histogram's counts add up to the calls"
+read -r tmin tavg tmax < <(sed -n 's/^calls:[0-9]* min:\([0-9]*\)us avg:\([0-9]*\)us max:\([0-9]*\)us .*/\1 \2 \3/p' "$HITS")
+ok "func_time: min <= avg <= max ($tmin $tavg $tmax)" test "${tmin:-x}" -le "${tavg:-0}" -a "${tavg:-x}" -le "${tmax:-0}"
+
 # ---- (5) USDT markers: <sys/sdt.h> in targets/usdt.c ----------------------------------
 #
 # Arguments in memory and registers (-O0) or registers only (-O2), and a
