@@ -39,6 +39,7 @@ struct options {
 	char **set_globals;       /* -G NAME=VALUE */
 	int nset_globals;
 	bool dump_ast;            /* --dump-ast: print the parsed script, run nothing */
+	long max_rate;            /* --max-rate N: a script probe past N hits/s is disabled */
 };
 
 #define OPTIONS_STACK_DEPTH_DEFAULT 32

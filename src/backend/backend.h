@@ -37,6 +37,10 @@ struct backend_hooks {
 void backend_request_stop(void);
 /* Whether that was asked, by the script or by SIGINT, SIGTERM, SIGHUP. */
 bool backend_stop_requested(void);
+/* Stop running probe PROBE (an index into opts->probes): it is taken off
+ * its sites before the program runs on, and sites left with no probe get
+ * their original bytes back.  For a script's overload guard. */
+void backend_disable_probe(int probe);
 
 /* Validate the probes against the binaries that can be known before
  * anything starts (paths, the command, the attached process's modules):

@@ -61,6 +61,7 @@ static const char usage_text[] =
 	"                  MAXERRORS\n"
 	"  -G NAME=VALUE   set a script's global before it starts\n"
 	"  --dump-ast      print the parsed script back, run nothing\n"
+	"  --max-rate N    disable a script's probe hit more than N times a second\n"
 	"  --stack-depth N at most N frames (default 32)\n"
 	"  --folded        count the stacks of all hits, print them at exit as\n"
 	"                  flame-graph input (main;work;func 12), not each hit\n"
@@ -89,6 +90,7 @@ enum {
 	OPT_STACK_DEPTH,
 	OPT_FOLDED,
 	OPT_DUMP_AST,
+	OPT_MAX_RATE,
 };
 
 static int parse_step_mode(const char *s, enum arch_step_mode *mode)
@@ -221,6 +223,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 		{"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
 		{"folded", no_argument, NULL, OPT_FOLDED},
 		{"dump-ast", no_argument, NULL, OPT_DUMP_AST},
+		{"max-rate", required_argument, NULL, OPT_MAX_RATE},
 		{0},
 	};
 	const char *command = NULL;
@@ -290,6 +293,15 @@ int options_parse(int argc, char **argv, struct options *opts)
 		case OPT_DUMP_AST:
 			opts->dump_ast = true;
 			break;
+		case OPT_MAX_RATE:
+			opts->max_rate = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || opts->max_rate < 1) {
+				log_error("--max-rate: '%s' is not a number of hits per second\n"
+					  "      hint: --max-rate 10000",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
 		case OPT_FOLDED:
 			opts->folded = true;
 			break;
@@ -331,8 +343,8 @@ int options_parse(int argc, char **argv, struct options *opts)
 		opts->script_args = &argv[optind];
 		opts->nscript_args = dashdash - optind;
 		optind = dashdash;
-	} else if (opts->ndefines || opts->nset_globals || opts->dump_ast) {
-		log_error("-D, -G and --dump-ast are for scripts\n"
+	} else if (opts->ndefines || opts->nset_globals || opts->dump_ast || opts->max_rate) {
+		log_error("-D, -G, --dump-ast and --max-rate are for scripts\n"
 			  "      hint: utap script.stp, or utap -e 'probe begin { ... }'");
 		return -EINVAL;
 	}

@@ -48,6 +48,12 @@ struct session {
 	char (*pp_of)[256];
 	pid_t target;
 	FILE *out;
+	/* the overload guard, per one-second window */
+	uint64_t window;       /* its start */
+	uint64_t handler_ns;   /* spent in handlers in it */
+	long *hits;            /* per script probe, in it */
+	uint64_t *probe_ns;    /* per script probe, in it */
+	bool *disabled;        /* per script probe */
 };
 
 static char *read_file(const char *path, struct script_error *err)
@@ -497,15 +503,76 @@ static void run_events(struct session *ss, const struct event *ev, int n)
 		interp_run(ss->in, ev[i].probe, NULL, ev[i].pp);
 }
 
+/* ---- the overload guard ---- */
+
+/* Handlers may take at most this share of each second (SystemTap's
+ * STP_OVERLOAD: 500 million of every 1000 million cycles). */
+#define OVERLOAD_NS 500000000u
+#define WINDOW_NS 1000000000u
+
+/* Stop script probe P, say so, let the program run on. */
+static void disable(struct session *ss, int p, const char *why)
+{
+	const char *pp = "?";
+
+	ss->disabled[p] = true;
+	for (size_t i = 0; i < ss->opts->nprobes; i++) {
+		if (ss->probe_of[i] != p)
+			continue;
+		backend_disable_probe((int)i);
+		if (!ss->saves_entry[i])
+			pp = ss->pp_of[i];
+	}
+	fflush(ss->out);
+	log_error("warning: probe %s disabled: %s; the program runs on", pp, why);
+}
+
+static void new_window(struct session *ss, uint64_t now)
+{
+	ss->window = now;
+	ss->handler_ns = 0;
+	memset(ss->hits, 0, (size_t)ss->s->nprobes * sizeof(*ss->hits));
+	memset(ss->probe_ns, 0, (size_t)ss->s->nprobes * sizeof(*ss->probe_ns));
+}
+
+/* After a handler of P that ran from T0 to T1: is any probe too costly? */
+static void account(struct session *ss, int p, uint64_t t0, uint64_t t1)
+{
+	int worst = p;
+	char why[128];
+
+	ss->handler_ns += t1 - t0;
+	ss->probe_ns[p] += t1 - t0;
+	if (ss->handler_ns <= OVERLOAD_NS)
+		return;
+	for (int i = 0; i < ss->s->nprobes; i++)
+		if (!ss->disabled[i] && ss->probe_ns[i] > ss->probe_ns[worst])
+			worst = i;
+	snprintf(why, sizeof(why), "its handler took %llu ms of the last second (overload)",
+		 (unsigned long long)(ss->probe_ns[worst] / 1000000u));
+	disable(ss, worst, why);
+	new_window(ss, t1);
+}
+
 /* ---- the backend's hooks ---- */
 
 static void on_hit(void *data, const struct probe_hit *hit)
 {
 	struct session *ss = data;
-	int i = hit->probe->index;
+	int i = hit->probe->index, p = ss->probe_of[i];
+	uint64_t t0 = mono_ns();
+	char why[96];
 
-	if (interp_exiting(ss->in))
-		return; /* exit() was called: no more handlers */
+	if (interp_exiting(ss->in) || ss->disabled[p])
+		return; /* exit() was called, or the guard stopped it */
+	if (t0 - ss->window >= WINDOW_NS)
+		new_window(ss, t0);
+	if (ss->opts->max_rate && ++ss->hits[p] > ss->opts->max_rate) {
+		snprintf(why, sizeof(why), "more than %ld hits in a second (--max-rate)",
+			 ss->opts->max_rate);
+		disable(ss, p, why);
+		return;
+	}
 	if (ss->saves_entry[i]) {
 		interp_save_entry(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
 		return;
@@ -514,6 +581,7 @@ static void on_hit(void *data, const struct probe_hit *hit)
 		interp_set_mark(ss->in, ss->mark_of[i]->provider, ss->mark_of[i]->name);
 	interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
 	interp_set_mark(ss->in, NULL, NULL);
+	account(ss, p, t0, mono_ns());
 	if (interp_exiting(ss->in))
 		backend_request_stop();
 }
@@ -646,6 +714,9 @@ static void session_free(struct session *ss)
 	free(ss->probe_of);
 	free(ss->pp_of);
 	free(ss->saves_entry);
+	free(ss->hits);
+	free(ss->probe_ns);
+	free(ss->disabled);
 	if (ss->s) {
 		script_check_release(ss->s);
 		script_free(ss->s);
@@ -699,6 +770,11 @@ static int prepare(struct session *ss, char **text)
 			return -EINVAL;
 		}
 	}
+	ss->hits = calloc((size_t)ss->s->nprobes + 1, sizeof(*ss->hits));
+	ss->probe_ns = calloc((size_t)ss->s->nprobes + 1, sizeof(*ss->probe_ns));
+	ss->disabled = calloc((size_t)ss->s->nprobes + 1, sizeof(*ss->disabled));
+	if (!ss->hits || !ss->probe_ns || !ss->disabled)
+		return -ENOMEM;
 	if (interp_new(ss->s, &lim, &is, o->set_globals, o->nset_globals, &ss->in, &err) < 0) {
 		log_error("%s", err.msg[0] ? err.msg : "out of memory");
 		return -EINVAL;

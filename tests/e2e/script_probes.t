@@ -280,6 +280,34 @@ at_call=$(grep -A6 'work").return, its values at the call' "$UTAP_OUT")
 ok "-S: @entry(\$i) read from %di at the call" grep -q 'fetch    \$i = %di' <<<"$at_call"
 is "$(grep -c '^work i=' "$UTAP_OUT")" 0 "-S: the program did not run"
 
+# ---- the overload guard: --max-rate, and handlers that take too much time ---------------
+
+stp rate <<'EOF'
+global n
+probe process.function("work") { n++ }
+probe end { printf("handled %d\n", n) }
+EOF
+UTAP_OPTS=(--max-rate 40)
+traced_same "--max-rate 40" "$S" -- "$T/calls" 200
+UTAP_OPTS=()
+is "$(lines handled)" 40 "--max-rate 40: the handler ran 40 times, then the probe was disabled"
+ok "--max-rate: said so" grep -q 'probe process.function("work") disabled: more than 40 hits' "$UTAP_ERR"
+is "$(grep -c '^work i=' "$UTAP_OUT")" 200 "--max-rate: the program made all its calls"
+
+# A handler far heavier than the call it watches: after handlers took half
+# of a second, the probe is disabled (SystemTap's STP_OVERLOAD), and the
+# program, 20000 calls long, finishes untouched.
+stp heavy <<'EOF'
+global n
+probe process.function("work") { for (i = 0; i < 20000; i++) x += i; n++ }
+probe end { printf("handled %d\n", n) }
+EOF
+UTAP_OPTS=(-D MAXACTION=100000)
+traced_same "overload" "$S" -- "$T/calls" 20000
+UTAP_OPTS=()
+ok "overload: said so" grep -q 'disabled: its handler took [0-9]* ms of the last second (overload)' "$UTAP_ERR"
+ok "overload: fewer handler runs than calls ($(lines handled))" test "$(lines handled)" -lt 20000
+
 # ---- process and thread begin and end --------------------------------------------------
 
 stp life <<'EOF'

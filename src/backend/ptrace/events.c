@@ -291,6 +291,16 @@ static int on_trap(struct tracer *t, struct thread *th)
 		return rc == -ESRCH ? 0 : rc;
 	ip = arch_ip(&regs);
 	site = space_site(s, arch_site_from_trap_ip(ip));
+	if (site && site->retired && !site->planted) {
+		/* It hit the int3 just before the site was retired: run the
+		 * instruction that is back there. */
+		arch_set_ip(&regs, site->addr);
+		rc = arch_regs_set(th->tid, &regs);
+		if (rc < 0)
+			return rc;
+		th->resume_ip = site->addr;
+		return t->detaching ? 0 : thread_resume(t, th, 0);
+	}
 	if (site && site->planted) {
 		/* Resumed right after a site and stopped there again without
 		 * moving: an int3 or a SIGTRAP someone sent? Ask the kernel. */
@@ -440,6 +450,8 @@ int events_loop(struct tracer *t)
 		if ((utap_stop_requested || t->fatal) && !t->detaching)
 			return detach_all(t);
 		ticks_run(t);
+		if (t->disable_pending)
+			retire_disabled(t);
 		tid = next_stop(t, &status);
 		if (tid < 0) {
 			if (errno == EINTR)

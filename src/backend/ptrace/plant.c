@@ -303,6 +303,8 @@ int plant_probes(struct tracer *t, struct thread *th)
 	for (size_t i = 0; i < o->nprobes; i++) {
 		const struct probe *p = &o->probes[i];
 
+		if (t->probe_disabled && t->probe_disabled[i])
+			continue; /* disabled while running: not in new modules either */
 		for (size_t k = 0; k < s->nmodules; k++) {
 			struct module *m = &s->modules[k];
 			char path[4096];

@@ -295,7 +295,8 @@ int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_
 	t.out = out;
 	t.probe_matched = calloc(o->nprobes, sizeof(bool));
 	t.probe_failed = calloc(o->nprobes, sizeof(bool));
-	if (!t.probe_matched || !t.probe_failed) {
+	t.probe_disabled = calloc(o->nprobes + 1, sizeof(bool));
+	if (!t.probe_matched || !t.probe_failed || !t.probe_disabled) {
 		rc = 1;
 		goto out;
 	}
@@ -312,6 +313,7 @@ int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_
 		rc = rc == -EINVAL ? 2 : 1;
 		goto out;
 	}
+	retire_set_tracer(&t);
 	if (hooks && hooks->start)
 		hooks->start(hooks->data, t.main_pid);
 	/* An attached process began before us: its begin comes after the
@@ -354,8 +356,10 @@ out:
 	}
 	free(t.symcache);
 	plant_free_argplans(&t);
+	retire_set_tracer(NULL);
 	free(t.probe_matched);
 	free(t.probe_failed);
+	free(t.probe_disabled);
 	free(t.frames);
 	probe_folded_free(t.folded);
 	return rc;

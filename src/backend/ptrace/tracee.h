@@ -52,6 +52,8 @@ struct site {
 	const struct probe_arg **return_args;
 	bool needs_fp; /* a compiled fetch reads an FP register */
 	bool planted;
+	bool retired;  /* its probes were disabled: original bytes back (a late
+			* trap there rewinds and runs them) */
 	struct site *hash_next;
 };
 
@@ -177,6 +179,8 @@ struct tracer {
 	struct argplan_list *argplans; /* every compiled argument array, freed at the end */
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
+	bool *probe_disabled; /* per probe: disabled while running (retire.c) */
+	bool disable_pending; /* some were, and their sites are not retired yet */
 	struct probe_frame *frames;   /* the stack of the hit being handled (-s, --folded) */
 	/* a script's timer probes (ticks.c) */
 	timer_t tick_timer;
@@ -306,6 +310,13 @@ void sigtrap_repair(struct tracer *t, struct thread *th);
 
 /* ---- hit.c: processes and threads beginning and ending ---- */
 void hit_life(struct tracer *t, struct thread *th, enum backend_life what);
+
+/* ---- retire.c ---- */
+/* Take the probes disabled since the last call off their sites; a site
+ * left with none gets its original bytes back.  Called between stops. */
+void retire_disabled(struct tracer *t);
+/* The tracer backend_disable_probe() acts on (NULL when none runs). */
+void retire_set_tracer(struct tracer *t);
 
 /* ---- ticks.c ---- */
 /* Run the hooks' timer probes that are due and set the timer for the
