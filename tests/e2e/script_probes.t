@@ -294,6 +294,18 @@ is "$(lines handled)" 40 "--max-rate 40: the handler ran 40 times, then the prob
 ok "--max-rate: said so" grep -q 'probe process.function("work") disabled: more than 40 hits' "$UTAP_ERR"
 is "$(grep -c '^work i=' "$UTAP_OUT")" 200 "--max-rate: the program made all its calls"
 
+# Threads hitting the probe while it is taken off: a trap already taken at
+# a retired site must rerun the instruction, never reach the program.
+stp rate_threads <<'EOF'
+probe process.function("tick") { }
+probe process.function("tick").return { }
+EOF
+UTAP_OPTS=(--max-rate 10)
+traced_same "--max-rate with threads" "$S" -- "$T/threads" 3000
+UTAP_OPTS=()
+ok "--max-rate with threads: both probes disabled" \
+	test "$(grep -c 'disabled: more than 10 hits' "$UTAP_ERR")" = 2
+
 # A handler far heavier than the call it watches: after handlers took half
 # of a second, the probe is disabled (SystemTap's STP_OVERLOAD), and the
 # program, 20000 calls long, finishes untouched.
