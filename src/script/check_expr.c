@@ -230,7 +230,7 @@ static int target(struct checker *c, struct script_expr *e)
 		return check_fail(c, &e->pos, NULL, "$return inside @entry: nothing has returned yet");
 	/* In a .return probe, a parameter is its value at the call
 	 * (SystemTap's implicit @entry): fetched at the entry, kept. */
-	e->at_entry = c->in_entry || (c->probe->returns && !is_return_value);
+	e->at_entry = c->in_entry || (c->probe->returns && !is_return_value && e->kind == SE_TARGET);
 	if (e->at_entry)
 		slot = fetch_index(&c->probe->entry_targets, &c->probe->entry_target_pos,
 				   &c->probe->nentry_targets, text, &e->pos);
@@ -243,6 +243,24 @@ static int target(struct checker *c, struct script_expr *e)
 	if (e->at_entry && !c->in_entry && entry_value(c, e) < 0)
 		return -ENOMEM;
 	return check_unify(c, &e->type, list ? ST_STRING : ST_LONG, &e->pos, e->name);
+}
+
+/* @var("name"): a global or static variable of the program, read where the
+ * probe stands (the one-liners' @name, compiled per site). */
+static int var_ref(struct checker *c, struct script_expr *e)
+{
+	const char *at = e->str ? strchr(e->str, '@') : NULL;
+
+	if (!e->str || !*e->str)
+		return check_fail(c, &e->pos, "e.g. @var(\"counter\")", "@var needs a name");
+	if (at || e->module)
+		return check_fail(c, &e->pos, "name the variable alone: @var(\"name\")",
+				  "@var with a file or a module is not supported yet");
+	if (!e->name) {
+		if (asprintf(&e->name, "@%s", e->str) < 0)
+			return -ENOMEM;
+	}
+	return target(c, e);
 }
 
 /* @entry(E): E evaluated when the function was entered. */
@@ -610,7 +628,7 @@ int check_expr(struct checker *c, struct script_expr *e, enum script_type want)
 	case SE_CAST:
 		return not_yet(c, e, "@cast");
 	case SE_VAR:
-		return not_yet(c, e, "@var");
+		return var_ref(c, e);
 	}
 	if (ret == 0 && want != ST_UNKNOWN && want != ST_VOID && e->type != ST_UNKNOWN &&
 	    e->type != want)

@@ -413,6 +413,7 @@ enum flow interp_eval(struct interp *in, struct frame *f, const struct script_ex
 		interp_keys_release(keys, e->nargs);
 		return FLOW_NORMAL;
 	case SE_TARGET:
+	case SE_VAR:
 		return target(in, e, v);
 	case SE_CALL:
 		if (e->builtin)

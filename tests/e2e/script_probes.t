@@ -264,6 +264,24 @@ ok "\$\$vars: the parameter o, as a pointer in hex" grep -q '^vars o=0x[0-9a-f]*
 is "$(lines parms)" "$(lines vars)" "\$\$parms in .return: its value at the call"
 is "$(lines locals)" "[]" "\$\$locals: use_outer has none"
 
+# ---- @var: the program's globals ----------------------------------------------------------
+
+stp globals <<'EOF'
+probe process.function("use_cfg")
+{
+	printf("cfg counter=%d cfg_name=\"%s\" cfg_level=%d\n", @var("counter"),
+	       user_string(@var("g_cfg")->name), @var("g_cfg")->level)
+}
+EOF
+traced_same "@var" "$S" -- "$T/typed" 3
+same_values "@var(\"counter\"), @var(\"g_cfg\")->name and ->level, as the target printed them" \
+	"$(lines cfg)" "$(sed -n 's/^typed: call=[0-9]* fn=use_cfg bump=[0-9]* //p' "$PLAIN_OUT")"
+stp badvar <<'EOF'
+probe process.function("use_cfg") { println(@var("counter@typed.c")) }
+EOF
+run_utap "$S" -c "$T/typed 1"
+is "$UTAP_RC" 2 "@var(\"name@file\"): refused (not supported yet)"
+
 # ---- -S: the sites and fetch plans of a script's probes, nothing run -------------------
 
 stp dry <<'EOF'
