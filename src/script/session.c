@@ -2,7 +2,6 @@
  * and session events, and drive the interpreter from the backend's hooks. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fnmatch.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,49 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arch/arch.h"
 #include "backend/backend.h"
-#include "sym/sym.h"
 #include "script/check.h"
 #include "script/interp.h"
 #include "script/points.h"
 #include "script/script.h"
+#include "script/session_priv.h"
 #include "util/log.h"
-
-/* A session event: a begin, end, error or timer probe. */
-struct event {
-	int probe; /* into s->probes */
-	int64_t priority;
-	uint64_t period_ns, due;
-	char pp[256];
-};
-
-struct session {
-	struct options *opts;
-	struct script *s;
-	struct interp *in;
-	struct event *begins, *ends, *errors, *timers;
-	int nbegins, nends, nerrors, ntimers;
-	/* process/thread begin/end probes, by enum backend_life */
-	struct event *lives[4];
-	int nlives[4];
-	/* per planted probe (opts->probes[i]): its script probe and point,
-	 * and whether it only takes a .return probe's entry values */
-	int *probe_of;
-	bool *saves_entry;
-	struct sym_sdt **mark_of; /* the SDT marker it is at (a copy), or NULL */
-	struct sym_module **marked;     /* files whose markers are probed */
-	int nmarked;
-	char (*pp_of)[256];
-	pid_t target;
-	FILE *out;
-	/* the overload guard, per one-second window */
-	uint64_t window;       /* its start */
-	uint64_t handler_ns;   /* spent in handlers in it */
-	long *hits;            /* per script probe, in it */
-	uint64_t *probe_ns;    /* per script probe, in it */
-	bool *disabled;        /* per script probe */
-};
 
 static char *read_file(const char *path, struct script_error *err)
 {
@@ -77,7 +40,7 @@ static char *read_file(const char *path, struct script_error *err)
 	return text;
 }
 
-static void report(const struct script_error *err, const char *source)
+void session_report(const struct script_error *err, const char *source)
 {
 	fflush(stdout);
 	script_error_print(stderr, err, source);
@@ -172,45 +135,9 @@ static int place_lists(struct probe *p, char *const *targets, int ntargets)
 
 /* A planted probe for a code point of script probe P: the one-liner of
  * the point with the probe's context variables as its fetches. */
-/* $argN of marker MARK as a one-liner fetch into BUF: 0, or -EINVAL
- * with a message in BUF. */
-static int mark_arg(const struct sym_sdt *mark, const char *target, char *buf, size_t n)
-{
-	const char *p = mark->args;
-	char *end;
-	long k = strncmp(target, "$arg", 4) == 0 ? strtol(target + 4, &end, 10) : 0;
-
-	if (k < 1 || *end) {
-		snprintf(buf, n, "%s: a marker's context is $arg1 .. $argN, $$name, $$provider",
-			 target);
-		return -EINVAL;
-	}
-	for (long i = 1;; i++) {
-		size_t len;
-
-		while (*p == ' ')
-			p++;
-		len = strcspn(p, " ");
-		if (!len) {
-			snprintf(buf, n, "marker %s:%s has %ld argument%s, not %s", mark->provider,
-				 mark->name, i - 1, i == 2 ? "" : "s", target);
-			return -EINVAL;
-		}
-		if (i == k) {
-			int rc = arch_sdt_arg(p, len, buf, n);
-
-			if (rc < 0)
-				snprintf(buf, n, "marker %s:%s: argument '%.*s' is not supported yet",
-					 mark->provider, mark->name, (int)len, p);
-			return rc < 0 ? -EINVAL : 0;
-		}
-		p += len;
-	}
-}
-
-static int add_code_probe(struct session *ss, int p, const struct script_where *w,
-			  const char *pp, const struct script_point *point, bool saves_entry,
-			  const struct sym_sdt *mark)
+int session_add_code_probe(struct session *ss, int p, const struct script_where *w,
+			   const char *pp, const struct script_point *point, bool saves_entry,
+			   const struct sym_sdt *mark)
 {
 	const struct script_probe *sp = &ss->s->probes[p];
 	char *const *targets = saves_entry ? sp->entry_targets : sp->targets;
@@ -241,7 +168,7 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 			fprintf(m, " t%d=%s", i, targets[i]);
 			continue;
 		}
-		if (mark_arg(mark, targets[i], fetch, sizeof(fetch)) < 0) {
+		if (session_mark_arg(mark, targets[i], fetch, sizeof(fetch)) < 0) {
 			struct script_error bad = {{0}};
 
 			fclose(m);
@@ -250,7 +177,7 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 			bad.line = where[i].line;
 			bad.col = where[i].col;
 			snprintf(bad.msg, sizeof(bad.msg), "%s", fetch);
-			report(&bad, ss->s->source);
+			session_report(&bad, ss->s->source);
 			return -EINVAL;
 		}
 		fprintf(m, " t%d=%s", i, fetch);
@@ -268,7 +195,7 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 		err.col = point->pos.col;
 		snprintf(err.msg, sizeof(err.msg), "%.100s: %.150s", pp, perr.msg);
 		snprintf(err.hint, sizeof(err.hint), "%s", perr.hint);
-		report(&err, ss->s->source);
+		session_report(&err, ss->s->source);
 		free(text);
 		return -EINVAL;
 	}
@@ -320,66 +247,6 @@ static int add_code_probe(struct session *ss, int p, const struct script_where *
 	return 0;
 }
 
-/* process("PATH").mark("NAME"): a probe at each marker of PATH whose name
- * matches, its $argN read as the marker's notes say. */
-static int add_mark_probes(struct session *ss, int p, const struct script_where *w,
-			   const struct script_point *point)
-{
-	struct script_error err = {{0}};
-	struct sym_module *sm;
-	struct sym_sdt mark;
-	char why[256], pp[512];
-	int found = 0, ret = 0;
-
-	snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
-	err.line = point->pos.line;
-	err.col = point->pos.col;
-	if (sym_module_open(w->oneliner, w->oneliner, &sm, why, sizeof(why)) < 0) {
-		snprintf(err.msg, sizeof(err.msg), "%.100s: %.120s", w->oneliner, why);
-		report(&err, ss->s->source);
-		return -EINVAL;
-	}
-	ss->marked = realloc(ss->marked, (size_t)(ss->nmarked + 1) * sizeof(*ss->marked));
-	if (!ss->marked) {
-		sym_module_close(sm);
-		return -ENOMEM;
-	}
-	ss->marked[ss->nmarked++] = sm;
-	for (size_t i = 0; ret == 0 && sym_sdt_at(sm, i, &mark) == 0; i++) {
-		struct script_where at = *w;
-		uint64_t off;
-
-		if (fnmatch(w->mark, mark.name, 0) != 0)
-			continue;
-		found++;
-		if (mark.semaphore) {
-			snprintf(err.msg, sizeof(err.msg),
-				 "marker %.100s:%.100s is guarded by a semaphore: not supported yet",
-				 mark.provider, mark.name);
-			report(&err, ss->s->source);
-			return -EINVAL;
-		}
-		if (sym_vaddr_to_offset(sm, mark.vaddr, &off) < 0)
-			continue;
-		snprintf(pp, sizeof(pp), "process(\"%.200s\").mark(\"%.100s\")", w->oneliner,
-			 mark.name);
-		if (asprintf(&at.oneliner, "p %s:0x%llx", w->oneliner, (unsigned long long)off) < 0)
-			return -ENOMEM;
-		at.kind = POINT_CODE;
-		/* the marker's strings live as long as SM, kept until the end */
-		ret = add_code_probe(ss, p, &at, pp, point, false, &mark);
-		free(at.oneliner);
-	}
-	if (ret == 0 && !found) {
-		snprintf(err.msg, sizeof(err.msg), "no SDT marker '%.60s' in %.150s", w->mark,
-			 w->oneliner);
-		snprintf(err.hint, sizeof(err.hint), "readelf -n FILE lists its markers");
-		report(&err, ss->s->source);
-		return -EINVAL;
-	}
-	return ret;
-}
-
 /* Which probes are .return probes (all their points): there, parameters
  * are read at the call, as SystemTap does.  Errors wait for place_probes. */
 static void mark_returns(struct script *s, const struct options *o)
@@ -419,7 +286,7 @@ static int check_life_path(const struct script_where *w, const char *target, con
 	snprintf(err.msg, sizeof(err.msg), "%.150s: utap sees the processes of the program it traces%s",
 		 pp, target ? ", and this is another" : ", and none is given");
 	snprintf(err.hint, sizeof(err.hint), "trace it with -c 'CMD' or -x PID");
-	report(&err, ss->s->source);
+	session_report(&err, ss->s->source);
 	return -EINVAL;
 }
 
@@ -441,7 +308,7 @@ static int place_probes(struct session *ss)
 
 			script_point_text(&sp->points[k], pp, sizeof(pp));
 			if (script_point_where(&sp->points[k], bin, &w, &err) < 0) {
-				report(&err, ss->s->source);
+				session_report(&err, ss->s->source);
 				ret = -EINVAL;
 				break;
 			}
@@ -452,7 +319,7 @@ static int place_probes(struct session *ss)
 				err.line = sp->points[k].pos.line;
 				err.col = sp->points[k].pos.col;
 				snprintf(err.hint, sizeof(err.hint), "%.200s has none", pp);
-				report(&err, ss->s->source);
+				session_report(&err, ss->s->source);
 				ret = -EINVAL;
 			} else if (w.kind == POINT_BEGIN) {
 				ret = add_event(&ss->begins, &ss->nbegins, p, &w, pp);
@@ -463,7 +330,7 @@ static int place_probes(struct session *ss)
 			} else if (w.kind == POINT_TIMER) {
 				ret = add_event(&ss->timers, &ss->ntimers, p, &w, pp);
 			} else if (w.kind == POINT_MARK) {
-				ret = add_mark_probes(ss, p, &w, &sp->points[k]);
+				ret = session_add_mark_probes(ss, p, &w, &sp->points[k]);
 			} else if (w.kind >= POINT_PROCESS_BEGIN) {
 				int life = w.kind - POINT_PROCESS_BEGIN; /* enum backend_life's order */
 
@@ -472,9 +339,9 @@ static int place_probes(struct session *ss)
 					ret = add_event(&ss->lives[life], &ss->nlives[life], p, &w, pp);
 			} else {
 				if (w.is_return && sp->nentry)
-					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], true, NULL);
+					ret = session_add_code_probe(ss, p, &w, pp, &sp->points[k], true, NULL);
 				if (ret == 0)
-					ret = add_code_probe(ss, p, &w, pp, &sp->points[k], false, NULL);
+					ret = session_add_code_probe(ss, p, &w, pp, &sp->points[k], false, NULL);
 			}
 			script_where_free(&w);
 		}
@@ -489,7 +356,7 @@ static int place_probes(struct session *ss)
 	return ret;
 }
 
-static uint64_t mono_ns(void)
+uint64_t session_mono_ns(void)
 {
 	struct timespec ts;
 
@@ -503,74 +370,23 @@ static void run_events(struct session *ss, const struct event *ev, int n)
 		interp_run(ss->in, ev[i].probe, NULL, ev[i].pp);
 }
 
-/* ---- the overload guard ---- */
-
-/* Handlers may take at most this share of each second (SystemTap's
- * STP_OVERLOAD: 500 million of every 1000 million cycles). */
-#define OVERLOAD_NS 500000000u
-#define WINDOW_NS 1000000000u
-
-/* Stop script probe P, say so, let the program run on. */
-static void disable(struct session *ss, int p, const char *why)
-{
-	const char *pp = "?";
-
-	ss->disabled[p] = true;
-	for (size_t i = 0; i < ss->opts->nprobes; i++) {
-		if (ss->probe_of[i] != p)
-			continue;
-		backend_disable_probe((int)i);
-		if (!ss->saves_entry[i])
-			pp = ss->pp_of[i];
-	}
-	fflush(ss->out);
-	log_error("warning: probe %s disabled: %s; the program runs on", pp, why);
-}
-
-static void new_window(struct session *ss, uint64_t now)
-{
-	ss->window = now;
-	ss->handler_ns = 0;
-	memset(ss->hits, 0, (size_t)ss->s->nprobes * sizeof(*ss->hits));
-	memset(ss->probe_ns, 0, (size_t)ss->s->nprobes * sizeof(*ss->probe_ns));
-}
-
-/* After a handler of P that ran from T0 to T1: is any probe too costly? */
-static void account(struct session *ss, int p, uint64_t t0, uint64_t t1)
-{
-	int worst = p;
-	char why[128];
-
-	ss->handler_ns += t1 - t0;
-	ss->probe_ns[p] += t1 - t0;
-	if (ss->handler_ns <= OVERLOAD_NS)
-		return;
-	for (int i = 0; i < ss->s->nprobes; i++)
-		if (!ss->disabled[i] && ss->probe_ns[i] > ss->probe_ns[worst])
-			worst = i;
-	snprintf(why, sizeof(why), "its handler took %llu ms of the last second (overload)",
-		 (unsigned long long)(ss->probe_ns[worst] / 1000000u));
-	disable(ss, worst, why);
-	new_window(ss, t1);
-}
-
 /* ---- the backend's hooks ---- */
 
 static void on_hit(void *data, const struct probe_hit *hit)
 {
 	struct session *ss = data;
 	int i = hit->probe->index, p = ss->probe_of[i];
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = session_mono_ns();
 	char why[96];
 
 	if (interp_exiting(ss->in) || ss->disabled[p])
 		return; /* exit() was called, or the guard stopped it */
 	if (t0 - ss->window >= WINDOW_NS)
-		new_window(ss, t0);
+		session_new_window(ss, t0);
 	if (ss->opts->max_rate && ++ss->hits[p] > ss->opts->max_rate) {
 		snprintf(why, sizeof(why), "more than %ld hits in a second (--max-rate)",
 			 ss->opts->max_rate);
-		disable(ss, p, why);
+		session_disable(ss, p, why);
 		return;
 	}
 	if (ss->saves_entry[i]) {
@@ -581,7 +397,7 @@ static void on_hit(void *data, const struct probe_hit *hit)
 		interp_set_mark(ss->in, ss->mark_of[i]->provider, ss->mark_of[i]->name);
 	interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
 	interp_set_mark(ss->in, NULL, NULL);
-	account(ss, p, t0, mono_ns());
+	session_account(ss, p, t0, session_mono_ns());
 	if (interp_exiting(ss->in))
 		backend_request_stop();
 }
@@ -589,7 +405,7 @@ static void on_hit(void *data, const struct probe_hit *hit)
 static void on_start(void *data, pid_t target)
 {
 	struct session *ss = data;
-	uint64_t now = mono_ns();
+	uint64_t now = session_mono_ns();
 
 	ss->target = target;
 	interp_set_target(ss->in, target);
@@ -675,7 +491,7 @@ static void run_without_target(struct session *ss)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	on_start(ss, 0);
 	while (!backend_stop_requested() && !interp_exiting(ss->in)) {
-		uint64_t next = on_next_tick(ss), now = mono_ns();
+		uint64_t next = on_next_tick(ss), now = session_mono_ns();
 		struct timespec ts, *wait = NULL;
 
 		if (next && next <= now) {
@@ -739,7 +555,7 @@ static int prepare(struct session *ss, char **text)
 		return -EINVAL;
 	}
 	if (script_parse(file, *text, o->script_args, o->nscript_args, &ss->s, &err) < 0) {
-		report(&err, *text);
+		session_report(&err, *text);
 		return -EINVAL;
 	}
 	if (o->dump_ast)
@@ -752,7 +568,7 @@ static int prepare(struct session *ss, char **text)
 	}
 	mark_returns(ss->s, o);
 	if (script_check(ss->s, &err) < 0) {
-		report(&err, *text);
+		session_report(&err, *text);
 		return -EINVAL;
 	}
 	if (place_probes(ss) < 0)

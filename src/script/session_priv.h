@@ -1,0 +1,79 @@
+/* session_priv.h: what the files of a script's session share (session.c, marks.c,
+ * guard.c); nothing else includes it. */
+#ifndef UTAP_SCRIPT_SESSION_PRIV_H
+#define UTAP_SCRIPT_SESSION_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "options.h"
+#include "script/ast.h"
+#include "script/interp.h"
+#include "script/points.h"
+#include "sym/sym.h"
+
+/* A session event: a begin, end, error or timer probe. */
+struct event {
+	int probe; /* into s->probes */
+	int64_t priority;
+	uint64_t period_ns, due;
+	char pp[256];
+};
+
+struct session {
+	struct options *opts;
+	struct script *s;
+	struct interp *in;
+	struct event *begins, *ends, *errors, *timers;
+	int nbegins, nends, nerrors, ntimers;
+	/* process/thread begin/end probes, by enum backend_life */
+	struct event *lives[4];
+	int nlives[4];
+	/* per planted probe (opts->probes[i]): its script probe and point,
+	 * and whether it only takes a .return probe's entry values */
+	int *probe_of;
+	bool *saves_entry;
+	struct sym_sdt **mark_of; /* the SDT marker it is at (a copy), or NULL */
+	struct sym_module **marked;     /* files whose markers are probed */
+	int nmarked;
+	char (*pp_of)[256];
+	pid_t target;
+	FILE *out;
+	/* the overload guard, per one-second window */
+	uint64_t window;       /* its start */
+	uint64_t handler_ns;   /* spent in handlers in it */
+	long *hits;            /* per script probe, in it */
+	uint64_t *probe_ns;    /* per script probe, in it */
+	bool *disabled;        /* per script probe */
+};
+
+/* The first error of a script, where it is and why, on stderr. */
+void session_report(const struct script_error *err, const char *source);
+
+/* A planted probe for a code point of script probe P (MARK: at that SDT
+ * marker; SAVES_ENTRY: the hidden one taking a .return probe's values at
+ * the call).  0, -EINVAL (reported) or -ENOMEM. */
+int session_add_code_probe(struct session *ss, int p, const struct script_where *w,
+			   const char *pp, const struct script_point *point, bool saves_entry,
+			   const struct sym_sdt *mark);
+
+/* marks.c: $argN of marker MARK as a one-liner fetch into BUF: 0, or
+ * -EINVAL with a message in BUF. */
+int session_mark_arg(const struct sym_sdt *mark, const char *target, char *buf, size_t n);
+/* marks.c: a probe at each marker W names.  0, -EINVAL (reported), -ENOMEM. */
+int session_add_mark_probes(struct session *ss, int p, const struct script_where *w,
+			    const struct script_point *point);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t session_mono_ns(void);
+
+/* guard.c: the overload guard's one-second window starts at NOW; a
+ * handler of P ran from T0 to T1; script probe P is stopped for WHY. */
+#define WINDOW_NS 1000000000u
+void session_new_window(struct session *ss, uint64_t now);
+void session_account(struct session *ss, int p, uint64_t t0, uint64_t t1);
+void session_disable(struct session *ss, int p, const char *why);
+
+#endif
