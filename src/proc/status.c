@@ -1,4 +1,4 @@
-/* status.c: read fields of /proc/PID/status. */
+/* status.c: read fields of /proc/PID/status (and the CPU in /proc/PID/stat). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -42,4 +42,29 @@ int proc_status_sigmask(pid_t pid, const char *field, uint64_t *mask)
 	if (rc == 0)
 		*mask = strtoull(text, NULL, 16);
 	return rc;
+}
+
+int proc_thread_cpu(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	int cpu = -1, field = 0;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* comm may hold spaces */
+	if (!p)
+		return -1;
+	/* field 39 is "processor"; after ')' comes field 3 */
+	for (field = 2; p && field < 39; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		cpu = atoi(p + 1);
+	return cpu;
 }

@@ -1,4 +1,5 @@
-/* status.h: fields of /proc/PID/status (tracer, owner, signal masks). */
+/* status.h: fields of /proc/PID/status (tracer, owner, signal masks), and the
+ * CPU a thread last ran on. */
 #ifndef UTAP_PROC_STATUS_H
 #define UTAP_PROC_STATUS_H
 
@@ -13,5 +14,8 @@ int proc_status_field(pid_t pid, const char *field, char *out, size_t n);
 /* A signal mask field ("SigPnd", "SigCgt"): bit N-1 is signal N.
  * Returns 0, or -ENOENT. */
 int proc_status_sigmask(pid_t pid, const char *field, uint64_t *mask);
+
+/* The CPU thread TID last ran on (/proc/TID/stat's "processor"), or -1. */
+int proc_thread_cpu(pid_t tid);
 
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "backend/backend.h"
+#include "proc/status.h"
 #include "runtime/format.h"
 #include "script/interp_priv.h"
 
@@ -23,25 +24,12 @@ static int64_t clock_of(clockid_t id, int64_t per_s)
 	return (int64_t)ts.tv_sec * per_s + (int64_t)ts.tv_nsec / (1000000000 / per_s);
 }
 
-/* A field of /proc/PID/status ("PPid:", "Uid:"), its first number. */
-static int64_t proc_status(pid_t pid, const char *field)
+/* A field of /proc/PID/status ("PPid", "Uid"), its first number. */
+static int64_t status_number(pid_t pid, const char *field)
 {
-	char path[64], line[256];
-	int64_t v = 0;
-	FILE *fp;
+	char text[128];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fp = fopen(path, "re");
-	if (!fp)
-		return 0;
-	while (fgets(line, sizeof(line), fp)) {
-		if (strncmp(line, field, strlen(field)) == 0) {
-			v = strtoll(line + strlen(field), NULL, 10);
-			break;
-		}
-	}
-	fclose(fp);
-	return v;
+	return proc_status_field(pid, field, text, sizeof(text)) == 0 ? strtoll(text, NULL, 10) : 0;
 }
 
 static struct rt_str *cmdline(struct interp *in, pid_t pid)
@@ -62,26 +50,6 @@ static struct rt_str *cmdline(struct interp *in, pid_t pid)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
 	return rt_str_new(buf, n, interp_maxlen(in));
-}
-
-static int64_t thread_cpu(pid_t tid)
-{
-	char path[64], buf[1024], *p;
-	size_t n;
-	FILE *fp;
-	int field;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	fp = fopen(path, "re");
-	if (!fp)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	for (field = 2; p && field < 39; field++)
-		p = strchr(p + 1, ' ');
-	return p ? strtoll(p + 1, NULL, 10) : 0;
 }
 
 /* A NUL-terminated string of the tracee at ADDR, at most MAX bytes: read
@@ -498,14 +466,14 @@ static enum flow context(struct interp *in, const struct script_expr *e,
 		*v = rt_value_long(h ? h->tid : 0);
 		break;
 	case B_PPID:
-		*v = rt_value_long(proc_status(pid, "PPid:"));
+		*v = rt_value_long(status_number(pid, "PPid"));
 		break;
 	case B_UID:
 	case B_EUID:
-		*v = rt_value_long(proc_status(pid, "Uid:"));
+		*v = rt_value_long(status_number(pid, "Uid"));
 		break;
 	case B_GID:
-		*v = rt_value_long(proc_status(pid, "Gid:"));
+		*v = rt_value_long(status_number(pid, "Gid"));
 		break;
 	case B_EXECNAME:
 		*v = rt_value_string(rt_str_cstr(h && h->comm ? h->comm : "", interp_maxlen(in)));
@@ -513,9 +481,12 @@ static enum flow context(struct interp *in, const struct script_expr *e,
 	case B_CMDLINE_STR:
 		*v = rt_value_string(cmdline(in, pid));
 		break;
-	case B_CPU:
-		*v = rt_value_long(h ? thread_cpu(h->tid) : 0);
+	case B_CPU: {
+		int cpu = h ? proc_thread_cpu(h->tid) : -1;
+
+		*v = rt_value_long(cpu < 0 ? 0 : cpu);
 		break;
+	}
 	case B_PROBEFUNC:
 	case B_PPFUNC:
 		*v = rt_value_string(rt_str_cstr(h && h->sym ? h->sym : "", interp_maxlen(in)));

@@ -8,6 +8,7 @@
 #include "backend/ptrace/tracee.h"
 #include "proc/mem.h"
 #include "proc/memcache.h"
+#include "proc/status.h"
 #include "util/log.h"
 
 /* Deeper than this, return probes are skipped (as the kernel's uretprobes
@@ -37,31 +38,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int thread_cpu(pid_t tid)
-{
-	char path[64], buf[1024], *p;
-	FILE *f;
-	int cpu = -1, field = 0;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* comm may hold spaces */
-	if (!p)
-		return -1;
-	/* field 39 is "processor"; after ')' comes field 3 */
-	for (field = 2; p && field < 39; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		cpu = atoi(p + 1);
-	return cpu;
 }
 
 /* CALLER and offset for an address, from the module's symbols. */
@@ -95,7 +71,7 @@ static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 	h->tid = th->tid;
 	h->comm = thread_comm(th);
 	h->time_ns = now_ns();
-	h->cpu = t->opts->show_cpu ? thread_cpu(th->tid) : -1;
+	h->cpu = t->opts->show_cpu ? proc_thread_cpu(th->tid) : -1;
 	h->sym = site->sym ? site->sym : "?";
 	h->sym_off = site->sym_off;
 	h->sym_size = site->sym_size;
