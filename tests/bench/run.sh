@@ -606,6 +606,22 @@ ratio()
 		'BEGIN { if (b <= 0) print "n/a"; else printf "%.2fx", (a - k * b) / b }'
 }
 
+# goal_rows TAG TEXT ROW_A ROW_B LIMIT [added]: per placement, ROW_A's ratio
+# to ROW_B (or what it adds to it) against a goal of LIMIT; with "added",
+# the total ratio too.
+goal_rows()
+{
+	local tag=$1 text=$2 a=$3 b=$4 limit=$5 how=${6:-} p r total
+	for p in "${PLACEMENTS[@]}"; do
+		r=$(ratio "$a" "$b" "$p" "$how")
+		total=
+		[ -n "$how" ] && total="  (total $(ratio "$a" "$b" "$p"))"
+		printf '  %-8s %-9s %-24s %-7s goal <= %-6s %s%s\n' "$tag" \
+			"$(placement_name "$p"):" "$text" "$r" "${limit}x" "$(goal "$r" "$limit")" \
+			"$total"
+	done
+}
+
 # goal RATIO LIMIT: "met" or "MISSED" for a ratio against its goal.
 goal()
 {
@@ -654,24 +670,14 @@ print_ratios()
 			emulate "$r" "$(goal "$r" 1.25)"
 	fi
 	# fetching members and a string costs little next to the trap
-	for p in "${PLACEMENTS[@]}"; do
-		r=$(ratio "utap entry, 3 members + string" "utap entry, emulate" "$p")
-		printf '  fetches  %-9s 3 members+string / 1 arg %-7s goal <= 1.2x   %s\n' \
-			"$(placement_name "$p"):" "$r" "$(goal "$r" 1.2)"
-	done
+	goal_rows fetches "3 members+string / 1 arg" "utap entry, 3 members + string" \
+		"utap entry, emulate" 1.2
 	# what a stack of 16 frames adds, against the bare probe's cost
-	for p in "${PLACEMENTS[@]}"; do
-		r=$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p" added)
-		printf '  stacks   %-9s added by -s 16 / no -s  %-7s goal <= 2x     %s  (total %s)\n' \
-			"$(placement_name "$p"):" "$r" "$(goal "$r" 2)" \
-			"$(ratio "utap entry, -s, 16 frames" "utap entry, 16 frames deep" "$p")"
-	done
+	goal_rows stacks "added by -s 16 / no -s" "utap entry, -s, 16 frames" \
+		"utap entry, 16 frames deep" 2 added
 	# a script's handler costs little next to the trap
-	for p in "${PLACEMENTS[@]}"; do
-		r=$(ratio "utap script, 10 statements" "utap entry, emulate" "$p")
-		printf '  script   %-9s 10 statements / 1 arg   %-7s goal <= 1.3x   %s\n' \
-			"$(placement_name "$p"):" "$r" "$(goal "$r" 1.3)"
-	done
+	goal_rows script "10 statements / 1 arg" "utap script, 10 statements" \
+		"utap entry, emulate" 1.3
 	# why utap reads the stack itself: libunwind's ptrace accessors, same walk
 	for p in "${PLACEMENTS[@]}"; do
 		r=$(ratio "utap -s, libunwind ptrace acc." "utap entry, -s, 16 frames" "$p")
