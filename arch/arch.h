@@ -25,6 +25,14 @@ void arch_set_ip(struct arch_regs *regs, uint64_t ip);
 uint64_t arch_sp(const struct arch_regs *regs);
 /* Integer return value register (rax). */
 uint64_t arch_retval(const struct arch_regs *regs);
+/* The thread pointer (x86-64: fs_base), where the C library keeps the
+ * thread's descriptor and, below it, its static TLS. */
+uint64_t arch_tls_base(const struct arch_regs *regs);
+/* The general registers' values (those that can hold a program's
+ * pointers: not the ip, flags or segments) into OUT; how many (<= MAX). */
+size_t arch_regs_values(const struct arch_regs *regs, uint64_t *out, size_t max);
+/* Bytes below the stack pointer that code may use without moving it. */
+#define ARCH_STACK_RED_ZONE ARCH_RED_ZONE_BYTES
 
 /* Register by the name uprobe_events uses ("di", "ax", "r8", "ip", "sp",
  * "flags", ...; a leading 'r' or 'e' form such as "rdi" is accepted too).

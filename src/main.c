@@ -7,6 +7,7 @@
 #include "cli/list.h"
 #include "options.h"
 #include "script/script.h"
+#include "tools/leaks.h"
 #include "util/log.h"
 
 int main(int argc, char **argv)
@@ -15,6 +16,8 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "leaks") == 0)
+		return leaks_main(argc - 1, argv + 1);
 	rc = options_parse(argc, argv, &opts);
 	if (rc != 0) {
 		options_free(&opts);

@@ -49,5 +49,9 @@ struct options {
  * or -EINVAL after printing "utap: ..." (exit 2). */
 int options_parse(int argc, char **argv, struct options *opts);
 void options_free(struct options *opts);
+/* -p PID and --stack-depth N as every front end takes them: 0, or -EINVAL
+ * after saying what is wrong. */
+int options_parse_pid(const char *s, pid_t *pid);
+int options_parse_stack_depth(const char *arg, int *depth);
 
 #endif

@@ -116,6 +116,20 @@ const char *arch_reg_name(int index)
 	return arch_reg_names[index];
 }
 
+uint64_t arch_tls_base(const struct arch_regs *regs)
+{
+	return regs->user.fs_base;
+}
+
+size_t arch_regs_values(const struct arch_regs *regs, uint64_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (int i = ARCH_REG_AX; i <= ARCH_REG_R15 && n < max; i++)
+		out[n++] = arch_reg_value(regs, i);
+	return n;
+}
+
 uint64_t arch_reg_value(const struct arch_regs *regs, int index)
 {
 	uint64_t value;

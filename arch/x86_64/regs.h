@@ -12,6 +12,9 @@ struct arch_regs {
 	uint64_t xmm[16];  /* the low 64 bits of xmm0..xmm15 */
 };
 
+/* The System V ABI's red zone below %rsp. */
+#define ARCH_RED_ZONE_BYTES 128
+
 /* Bytes per out-of-line slot; a 4 KiB page holds 64 of them. */
 #define ARCH_XOL_SLOT_SIZE 64
 

@@ -10,8 +10,30 @@
 #include "options.h"
 
 struct probe_hit;
+struct arch_mem;
+struct arch_regs;
 
 enum backend_life { LIFE_PROCESS_BEGIN, LIFE_PROCESS_END, LIFE_THREAD_BEGIN, LIFE_THREAD_END };
+
+/* Why a snapshot is taken. */
+enum backend_snapshot_why {
+	SNAPSHOT_EXIT,   /* the main process is exiting (its last thread's exit stop) */
+	SNAPSHOT_DETACH, /* utap is about to detach (Ctrl-C, SIGTERM, --duration, exit()) */
+	SNAPSHOT_ASKED,  /* backend_request_snapshot() */
+};
+
+/* The main process, every thread of it stopped: its memory and each live
+ * thread's registers.  Valid during the hook only. */
+struct backend_snapshot {
+	enum backend_snapshot_why why;
+	pid_t pid;
+	const struct arch_mem *mem;
+	const struct backend_thread {
+		pid_t tid;
+		const struct arch_regs *regs;
+	} *threads;
+	size_t nthreads;
+};
 
 /* What a run does besides planting probes and delivering hits: without
  * hooks each hit prints its line (the one-liners); a script's handlers,
@@ -29,12 +51,21 @@ struct backend_hooks {
 	/* The program exited, or utap detached from it. */
 	void (*end)(void *data);
 	/* A traced process or thread began or ended: HIT has its pid, tid
-	 * and comm (and the memory of a live one), no registers. */
+	 * and comm, and for one that begins its memory and (when it is
+	 * stopped there, as a new thread is) its registers. */
 	void (*life)(void *data, enum backend_life what, const struct probe_hit *hit);
+	/* The main process stopped whole with its memory intact (see struct
+	 * backend_snapshot).  Asking for it makes the backend stop every
+	 * thread at its exit (PTRACE_O_TRACEEXIT), which costs one stop per
+	 * thread's end. */
+	void (*snapshot)(void *data, const struct backend_snapshot *snap);
 };
 
 /* Ask a running backend to detach and end (a script's exit()). */
 void backend_request_stop(void);
+/* Ask for a snapshot (hooks->snapshot) at the next turn of the event
+ * loop: every thread is stopped for it, then resumed.  Safe in a tick. */
+void backend_request_snapshot(void);
 /* Whether that was asked, by the script or by SIGINT, SIGTERM, SIGHUP. */
 bool backend_stop_requested(void);
 /* Stop running probe PROBE (an index into opts->probes): it is taken off

@@ -113,7 +113,7 @@ static int parse_step_mode(const char *s, enum arch_step_mode *mode)
 	return -EINVAL;
 }
 
-static int parse_pid(const char *s, pid_t *pid)
+int options_parse_pid(const char *s, pid_t *pid)
 {
 	char *end;
 	long v;
@@ -148,7 +148,7 @@ static int add_probe(struct options *opts, const char *text)
 	return 0;
 }
 
-static int parse_stack_depth(const char *arg, int *depth)
+int options_parse_stack_depth(const char *arg, int *depth)
 {
 	char *end;
 	long v = strtol(arg, &end, 10);
@@ -251,7 +251,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		case 'p':
 		case 'x':
-			if (parse_pid(optarg, &opts->attach_pid) < 0)
+			if (options_parse_pid(optarg, &opts->attach_pid) < 0)
 				return -EINVAL;
 			break;
 		case 'o':
@@ -306,7 +306,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 			opts->folded = true;
 			break;
 		case OPT_STACK_DEPTH:
-			if (parse_stack_depth(optarg, &opts->stack_depth) < 0)
+			if (options_parse_stack_depth(optarg, &opts->stack_depth) < 0)
 				return -EINVAL;
 			break;
 		case OPT_PIN:

@@ -127,6 +127,8 @@ struct probe {
 	char name[16];      /* "p0", "r1": kind letter and index */
 	enum probe_kind kind;
 	char *bin;          /* as written: a path, a basename or a library prefix */
+	bool any_module;    /* every module that defines SYM (bin "*"), those
+			     * without it skipped quietly: utap leaks' allocator */
 	char *sym;          /* NULL when by_file_offset */
 	uint64_t sym_offset;  /* SYM+OFF */
 	bool by_file_offset;  /* BIN:0xOFFSET */

@@ -45,7 +45,7 @@ int proc_find_command(const char *cmd, char *buf, size_t n, char *err, size_t er
 	return -ENOENT;
 }
 
-pid_t proc_launch(const char *path, char **argv, bool pin)
+pid_t proc_launch(const char *path, char **argv, bool pin, long extra)
 {
 	int status;
 	pid_t pid;
@@ -71,7 +71,7 @@ pid_t proc_launch(const char *path, char **argv, bool pin)
 	}
 	if (waitpid(pid, &status, WUNTRACED) < 0 || !WIFSTOPPED(status))
 		return -ECHILD;
-	if (ptrace(PTRACE_SEIZE, pid, 0L, (long)(PROC_PTRACE_OPTIONS | PTRACE_O_EXITKILL)) < 0) {
+	if (ptrace(PTRACE_SEIZE, pid, 0L, (long)(PROC_PTRACE_OPTIONS | PTRACE_O_EXITKILL) | extra) < 0) {
 		int e = errno;
 
 		kill(pid, SIGKILL);
@@ -139,7 +139,7 @@ static bool have(const pid_t *tids, int n, pid_t tid)
 	return false;
 }
 
-int proc_attach(pid_t pid, pid_t **out, char *err, size_t errlen)
+int proc_attach(pid_t pid, long extra, pid_t **out, char *err, size_t errlen)
 {
 	char path[64];
 	pid_t *tids = NULL;
@@ -162,7 +162,7 @@ int proc_attach(pid_t pid, pid_t **out, char *err, size_t errlen)
 
 			if (tid <= 0 || have(tids, n, tid))
 				continue;
-			if (ptrace(PTRACE_SEIZE, tid, 0L, (long)PROC_PTRACE_OPTIONS) < 0) {
+			if (ptrace(PTRACE_SEIZE, tid, 0L, (long)PROC_PTRACE_OPTIONS | extra) < 0) {
 				int e = errno;
 
 				if (e == ESRCH && tid != pid)

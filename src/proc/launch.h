@@ -15,14 +15,15 @@
  * -errno with a message in ERR. */
 int proc_find_command(const char *cmd, char *buf, size_t n, char *err, size_t errlen);
 
-/* Fork, stop the child before exec, seize it, let it exec PATH with ARGV.
- * Returns the child pid (seized, running towards its exec stop) or -errno. */
-pid_t proc_launch(const char *path, char **argv, bool pin);
+/* Fork, stop the child before exec, seize it with PROC_PTRACE_OPTIONS and
+ * EXTRA, let it exec PATH with ARGV.  Returns the child pid (seized,
+ * running towards its exec stop) or -errno. */
+pid_t proc_launch(const char *path, char **argv, bool pin, long extra);
 
-/* Seize every thread of PID (repeating until no new one appears) and
- * interrupt them. Stores the tids in *TIDS (malloc'd). Returns the count,
+/* Seize every thread of PID (repeating until no new one appears) with
+ * PROC_PTRACE_OPTIONS and EXTRA, and interrupt them. Stores the tids in *TIDS (malloc'd). Returns the count,
  * or -errno with a message and a hint in ERR. */
-int proc_attach(pid_t pid, pid_t **tids, char *err, size_t errlen);
+int proc_attach(pid_t pid, long extra, pid_t **tids, char *err, size_t errlen);
 
 /* Why PID cannot be traced, for an EPERM: another tracer, Yama, uid. */
 void proc_explain_eperm(pid_t pid, char *err, size_t errlen);

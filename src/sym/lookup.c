@@ -297,3 +297,19 @@ int sym_symbol_at(const struct sym_module *mod, size_t i, struct sym_symbol *out
 	fill(&mod->syms[i], mod->syms[i].size, out);
 	return 0;
 }
+
+bool sym_defines(const struct sym_module *mod, const char *name)
+{
+	size_t len = strlen(name);
+
+	/* Entries of one name are sorted best first: global, weak, local. */
+	for (size_t i = name_lower_bound(mod, name, len); i < mod->nsyms; i++) {
+		const struct sym_entry *e = mod->by_name[i];
+
+		if (cmp_prefix(e->name, name, len) != 0)
+			break;
+		if (e->bind != STB_LOCAL)
+			return true;
+	}
+	return false;
+}

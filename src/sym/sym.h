@@ -71,6 +71,10 @@ int sym_module_image(struct sym_module *mod, const uint8_t **data, size_t *size)
 int sym_lookup_name(const struct sym_module *mod, const char *name,
 		    struct sym_symbol *out);
 
+/* Does the module define a global or weak function NAME (one the dynamic
+ * linker could bind a call to)?  Local functions of that name do not count. */
+bool sym_defines(const struct sym_module *mod, const char *name);
+
 /* Every function symbol NAME names, as sym_lookup_name understands it (all
  * overloads of "ns::mix"), best first (the one sym_lookup_name returns),
  * one per address, at most MAX.  How many were stored, -ENOENT if none,
@@ -110,5 +114,16 @@ int sym_suggest(const struct sym_module *mod, const char *name,
  * prefix: "libc" matches "libc.so.6" and "libc-2.36.so" but not
  * "libcap.so.2"; "libc.so.6" matches itself. */
 bool sym_bin_matches(const char *bin, const char *mapped_path);
+
+/* The libraries program EXE will load, found as the dynamic linker would
+ * before it runs: DT_NEEDED entries breadth first (through the libraries
+ * too), each looked up along DT_RUNPATH/DT_RPATH ($ORIGIN expanded),
+ * LD_LIBRARY_PATH and the default directories.  FN gets each one's name
+ * and path until it returns true: then 0, else -ENOENT. */
+int sym_needed_each(const char *exe, bool (*fn)(const char *name, const char *path, void *data),
+		    void *data);
+/* The library EXE will load whose name BIN matches (a prefix such as
+ * "libc"): 0 with its path in OUT, or -ENOENT. */
+int sym_needed_library(const char *exe, const char *bin, char *out, size_t n);
 
 #endif

@@ -181,6 +181,7 @@ int detach_all(struct tracer *t)
 			break;
 	}
 	take_pending_traps(t);
+	snapshot_before_detach(t);
 	while (t->procs)
 		detach_process(t, t->procs);
 	return 0;

@@ -414,6 +414,10 @@ int handle_stop(struct tracer *t, pid_t tid, int status)
 		break;
 	case PTRACE_EVENT_EXEC:
 		return on_exec(t, th);
+	case PTRACE_EVENT_EXIT:
+		if (!t->detaching)
+			snapshot_at_exit(t, th);
+		break;
 	case PTRACE_EVENT_STOP:
 		if (is_stop_signal(sig)) {
 			/* group-stop: stay stopped, but let SIGCONT wake it */
@@ -450,6 +454,7 @@ int events_loop(struct tracer *t)
 		if ((utap_stop_requested || t->fatal) && !t->detaching)
 			return detach_all(t);
 		ticks_run(t);
+		snapshot_if_asked(t);
 		if (t->disable_pending)
 			retire_disabled(t);
 		tid = next_stop(t, &status);

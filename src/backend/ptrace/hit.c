@@ -339,6 +339,7 @@ void hit_life(struct tracer *t, struct thread *th, enum backend_life what)
 {
 	struct probe_hit h;
 	struct arch_mem mem;
+	struct arch_regs regs;
 	bool begin = what == LIFE_PROCESS_BEGIN || what == LIFE_THREAD_BEGIN;
 
 	if (!t->hooks || !t->hooks->life || !th->proc->report)
@@ -356,6 +357,10 @@ void hit_life(struct tracer *t, struct thread *th, enum backend_life what)
 	h.cpu = -1;
 	thread_mem(th, &mem);
 	h.mem = begin ? &mem : NULL; /* a thread that ended has no memory to read */
+	/* A thread that begins is stopped at its first stop: its registers
+	 * (its stack, its thread pointer) are there to read. */
+	if (begin && th->state == THREAD_STOPPED && arch_regs_get(th->tid, &regs) == 0)
+		h.regs = &regs;
 	t->hooks->life(t->hooks->data, what, &h);
 }
 

@@ -19,6 +19,8 @@ static bool wants_module(struct space *s, const struct probe *p, const struct mo
 	char path[4096];
 	struct stat st;
 
+	if (p->any_module)
+		return true;
 	if (!strchr(p->bin, '/'))
 		return sym_bin_matches(p->bin, m->path);
 	/* A path names a file: compare identities, so symlinks and relative
@@ -315,9 +317,13 @@ int plant_probes(struct tracer *t, struct thread *th)
 
 			if (!m->nmaps || !wants_module(s, p, m) || !mark_resolved(s, (int)i, m))
 				continue;
-			t->probe_matched[i] = true;
+			if (!p->any_module)
+				t->probe_matched[i] = true;
 			err[0] = '\0';
 			sm = tracer_sym(t, s, m);
+			if (p->any_module && (!sm || !sym_defines(sm, p->sym)))
+				continue;
+			t->probe_matched[i] = true;
 			if (!sm) {
 				snprintf(err, sizeof(err), "%s: cannot read its symbols", m->path);
 				probe_error(t, (int)i, err);

@@ -55,9 +55,5 @@ void prestart_close(struct prestart *ps);
 bool known_file(const struct options *o, const struct probe *p, const struct prestart *ps,
 		char *buf, size_t n);
 
-/* The library a program EXE will load whose name BIN matches (a prefix
- * such as "libc"), found as the dynamic linker would, before it runs.
- * Returns 0 with its path in OUT, or -ENOENT. */
-int needed_library(const char *exe, const char *bin, char *out, size_t n);
 
 #endif

@@ -24,6 +24,8 @@ bool known_file(const struct options *o, const struct probe *p, const struct pre
 	const char *cmd_path = ps->cmd_path;
 	const struct proc_maps *maps = ps->have_maps ? &ps->maps : NULL;
 
+	if (p->any_module)
+		return false; /* every module: known when they are mapped */
 	if (strchr(p->bin, '/')) {
 		if (p->bin[0] == '/' && o->attach_pid)
 			target_path(o->attach_pid, p->bin, buf, n);
@@ -35,7 +37,7 @@ bool known_file(const struct options *o, const struct probe *p, const struct pre
 		snprintf(buf, n, "%s", cmd_path);
 		return true;
 	}
-	if (cmd_path && needed_library(cmd_path, p->bin, buf, n) == 0)
+	if (cmd_path && sym_needed_library(cmd_path, p->bin, buf, n) == 0)
 		return true;
 	for (size_t i = 0; maps && i < maps->n; i++) {
 		if (maps->map[i].path[0] == '/' && sym_bin_matches(p->bin, maps->map[i].path)) {
@@ -189,6 +191,12 @@ int ptrace_backend_check(struct options *o)
 	return rc;
 }
 
+/* A snapshot at the program's exit needs its threads' exit stops. */
+static long exit_option(const struct tracer *t)
+{
+	return t->hooks && t->hooks->snapshot ? PTRACE_O_TRACEEXIT : 0;
+}
+
 /* Launched: wait for the exec stop, plant there (before ld.so runs). */
 static int start_launched(struct tracer *t)
 {
@@ -200,7 +208,7 @@ static int start_launched(struct tracer *t)
 		log_error("%s", err);
 		return -EINVAL;
 	}
-	pid = proc_launch(path, t->opts->argv, t->opts->pin);
+	pid = proc_launch(path, t->opts->argv, t->opts->pin, exit_option(t));
 	if (pid < 0) {
 		log_error("cannot launch %s: %s", path, strerror(-pid));
 		return pid;
@@ -223,7 +231,7 @@ static int start_attached(struct tracer *t)
 	struct thread *th;
 	int n;
 
-	n = proc_attach(pid, &tids, err, sizeof(err));
+	n = proc_attach(pid, exit_option(t), &tids, err, sizeof(err));
 	if (n < 0) {
 		log_error("%s", err);
 		return -EINVAL;
@@ -343,7 +351,7 @@ int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_
 		t.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
 	for (size_t i = 0; i < o->nprobes; i++)
-		if (!t.probe_matched[i])
+		if (!t.probe_matched[i] && !o->probes[i].any_module)
 			log_error("probe %zu (%s): no loaded module matched '%s'", i + 1,
 				  o->probes[i].text, o->probes[i].bin);
 	rc = t.fatal ? t.fatal_status : t.launched ? t.exit_status : 0;

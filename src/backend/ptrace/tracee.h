@@ -122,6 +122,7 @@ struct thread {
 	bool world_stopped;  /* stopped by stop_world, to resume after */
 	bool sigtrap_resent; /* the next SIGTRAP is the one we passed on */
 	bool event_stop;     /* in an interrupt stop: resume signals are ignored */
+	bool exiting;        /* it reported its exit stop (PTRACE_EVENT_EXIT) */
 	struct thread *hash_next;
 	struct thread *next_in_proc;
 };
@@ -133,6 +134,7 @@ struct process {
 	bool report;  /* hits are reported (not a vfork child we only protect) */
 	bool began;   /* its begin was told to the hooks */
 	bool main;    /* the process the user launched or attached */
+	bool snapshot_taken; /* its final snapshot (exit or detach) was delivered */
 	bool trap_handler;       /* the program handles SIGTRAP itself */
 	uint8_t trap_action[32]; /* its kernel sigaction, to restore (sigtrap.c) */
 	struct process *next;
@@ -323,6 +325,15 @@ void retire_set_tracer(struct tracer *t);
  * next: called at every turn of the event loop (a clock read). */
 void ticks_run(struct tracer *t);
 void ticks_stop(struct tracer *t);
+
+/* ---- snapshot.c: hooks->snapshot ---- */
+/* TH reported its exit stop: the snapshot when it is the main process's
+ * last thread. */
+void snapshot_at_exit(struct tracer *t, struct thread *th);
+/* Every thread is stopped and about to be detached. */
+void snapshot_before_detach(struct tracer *t);
+/* Between stops: one, if backend_request_snapshot() asked. */
+void snapshot_if_asked(struct tracer *t);
 
 /* ---- detach.c ---- */
 int detach_all(struct tracer *t);

@@ -1,6 +1,5 @@
-/* needed.c: which library a program will load for a BIN prefix such as
- * "libc", found before it runs, the way the dynamic linker searches:
- * DT_NEEDED entries (breadth first, through the libraries too), each
+/* needed.c: the libraries a program will load, found before it runs, the
+ * way the dynamic linker searches: DT_NEEDED entries (breadth first, through the libraries too), each
  * looked up along DT_RUNPATH/DT_RPATH ($ORIGIN expanded), LD_LIBRARY_PATH
  * and the default directories. Used to check and show probes before a
  * launch; at run time the real mapping decides. */
@@ -14,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend/ptrace/resolve.h"
+#include "sym/sym.h"
 
 #define MAX_LIBS 64
 
@@ -106,18 +105,19 @@ static void read_dynamic(const char *file, struct needed *need, char **runpath)
 	close(fd);
 }
 
-int needed_library(const char *exe, const char *bin, char *out, size_t n)
+int sym_needed_each(const char *exe, bool (*fn)(const char *name, const char *path, void *data),
+		    void *data)
 {
 	struct needed need = {0};
 	char where[4096], origin[4096], *runpath;
-	int done = 0, rc = -ENOENT;
+	int rc = -ENOENT;
 
 	elf_version(EV_CURRENT);
 	/* Each object's own RUNPATH applies to the names it needs. */
 	snprintf(where, sizeof(where), "%s", exe);
 	read_dynamic(exe, &need, &runpath);
 	snprintf(origin, sizeof(origin), "%s", dirname(where));
-	for (; done < need.n; done++) {
+	for (int done = 0; done < need.n; done++) {
 		char path[4096];
 		bool found = try_path_list(runpath, origin, need.name[done], path, sizeof(path)) ||
 			     try_path_list(getenv("LD_LIBRARY_PATH"), origin, need.name[done], path,
@@ -128,8 +128,7 @@ int needed_library(const char *exe, const char *bin, char *out, size_t n)
 					need.name[done], path, sizeof(path));
 		if (!found)
 			continue;
-		if (sym_bin_matches(bin, need.name[done]) || sym_bin_matches(bin, path)) {
-			snprintf(out, n, "%s", path);
+		if (fn(need.name[done], path, data)) {
 			rc = 0;
 			break;
 		}
@@ -143,4 +142,27 @@ int needed_library(const char *exe, const char *bin, char *out, size_t n)
 	for (int k = 0; k < need.n; k++)
 		free(need.name[k]);
 	return rc;
+}
+
+struct wanted {
+	const char *bin;
+	char *out;
+	size_t n;
+};
+
+static bool matches(const char *name, const char *path, void *data)
+{
+	struct wanted *w = data;
+
+	if (!sym_bin_matches(w->bin, name) && !sym_bin_matches(w->bin, path))
+		return false;
+	snprintf(w->out, w->n, "%s", path);
+	return true;
+}
+
+int sym_needed_library(const char *exe, const char *bin, char *out, size_t n)
+{
+	struct wanted w = {bin, out, n};
+
+	return sym_needed_each(exe, matches, &w);
 }
