@@ -165,6 +165,7 @@ NOINLINE static void double_free_once(void)
 	printf("truth double_free %p 24\n", a[7]);
 	fflush(stdout);
 	free(a[7]);
+	g_sink = NULL; /* no tail call: this function is on free's stack */
 }
 
 /* free() of a stack address, which glibc takes without complaint when it
@@ -180,6 +181,7 @@ NOINLINE static void invalid_free_once(size_t *fake)
 	printf("truth invalid_free %p\n", (void *)&fake[2]);
 	fflush(stdout);
 	free(p);
+	g_sink = NULL;
 }
 
 /* Zero the stack below us, so that no stale copy of a lost pointer left
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
 			g_old[i] = malloc(1000 + (size_t)i);
 			touch(g_old[i], 1000);
 		}
+		printf("truth old %d %d\n", 10, 10 * 1000 + 45);
 		printf("ready pid=%d\n", (int)getpid());
 		fflush(stdout);
 		while (!g_go)

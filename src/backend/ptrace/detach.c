@@ -164,13 +164,13 @@ int detach_all(struct tracer *t)
 					}
 				}
 			}
-			if (!found && t->norphans) {
-				tid = t->orphans[0].tid;
-				status = t->orphans[0].status;
-				t->orphans[0] = t->orphans[--t->norphans];
+			if (!found && (tid = take_known_orphan(t, &status)) > 0) {
 				handle_stop(t, tid, status);
 			} else if (!found) {
+				/* a new thread's first stop stays kept until its
+				 * parent's clone event, which stop_world collects */
 				t->ndeferred = 0;
+				break;
 			}
 		}
 		for (struct process *p = t->procs; p; p = p->next)

@@ -35,6 +35,18 @@ static int take_orphan(struct tracer *t, pid_t tid, int *status)
 	return 0;
 }
 
+/* A kept stop of a thread we know (a death seen while we ran it for
+ * ourselves).  A new thread's first stop stays kept until its parent's
+ * clone event comes: handing it back now would only keep it again, and
+ * waitpid would never be asked for that event. */
+pid_t take_known_orphan(struct tracer *t, int *status)
+{
+	for (int i = 0; i < t->norphans; i++)
+		if (tracer_thread(t, t->orphans[i].tid))
+			return take_orphan(t, t->orphans[i].tid, status);
+	return 0;
+}
+
 static void add_orphan(struct tracer *t, pid_t tid, int status)
 {
 	if (t->norphans < (int)(sizeof(t->orphans) / sizeof(t->orphans[0]))) {
@@ -107,7 +119,7 @@ static pid_t next_stop(struct tracer *t, int *status)
 		}
 		t->ndeferred = 0;
 	}
-	got = take_orphan(t, -1, status);
+	got = take_known_orphan(t, status);
 	if (got)
 		return got;
 	if (t->spin_ns) {

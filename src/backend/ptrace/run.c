@@ -155,6 +155,8 @@ int ptrace_backend_check(struct options *o)
 		struct resolved *r;
 		size_t nr;
 
+		if (p->any_module)
+			continue; /* resolved in each module as it is mapped */
 		if (!known_file(o, p, &ps, file, sizeof(file))) {
 			log_verbose("probe %zu: '%s' is not mapped yet; it is probed when it is loaded",
 				    i + 1, p->bin);

@@ -290,6 +290,9 @@ int singlestep_thread(struct tracer *t, struct thread *th);
 
 /* ---- events.c ---- */
 int events_loop(struct tracer *t);
+/* A kept stop (t->orphans) of a thread in the tables: its tid, the stop in
+ * *STATUS; 0 if none. */
+pid_t take_known_orphan(struct tracer *t, int *status);
 int handle_stop(struct tracer *t, pid_t tid, int status);
 /* Bookkeeping for an event stop (clone, fork, vfork, exec) of a thread we
  * keep stopped (single-stepping, detaching). */

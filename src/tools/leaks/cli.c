@@ -219,6 +219,7 @@ static void on_start(void *data, pid_t target)
 
 	lk->pid = target;
 	lk->start_ns = now_ns();
+	log_verbose("leaks: tracing pid %d", (int)target);
 	if (lk->opts->interval)
 		lk->next_report_ns = lk->start_ns + (uint64_t)(lk->opts->interval * 1e9);
 }
