@@ -128,7 +128,9 @@ struct probe {
 	enum probe_kind kind;
 	char *bin;          /* as written: a path, a basename or a library prefix */
 	bool any_module;    /* every module that defines SYM (bin "*"), those
-			     * without it skipped quietly: utap leaks' allocator */
+			     * without it skipped quietly, and only the function
+			     * itself, not copies inlined in its module: utap
+			     * leaks' allocator, called from outside */
 	char *sym;          /* NULL when by_file_offset */
 	uint64_t sym_offset;  /* SYM+OFF */
 	bool by_file_offset;  /* BIN:0xOFFSET */

@@ -75,6 +75,11 @@ int sym_lookup_name(const struct sym_module *mod, const char *name,
  * linker could bind a call to)?  Local functions of that name do not count. */
 bool sym_defines(const struct sym_module *mod, const char *name);
 
+/* Does the ELF file at PATH define function NAME for others to call (its
+ * .dynsym; a static program's .symtab)?  No module is opened, no
+ * debuginfo read: for quick checks before a run.  False if unreadable. */
+bool sym_file_exports(const char *path, const char *name);
+
 /* Every function symbol NAME names, as sym_lookup_name understands it (all
  * overloads of "ns::mix"), best first (the one sym_lookup_name returns),
  * one per address, at most MAX.  How many were stored, -ENOENT if none,

@@ -2,7 +2,8 @@
 # Included by the top Makefile; not part of `make test`.
 
 BENCH_DIR    := $(BUILD)/bench
-BENCH_BINS   := $(BENCH_DIR)/bench_target $(BENCH_DIR)/floor
+BENCH_BINS   := $(BENCH_DIR)/bench_target $(BENCH_DIR)/floor \
+		$(BENCH_DIR)/alloc_heavy $(BENCH_DIR)/compute_heavy
 # Fixed flags, whatever CFLAGS/DEBUG/SAN say: the figures must compare across builds.
 # -fcf-protection=full: bench_fn starts with endbr64, which floor steps over.
 BENCH_CFLAGS := -std=gnu11 $(WARN) -O2 -g
@@ -17,10 +18,17 @@ $(BENCH_DIR)/floor: tests/bench/floor.c | $(DEPS_OK)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $<
 
-# ltrace and strace are compared with and counted with; install them when root.
+# The leak checkers' targets: -O2, as a service would be built, with -g
+# so every tool can name the planted leaks.
+$(BENCH_DIR)/alloc_heavy $(BENCH_DIR)/compute_heavy: $(BENCH_DIR)/%: tests/bench/%.c | $(DEPS_OK)
+	$(call E,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# ltrace, strace and valgrind are compared with and counted with; install them when root.
 # Missing ones only turn their rows into n/a.
 bench-tools:
-	$(Q)missing=""; for t in ltrace strace; do \
+	$(Q)missing=""; for t in ltrace strace valgrind; do \
 		command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
 		echo "  APT   $$missing"; \

@@ -726,6 +726,8 @@ main()
 		bench_syscalls
 		bench_stress
 	} | tee "$RESULTS"
+	# the leak checker against valgrind and heaptrack (tests/bench/leaks.sh)
+	"$(dirname "$0")/leaks.sh" "$UTAP" "$DIR" | tee -a "$RESULTS"
 	echo "bench: results in $RESULTS" >&2
 }
 

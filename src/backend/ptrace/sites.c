@@ -150,7 +150,7 @@ int resolve_sites(const struct sym_module *mod, const char *open_path, const str
 		 * (entry probes; a return probe needs a real call). A function
 		 * that only exists inlined has no symbol: DWARF alone finds it. */
 		if ((rc == 0 || rc == -ENOENT) && probe->sym && !probe->sym_offset &&
-		    probe->kind == PROBE_ENTRY) {
+		    probe->kind == PROBE_ENTRY && !probe->any_module) {
 			int irc = inline_sites(mod, open_path, probe->sym, &l);
 
 			if (irc < 0)

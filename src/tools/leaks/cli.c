@@ -149,18 +149,12 @@ static int parse(int argc, char **argv, struct options *opts, struct leak_opts *
 
 static bool defines_malloc(const char *name, const char *path, void *data)
 {
-	struct sym_module *mod;
-	char err[256];
-	bool yes;
-
 	(void)name;
-	if (sym_module_open(path, path, &mod, err, sizeof(err)) < 0)
+	if (!sym_file_exports(path, "malloc") || !sym_file_exports(path, "free"))
 		return false;
-	yes = sym_defines(mod, "malloc") && sym_defines(mod, "free");
-	if (yes && data)
+	if (data)
 		snprintf(data, 4096, "%s", path);
-	sym_module_close(mod);
-	return yes;
+	return true;
 }
 
 /* The first module that defines malloc and free, into WHERE: the launched
