@@ -278,6 +278,22 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 		probe_error(t, i, err);
 		return;
 	}
+	if (p->plt && r->plt.name) {
+		site->plt = r->plt.name;
+		site->plt_label = r->plt.label;
+		site->got_call = r->plt.kind != SYM_PLT_STUB;
+	}
+	if (site->got_call && p->kind == PROBE_RETURN) {
+		/* hit.c hijacks a GOT call's return address before the call
+		 * (a function's own return) or after it (the PLT probe's) */
+		for (int k = 0; k < site->nreturn; k++) {
+			if (t->opts->probes[site->return_probes[k]].plt == p->plt)
+				continue;
+			probe_error(t, i, "a .return PLT probe and a function's return probe on the "
+					  "same jump through the GOT: not supported yet");
+			return;
+		}
+	}
 	if (compile_args(t, i, dm, sm, r, site, &args, err, sizeof(err)) < 0) {
 		probe_error(t, i, err);
 		return;

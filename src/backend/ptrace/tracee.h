@@ -51,6 +51,12 @@ struct site {
 	const struct probe_arg **entry_args;
 	const struct probe_arg **return_args;
 	bool needs_fp; /* a compiled fetch reads an FP register */
+	/* A PLT probe's site: the function called through the GOT and the
+	 * name its hits show ("printf@plt"); NULL elsewhere */
+	const char *plt, *plt_label;
+	/* a call or jump that reads the GOT itself (-fno-plt): the PLT probes
+	 * there are reported once it has run, as the called function sees it */
+	bool got_call;
 	bool planted;
 	bool retired;  /* its probes were disabled: original bytes back (a late
 			* trap there rewinds and runs them) */
