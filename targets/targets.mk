@@ -115,3 +115,12 @@ $(filter-out %.so,$(TGT_PLT)): targets/plt.c targets/pltlib.h targets/probed.h \
 	$(call E,CC,$@)
 	$(Q)$(CC) $(TGT_CFLAGS) -O2 -fPIE -pie $(PLT_FLAGS) -o $@ targets/plt.c \
 		-L$(TGT_DIR) -lpltlib -Wl,-rpath,'$$ORIGIN'
+
+# SDT markers guarded by semaphores: usdt_sema dlopen()s libusdtsema.so.
+TGT_SEMA       := $(addprefix $(TGT_DIR)/,usdt_sema libusdtsema.so)
+targets: $(TGT_SEMA)
+
+$(TGT_DIR)/libusdtsema.so: targets/libusdtsema.c | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O2 -fPIC -shared -fcf-protection=none -o $@ $<

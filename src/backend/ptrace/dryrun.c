@@ -130,6 +130,9 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i,
 		sym_module_has_symtab(mod) ? "" : ", exported symbols only");
 	if (nr > 1)
 		fprintf(out, "  sites    %zu\n", nr);
+	if (p->sdt_semaphore)
+		fprintf(out, "  enable   semaphore at %#llx (link-time address), raised by one while planted\n",
+			(unsigned long long)p->sdt_semaphore);
 	if (argplan_wanted(p))
 		dwarf_module_open(file, &dm);
 	for (size_t j = 0; j < nr && rc == 0; j++) {

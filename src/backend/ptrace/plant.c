@@ -310,6 +310,24 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 		    arch_step_mode_name(site->plan.mode));
 }
 
+/* Probe I is at an SDT marker (R) guarded by a semaphore: raise it in this
+ * module, at its link-time address plus the load bias the marker's own
+ * address gives (a file offset could name two mappings of one page). */
+static void hold_semaphore(struct tracer *t, struct space *s, const struct module *m,
+			   const struct sym_module *sm, int i, const struct resolved *r)
+{
+	const struct site *site;
+	uint64_t addr, vaddr;
+
+	if (module_offset_to_addr(m, r->file_offset, &addr) < 0 ||
+	    sym_offset_to_vaddr(sm, r->file_offset, &vaddr) < 0)
+		return;
+	site = space_site(s, addr);
+	if (!site || !site->planted)
+		return; /* not planted: reported, and nothing to enable */
+	sema_hold(s, m, i, t->opts->probes[i].sdt_semaphore + (addr - vaddr));
+}
+
 int plant_probes(struct tracer *t, struct thread *th)
 {
 	const struct options *o = t->opts;
@@ -359,6 +377,8 @@ int plant_probes(struct tracer *t, struct thread *th)
 				dwarf_module_open(path, &dm);
 			for (size_t j = 0; j < nr; j++)
 				plant_one(t, th, m, sm, dm, (int)i, &r[j]);
+			if (p->sdt_semaphore)
+				hold_semaphore(t, s, m, sm, (int)i, &r[0]);
 			dwarf_module_close(dm);
 			dm = NULL;
 			free(r);
