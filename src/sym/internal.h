@@ -79,9 +79,9 @@ int sym_demangle_find(const struct sym_module *mod, const char *name,
 int sym_sdt_load(struct sym_module *mod, Elf *elf);
 void sym_sdt_free(struct sym_module *mod);
 
-/* plt.c: the module's calls through the GOT, built by the first sym_plt_at. */
+/* plt.c: the module's calls through the GOT, built by the first lookup. */
 struct sym_plt_table {
-	bool loaded;
+	bool stubs_loaded, calls_loaded; /* the two parts, built on demand */
 	int error; /* -errno from building it, or 0 */
 	struct sym_plt *v;
 	size_t n;

@@ -148,11 +148,14 @@ static int on_branch(void *ctx, const struct arch_got_branch *b)
 		e->kind = SYM_PLT_JUMP;
 		e->vaddr = b->addr;
 	}
+	e->size = b->addr + b->len - e->vaddr;
 	e->file_offset = e->vaddr - sc->sh_addr + sc->sh_offset;
 	return 0;
 }
 
-static int build(const struct sym_module *mod, struct sym_plt_table *tab)
+/* The stubs (STUBS) or the calls and tail calls elsewhere (!STUBS): the
+ * stubs are a few bytes to decode, the rest is the whole code. */
+static int build(const struct sym_module *mod, struct sym_plt_table *tab, bool stubs)
 {
 	struct slot *slots = NULL;
 	size_t nslots = 0, shstrndx;
@@ -178,15 +181,17 @@ static int build(const struct sym_module *mod, struct sym_plt_table *tab)
 		Elf_Data *data;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR) || !(data = elf_getdata(scn, NULL)) ||
-		    !data->d_buf || !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+		    !(sh.sh_flags & SHF_EXECINSTR) ||
+		    !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
+		    (strncmp(name, ".plt", 4) == 0) != stubs || !(data = elf_getdata(scn, NULL)) ||
+		    !data->d_buf)
 			continue;
 		sc.section = keep(tab, strdup(name));
 		if (!sc.section) {
 			rc = -ENOMEM;
 			break;
 		}
-		sc.stubs = strncmp(name, ".plt", 4) == 0;
+		sc.stubs = stubs;
 		sc.sh_addr = sh.sh_addr;
 		sc.sh_offset = sh.sh_offset;
 		rc = arch_got_branches(data->d_buf, data->d_size, sh.sh_addr, on_branch, &sc);
@@ -196,20 +201,49 @@ static int build(const struct sym_module *mod, struct sym_plt_table *tab)
 	return rc;
 }
 
-int sym_plt_at(const struct sym_module *mod, size_t i, struct sym_plt *out)
+/* Build the stubs' part of the table, and with ALL the rest, once. */
+static int load(const struct sym_module *mod, bool all)
 {
 	struct sym_plt_table *tab = mod->plt;
 
-	if (!tab->loaded) {
-		tab->loaded = true;
-		tab->error = build(mod, tab);
+	if (!tab->stubs_loaded) {
+		tab->stubs_loaded = true;
+		tab->error = build(mod, tab, true);
 	}
-	if (tab->error)
-		return tab->error;
-	if (i >= tab->n)
+	if (all && !tab->calls_loaded && !tab->error) {
+		tab->calls_loaded = true;
+		tab->error = build(mod, tab, false);
+	}
+	return tab->error;
+}
+
+int sym_plt_at(const struct sym_module *mod, size_t i, struct sym_plt *out)
+{
+	int rc = load(mod, true);
+
+	if (rc)
+		return rc;
+	if (i >= mod->plt->n)
 		return -ENOENT;
-	*out = tab->v[i];
+	*out = mod->plt->v[i];
 	return 0;
+}
+
+int sym_plt_stub_at(const struct sym_module *mod, uint64_t off, struct sym_plt *out)
+{
+	const struct sym_plt_table *tab = mod->plt;
+
+	if (load(mod, false))
+		return -ENOENT;
+	for (size_t i = 0; i < tab->n; i++) {
+		const struct sym_plt *e = &tab->v[i];
+
+		if (e->kind == SYM_PLT_STUB && off >= e->file_offset && off - e->file_offset < e->size) {
+			*out = *e;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 void sym_plt_free(struct sym_plt_table *tab)

@@ -70,6 +70,7 @@ struct sym_plt {
 	uint64_t vaddr;	     /* link-time address to probe: the stub's first
 			      * instruction (its landing pad), or the call */
 	uint64_t file_offset;
+	uint64_t size;	     /* from VADDR to the end of the branch */
 	uint64_t next;	     /* SYM_PLT_CALL: the address the call returns to */
 	uint64_t slot;	     /* link-time address of the GOT slot */
 };
@@ -80,6 +81,10 @@ struct sym_plt {
  * branches through them.  0, -ENOENT past the last, or -errno when the
  * file cannot be read. */
 int sym_plt_at(const struct sym_module *mod, size_t i, struct sym_plt *out);
+
+/* The PLT stub holding file offset OFF (it has no symbol of its own), for
+ * naming addresses; only the PLT sections are decoded.  0 or -ENOENT. */
+int sym_plt_stub_at(const struct sym_module *mod, uint64_t off, struct sym_plt *out);
 
 /* Link-time address and size of the file's .eh_frame_hdr (PT_GNU_EH_FRAME),
  * the index of its unwind tables.  0 or -ENOENT if it has none. */

@@ -69,6 +69,15 @@ for v in plt plt-now plt-ibt plt-noplt; do
 		"$slot" "$v -S: plt_add's GOT slot is its relocation's ($slot)"
 done
 
+# Stacks: at a stub, frame 0 is the stub; at a -fno-plt call, the hit is
+# taken in the called function, its caller main.
+run_utap -s "p plt-ibt:plt_add@plt" -- "$T/plt-ibt" 1
+ok "-s at a stub: frame 0 is plt_add@plt" grep -qE '^ +#0 0x[0-9a-f]+ plt_add@plt\+0x0 ' "$UTAP_OUT"
+run_utap -s "p plt-noplt:plt_add@plt" -- "$T/plt-noplt" 1
+ok "-s at a -fno-plt call: frame 0 is plt_add, in the library" \
+	grep -qE '^ +#0 0x[0-9a-f]+ plt_add\+0x0 \(targets/libpltlib.c:[0-9]+\)' "$UTAP_OUT"
+ok "-s at a -fno-plt call: frame 1 is main" grep -qE '^ +#1 0x[0-9a-f]+ main\+' "$UTAP_OUT"
+
 # A script: $$name and ppfunc() are the function called, int_arg(N) and $argN its
 # arguments, $return its result.
 S=$TMP/plt.stp
