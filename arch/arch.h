@@ -213,4 +213,31 @@ int64_t arch_syscall_result(const struct arch_regs *regs);
 /* Length of the instruction at ADDR, or -1 if it does not decode. */
 int arch_insn_length(const uint8_t *bytes, size_t n, uint64_t addr);
 
+/* ---- calls through the GOT (PLT probes) ------------------------------------ */
+
+/* An indirect call or jump that reads its target from a word at a fixed,
+ * pc-relative address (a GOT slot): a PLT stub's jump, or a call or tail
+ * call compiled with -fno-plt. */
+struct arch_got_branch {
+	uint64_t addr; /* the branch, at its link-time address */
+	unsigned len;
+	uint64_t pad;  /* a landing pad (endbr64) right before it, where calls
+			* to a stub arrive, or 0 */
+	uint64_t slot; /* link-time address of the word it reads */
+	bool call;     /* a call, which returns to addr + len; else a jump */
+};
+
+/* Decode CODE[0..N), at link-time address VADDR, one instruction after
+ * another, and pass every such branch to FN (bytes that do not decode are
+ * skipped). FN returning non-zero stops the walk. Returns 0, FN's value,
+ * or -ENOMEM. */
+int arch_got_branches(const uint8_t *code, size_t n, uint64_t vaddr,
+		      int (*fn)(void *ctx, const struct arch_got_branch *b), void *ctx);
+
+/* Whether ELF relocation type TYPE (of this CPU's files) stores a symbol's
+ * address in a GOT word that calls go through (x86-64: JUMP_SLOT, GLOB_DAT). */
+bool arch_reloc_got_slot(unsigned type);
+/* The e_machine of this CPU's ELF files. */
+extern const unsigned arch_elf_machine;
+
 #endif

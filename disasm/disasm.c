@@ -199,8 +199,8 @@ static int decode_register_nop(const uint8_t *bytes, size_t n, uint64_t addr, st
 	return 0;
 }
 
-int dis_decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
-	       struct dis_insn *insn)
+static int decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
+		  struct dis_insn *insn, bool text)
 {
 	cs_insn *ci = dis->detail_insn;
 	cs_insn *ct = dis->text_insn;
@@ -243,6 +243,8 @@ int dis_decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
 		insn->target = (uint64_t)insn->op[0].imm;
 	}
 
+	if (!text)
+		return 0;
 	code = bytes;
 	size = insn->len;
 	address = addr;
@@ -254,6 +256,18 @@ int dis_decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
 		snprintf(insn->op_str, sizeof(insn->op_str), "%s", ci->op_str);
 	}
 	return 0;
+}
+
+int dis_decode(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
+	       struct dis_insn *insn)
+{
+	return decode(dis, bytes, n, addr, insn, true);
+}
+
+int dis_decode_record(struct dis *dis, const uint8_t *bytes, size_t n, uint64_t addr,
+		      struct dis_insn *insn)
+{
+	return decode(dis, bytes, n, addr, insn, false);
 }
 
 int dis_decode_once(const uint8_t *bytes, size_t n, uint64_t addr, struct dis_insn *insn)

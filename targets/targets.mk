@@ -96,3 +96,37 @@ $(TGT_DIR)/nomalloc: targets/nomalloc.c | $(DEPS_OK)
 	$(call E,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -static -nostdlib -fno-pie -no-pie -o $@ $<
+
+# PLT probes: plt.c calls libpltlib.so through its PLT or GOT, built four ways
+# (all -O2, so via_tail() tail-calls): plt (lazy binding), plt-now (-z now),
+# plt-ibt (IBT: .plt.sec stubs, where the linker has -z ibtplt), plt-noplt
+# (-fno-plt: calls read the GOT themselves, no stub).
+TGT_PLT        := $(addprefix $(TGT_DIR)/,libpltlib.so plt plt-now plt-ibt plt-noplt)
+TGT_IBTPLT     := $(shell printf 'int main(void){return 0;}' | $(CC) -x c - \
+			-fcf-protection=full -Wl,-z,ibtplt -o /dev/null 2>/dev/null && \
+			echo -Wl,-z,ibtplt)
+targets: $(TGT_PLT)
+
+$(TGT_DIR)/libpltlib.so: targets/libpltlib.c targets/pltlib.h targets/probed.h | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O2 -fPIC -shared -fcf-protection=none -o $@ $<
+
+$(TGT_DIR)/plt: PLT_FLAGS := -fcf-protection=none
+$(TGT_DIR)/plt-now: PLT_FLAGS := -fcf-protection=none -Wl,-z,now
+$(TGT_DIR)/plt-ibt: PLT_FLAGS := -fcf-protection=full $(TGT_IBTPLT)
+$(TGT_DIR)/plt-noplt: PLT_FLAGS := -fcf-protection=none -fno-plt
+$(filter-out %.so,$(TGT_PLT)): targets/plt.c targets/pltlib.h targets/probed.h \
+		$(TGT_DIR)/libpltlib.so | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O2 -fPIE -pie $(PLT_FLAGS) -o $@ targets/plt.c \
+		-L$(TGT_DIR) -lpltlib -Wl,-rpath,'$$ORIGIN'
+
+# SDT markers guarded by semaphores: usdt_sema dlopen()s libusdtsema.so.
+TGT_SEMA       := $(addprefix $(TGT_DIR)/,usdt_sema libusdtsema.so)
+targets: $(TGT_SEMA)
+
+$(TGT_DIR)/libusdtsema.so: targets/libusdtsema.c | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O2 -fPIC -shared -fcf-protection=none -o $@ $<

@@ -28,6 +28,8 @@ static const char usage_text[] =
 	"  BIN:0xOFFSET                   at a file offset in BIN\n"
 	"  BIN:str*                       at every function matching the pattern\n"
 	"  BIN:file.c:LINE                at a source line (DWARF line table)\n"
+	"  BIN:NAME@plt                   at BIN's calls to NAME (a pattern too) through\n"
+	"                                 its PLT or GOT; r BIN:NAME@plt when they return\n"
 	"  BIN is a path, the executable's basename, or a library name prefix\n"
 	"  (libc:malloc probes the libc the program really uses).\n"
 	"\n"

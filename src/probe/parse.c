@@ -230,6 +230,9 @@ static int parse_location(struct probe_parser *ps, struct span tok, struct probe
 			out->name[0] = 'r';
 		end -= ret_len;
 	}
+	if (probe_parse_plt_suffix(sym, &end, out) < 0)
+		return probe_fail(ps, sym, "name the function called: BIN:NAME@plt",
+				  "@plt takes a function's name, without an offset");
 	n = end - sym;
 	if (n == 0)
 		return probe_fail(ps, sym, "write BIN:SYM, e.g. /bin/ls:main",
@@ -342,6 +345,9 @@ int probe_parse(const char *text, int index, struct probe *out, struct probe_err
 		if (ret)
 			goto fail;
 	}
+	ret = out->plt ? probe_check_plt_args(&ps, out) : 0;
+	if (ret)
+		goto fail;
 	out->text = strdup(ps.text);
 	if (!out->text) {
 		ret = -ENOMEM;

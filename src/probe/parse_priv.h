@@ -56,4 +56,13 @@ int probe_parse_filter(struct probe_parser *ps, const char *s, const char *end,
 		       struct probe *probe);
 void probe_filter_free(struct probe_filter *filter);
 
+/* plt.c: whether the symbol [SYM, *END) is NAME@plt: 1, with the suffix
+ * cut off (*END moves back) and OUT->plt set; 0 when it is not; -1 when
+ * "@plt" is misused (after an offset, with +OFF after it). */
+int probe_parse_plt_suffix(const char *sym, const char **end, struct probe *out);
+/* plt.c: a PLT probe's fetches, once parsed: the called function's DWARF
+ * is in another module, so names and types of its parameters are refused.
+ * 0 or -EINVAL (error filled). */
+int probe_check_plt_args(struct probe_parser *ps, const struct probe *out);
+
 #endif

@@ -142,6 +142,12 @@ struct probe {
 	size_t nargs;
 	char *text;         /* the probe as written */
 	struct probe_filter *filter; /* f:EXPR, or NULL */
+	/* BIN:SYM@plt: the calls BIN makes to SYM (a pattern too) through
+	 * its PLT stubs and GOT slots; the hit sees them from SYM's side */
+	bool plt;
+	/* An SDT marker's enable counter: its link-time address in BIN,
+	 * raised while the probe is planted (0: none).  Set by scripts. */
+	uint64_t sdt_semaphore;
 };
 
 struct probe_error {
@@ -221,6 +227,7 @@ struct probe_hit {
 	int cpu;               /* -1: column not shown */
 	const char *sym;       /* the probed function ("?" if unknown) */
 	uint64_t sym_off, sym_size;
+	const char *plt;       /* a PLT probe's hit: the function called, else NULL */
 	/* The call: where its return address is stored.  An entry hit at a
 	 * function's first instruction and the return hit of the same call
 	 * have the same FRAME (scripts match @entry values with it). */

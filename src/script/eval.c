@@ -348,8 +348,9 @@ static enum flow target(struct interp *in, const struct script_expr *e, struct r
 	if (e->name[1] == '$' && in->hit) {
 		/* $$return, $$parms, $$locals, $$vars, $$name, $$provider: strings */
 		if (e->slot == -2) {
-			const char *s = strcmp(e->name, "$$name") == 0 ? in->mark_name
-									: in->mark_provider;
+			/* $$name: a marker's, or the function a PLT probe's call is to */
+			const char *s = strcmp(e->name, "$$name") != 0 ? in->mark_provider
+					: in->mark_name ? in->mark_name : in->hit->plt;
 
 			snprintf(text, sizeof(text), "%s", s ? s : "");
 		} else if (e->slot < 0) {

@@ -78,13 +78,6 @@ int session_add_mark_probes(struct session *ss, int p, const struct script_where
 		if (fnmatch(w->mark, mark.name, 0) != 0)
 			continue;
 		found++;
-		if (mark.semaphore) {
-			snprintf(err.msg, sizeof(err.msg),
-				 "marker %.100s:%.100s is guarded by a semaphore: not supported yet",
-				 mark.provider, mark.name);
-			session_report(&err, ss->s->source);
-			return -EINVAL;
-		}
 		if (sym_vaddr_to_offset(sm, mark.vaddr, &off) < 0)
 			continue;
 		snprintf(pp, sizeof(pp), "process(\"%.200s\").mark(\"%.100s\")", w->oneliner,
@@ -94,6 +87,9 @@ int session_add_mark_probes(struct session *ss, int p, const struct script_where
 		at.kind = POINT_CODE;
 		/* the marker's strings live as long as SM, kept until the end */
 		ret = session_add_code_probe(ss, p, &at, pp, point, false, &mark);
+		/* a semaphore-guarded marker: the backend raises it while planted */
+		if (ret == 0)
+			ss->opts->probes[ss->opts->nprobes - 1].sdt_semaphore = mark.semaphore;
 		free(at.oneliner);
 	}
 	if (ret == 0 && !found) {

@@ -149,6 +149,28 @@ static int life(const struct script_point *pt, const struct script_component *wh
 	return 0;
 }
 
+/* process("PATH").plt[("NAME")][.return]: PATH's calls to NAME (a pattern;
+ * all of them without it) through its PLT and GOT: the one-liner BIN:NAME@plt. */
+static int plt_point(const struct script_point *pt, const struct script_component *what, int i,
+		     const char *bin, struct script_where *out, struct script_error *err)
+{
+	const char *pat = what->arg ? str_arg(what) : "*";
+
+	if (!pat)
+		return fail(err, &what->arg->pos, "e.g. .plt(\"malloc\") or .plt(\"str*\")",
+			    "'plt' takes the called function's name or a pattern, in quotes");
+	out->is_return = i < pt->ncomps && is(&pt->comps[i], "return");
+	if (out->is_return)
+		i++;
+	if (i < pt->ncomps)
+		return fail(err, &pt->comps[i].pos, "only .return may follow .plt(...)",
+			    "plt(...).%s is not a probe point", pt->comps[i].name);
+	if (asprintf(&out->oneliner, "%c %s:%s@plt", out->is_return ? 'r' : 'p', bin, pat) < 0)
+		return -ENOMEM;
+	out->kind = POINT_CODE;
+	return 0;
+}
+
 /* process("PATH").function("PAT")[.call|.return],
  * process("PATH").library("LIB").function(...),
  * process("PATH").statement("FUNC@FILE:LINE"). */
@@ -230,7 +252,9 @@ static int process_point(const struct script_point *pt, const char *target_bin,
 		out->mark = strdup(pat);
 		return out->oneliner && out->mark ? 0 : -ENOMEM;
 	}
-	if (is(what, "plt") || is(what, "syscall"))
+	if (is(what, "plt"))
+		return plt_point(pt, what, i, bin, out, err);
+	if (is(what, "syscall"))
 		return fail(err, &what->pos, NULL, "process(...).%s probes are not supported yet",
 			    what->name);
 	return fail(err, &what->pos, "process(...) is followed by .function or .statement",

@@ -36,6 +36,9 @@ struct sym_module {
 	struct sym_sdt *sdt; /* SDT markers (sdt.c) */
 	size_t nsdt;
 	const uint8_t *image; /* the whole file, mapped read-only on demand */
+	/* calls through the GOT (plt.c): allocated at open, filled on first
+	 * use, so lookups on a const module can fill it */
+	struct sym_plt_table *plt;
 	size_t image_size;
 
 	/* Private copy of the symbol string table: names point into it.  The
@@ -75,6 +78,17 @@ int sym_demangle_find(const struct sym_module *mod, const char *name,
 /* sdt.c: the SDT markers of ELF into MOD.  0 or -ENOMEM. */
 int sym_sdt_load(struct sym_module *mod, Elf *elf);
 void sym_sdt_free(struct sym_module *mod);
+
+/* plt.c: the module's calls through the GOT, built by the first lookup. */
+struct sym_plt_table {
+	bool stubs_loaded, calls_loaded; /* the two parts, built on demand */
+	int error; /* -errno from building it, or 0 */
+	struct sym_plt *v;
+	size_t n;
+	char **strings; /* names, labels, section names the entries point to */
+	size_t nstrings;
+};
+void sym_plt_free(struct sym_plt_table *tab);
 
 /* The first section of type TYPE in ELF, or NULL. */
 Elf_Scn *sym_find_section(Elf *elf, GElf_Word type);

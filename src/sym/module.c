@@ -124,7 +124,8 @@ int sym_module_open(const char *open_path, const char *display_path, struct sym_
 		goto fail_errno;
 	}
 	mod->display_path = strdup(display_path);
-	if (!mod->display_path) {
+	mod->plt = calloc(1, sizeof(*mod->plt));
+	if (!mod->display_path || !mod->plt) {
 		ret = -ENOMEM;
 		goto fail_errno;
 	}
@@ -182,6 +183,7 @@ void sym_module_close(struct sym_module *mod)
 	free(mod->strings);
 	sym_demangle_free(mod);
 	sym_sdt_free(mod);
+	sym_plt_free(mod->plt);
 	free(mod->syms);
 	free(mod->by_name);
 	free(mod);

@@ -53,6 +53,39 @@ struct sym_sdt {
 /* The I-th SDT marker of the file.  0, or -ENOENT past the last. */
 int sym_sdt_at(const struct sym_module *mod, size_t i, struct sym_sdt *out);
 
+/* A call to an imported function through its GOT slot: a PLT stub that
+ * jumps through the slot, or (code built with -fno-plt) a call or tail call
+ * that reads the slot itself. */
+enum sym_plt_kind {
+	SYM_PLT_STUB, /* .plt, .plt.sec, .plt.got: entered by a call */
+	SYM_PLT_CALL, /* call *slot(%rip): the call itself */
+	SYM_PLT_JUMP, /* jmp *slot(%rip) outside the PLT: a tail call */
+};
+
+struct sym_plt {
+	const char *name;    /* the function called ("printf"); owned by the module */
+	const char *label;   /* "printf@plt", as hits name it */
+	const char *section; /* where the stub or the call is (".plt.sec", ".text") */
+	enum sym_plt_kind kind;
+	uint64_t vaddr;	     /* link-time address to probe: the stub's first
+			      * instruction (its landing pad), or the call */
+	uint64_t file_offset;
+	uint64_t size;	     /* from VADDR to the end of the branch */
+	uint64_t next;	     /* SYM_PLT_CALL: the address the call returns to */
+	uint64_t slot;	     /* link-time address of the GOT slot */
+};
+
+/* The I-th call through the GOT in the file, in section then address order.
+ * The file's relocations name the slots (JUMP_SLOT, GLOB_DAT) and every
+ * executable section is decoded once, on the first call, to find what
+ * branches through them.  0, -ENOENT past the last, or -errno when the
+ * file cannot be read. */
+int sym_plt_at(const struct sym_module *mod, size_t i, struct sym_plt *out);
+
+/* The PLT stub holding file offset OFF (it has no symbol of its own), for
+ * naming addresses; only the PLT sections are decoded.  0 or -ENOENT. */
+int sym_plt_stub_at(const struct sym_module *mod, uint64_t off, struct sym_plt *out);
+
 /* Link-time address and size of the file's .eh_frame_hdr (PT_GNU_EH_FRAME),
  * the index of its unwind tables.  0 or -ENOENT if it has none. */
 int sym_eh_frame_hdr(const struct sym_module *mod, uint64_t *vaddr, uint64_t *size);

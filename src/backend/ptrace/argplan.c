@@ -46,6 +46,21 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 	*out = NULL;
 	if (!args)
 		return -ENOMEM;
+	/* A PLT probe's site is a stub or a caller's call: the DWARF there
+	 * (the caller's, if any) says nothing of the called function. */
+	for (size_t i = 0; i < p->nargs && p->plt; i++) {
+		const struct probe_arg *a = &p->args[i];
+
+		if (a->list == LIST_NONE)
+			continue;
+		snprintf(err, errlen, "%s%s%s: a PLT probe has no DWARF of the called function: "
+			 "use $arg1..$argN or uint_arg(N)", a->origin ? a->origin : "argument ",
+			 a->origin ? ": error: " : "", a->name);
+		free(args);
+		return -EINVAL;
+	}
+	if (p->plt)
+		dm = NULL;
 	for (size_t i = 0; i < p->nargs; i++) {
 		struct probe_arg *a = &args[i];
 		char why[512] = "";

@@ -80,6 +80,7 @@ int detach_process(struct tracer *t, struct process *proc)
 	/* A vfork child shares the memory with its parent: the parent's
 	 * detach (or its own exec) takes care of the text and the pages. */
 	if (!shared) {
+		sema_release_all(s);
 		for (size_t i = 0; i < s->nsites; i++) {
 			if (s->site_list[i]->planted)
 				site_restore(s->memfd, s->site_list[i]);

@@ -42,8 +42,34 @@ static uint64_t runtime_address(const struct proc_maps *maps, const char *file, 
 	return 0;
 }
 
+/* A PLT probe's site: a stub, or a call or tail call reading the GOT slot. */
+static void print_plt(const struct sym_module *mod, const struct probe *p,
+		      const struct resolved *r, FILE *out)
+{
+	const struct sym_plt *e = &r->plt;
+	struct sym_symbol fn;
+	char in[256] = "";
+	uint64_t delta;
+
+	if (e->kind != SYM_PLT_STUB && sym_lookup_offset(mod, e->file_offset, &fn, &delta) == 0)
+		snprintf(in, sizeof(in), " (%s+0x%llx)", fn.name, (unsigned long long)delta);
+	if (e->kind == SYM_PLT_STUB)
+		fprintf(out, "  plt      %s: stub in %s, jumps through GOT slot %#llx\n", e->name,
+			e->section, (unsigned long long)e->slot);
+	else if (e->kind == SYM_PLT_CALL)
+		fprintf(out, "  plt      %s: call in %s%s through GOT slot %#llx (-fno-plt), "
+			     "returns to %#llx; hits are taken once it has run\n",
+			e->name, e->section, in, (unsigned long long)e->slot,
+			(unsigned long long)e->next);
+	else
+		fprintf(out, "  plt      %s: tail call in %s%s through GOT slot %#llx (-fno-plt)%s\n",
+			e->name, e->section, in, (unsigned long long)e->slot,
+			p->kind == PROBE_RETURN ? "; it returns to the caller's caller" : "");
+}
+
 /* One place a probe lands: where, the instruction there, how it is stepped. */
-static void print_site(const struct options *o, const struct sym_module *mod, const char *file,
+static void print_site(const struct options *o, const struct probe *p,
+		       const struct sym_module *mod, const char *file,
 		       const struct proc_maps *maps, const struct resolved *r, FILE *out)
 {
 	struct arch_step_plan plan;
@@ -56,6 +82,8 @@ static void print_site(const struct options *o, const struct sym_module *mod, co
 	fprintf(out, "  site     %s+0x%llx, file offset %#llx, link-time address %#llx\n",
 		r->sym ? r->sym : "?", (unsigned long long)r->sym_off,
 		(unsigned long long)r->file_offset, (unsigned long long)vaddr);
+	if (r->plt.name)
+		print_plt(mod, p, r, out);
 	addr = o->attach_pid ? runtime_address(maps, file, r->file_offset) : 0;
 	if (addr)
 		fprintf(out, "  address  %#llx in process %d\n", (unsigned long long)addr,
@@ -102,10 +130,13 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i,
 		sym_module_has_symtab(mod) ? "" : ", exported symbols only");
 	if (nr > 1)
 		fprintf(out, "  sites    %zu\n", nr);
+	if (p->sdt_semaphore)
+		fprintf(out, "  enable   semaphore at %#llx (link-time address), raised by one while planted\n",
+			(unsigned long long)p->sdt_semaphore);
 	if (argplan_wanted(p))
 		dwarf_module_open(file, &dm);
 	for (size_t j = 0; j < nr && rc == 0; j++) {
-		print_site(o, mod, file, ps->have_maps ? &ps->maps : NULL, &r[j], out);
+		print_site(o, p, mod, file, ps->have_maps ? &ps->maps : NULL, &r[j], out);
 		/* C-level fetches compile per site: each has its own plan. */
 		rc = argplan_check_site(p, mod, dm, &r[j], out, err, sizeof(err));
 		if (rc < 0)

@@ -75,6 +75,12 @@ static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 	h->sym = site->sym ? site->sym : "?";
 	h->sym_off = site->sym_off;
 	h->sym_size = site->sym_size;
+	if (p->plt && site->plt) {
+		/* named for the function called, whoever planted the site */
+		h->sym = site->plt_label;
+		h->sym_off = h->sym_size = 0;
+		h->plt = site->plt;
+	}
 	h->regs = regs;
 	h->mem = mem;
 }
@@ -222,13 +228,84 @@ static void report_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 		probe_print_hit(t->out, h, o->json);
 }
 
-int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site)
+/* Report SITE's entry probes to a thread stopped with REGS, IP the
+ * address their stacks start at: all of them (WHICH < 0), or only the
+ * PLT probes (1) or the others (0). */
+static void report_entries(struct tracer *t, struct thread *th, struct arch_regs *regs,
+			   struct site *site, uint64_t ip, bool at_entry, int which)
 {
 	const struct options *o = t->opts;
 	struct mem_cache cache;
 	struct probe_hit h;
 	struct arch_mem mem;
-	int nstack = -1;
+	int nstack = -1, i;
+
+	for (i = 0; i < site->nentry && which >= 0; i++)
+		if (o->probes[site->entry_probes[i]].plt == (which == 1))
+			break;
+	if (i == site->nentry)
+		return; /* none of that kind */
+	read_fp(th, site, regs);
+	cache_hit_memory(th, &cache, regs, site->entry_probes, site->entry_args, site->nentry, o,
+			 &mem);
+	for (i = 0; i < site->nentry; i++) {
+		const struct probe *p = &o->probes[site->entry_probes[i]];
+
+		if (which >= 0 && p->plt != (which == 1))
+			continue;
+		fill_hit(t, th, &h, p, site_args(site->entry_args, i), site, regs, &mem);
+		h.frame = arch_return_address_slot(regs);
+		report_hit(t, th, &h, site->entry_probes[i], regs, ip, at_entry, false, &nstack);
+	}
+}
+
+static bool has_plt_probe(const struct tracer *t, const int *probes, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (t->opts->probes[probes[i]].plt)
+			return true;
+	return false;
+}
+
+/*
+ * A call or jump through the GOT (-fno-plt) under PLT probes: run it here
+ * first, so that they see what the called function sees at its first
+ * instruction (the return address pushed, stack arguments where they
+ * belong) and a .return probe hijacks that return address, as at a stub.
+ * The branch reads only its GOT slot and pushes at most the return address:
+ * nothing else to undo, and the thread resumes in the called function.
+ */
+static int hit_got_call(struct tracer *t, struct thread *th, struct arch_regs *regs,
+			struct site *site)
+{
+	struct arch_regs after = *regs;
+	struct arch_mem mem;
+	int rc;
+
+	thread_mem(th, &mem);
+	if (arch_emulate(&site->plan, &after, &mem) < 0) {
+		/* the stack could not take the return address yet: the
+		 * hit from the call's side, stepped as usual (no .return) */
+		report_entries(t, th, regs, site, site->addr, false, 1);
+		return step_over(t, th, regs, site);
+	}
+	report_entries(t, th, &after, site, arch_ip(&after), true, 1);
+	if (has_plt_probe(t, site->return_probes, site->nreturn))
+		hijack_return(t, th, &after, site);
+	*regs = after;
+	rc = arch_regs_set(th->tid, regs);
+	if (rc < 0)
+		return rc;
+	th->resume_ip = arch_ip(regs);
+	return thread_resume(t, th, 0);
+}
+
+int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site)
+{
+	/* at a GOT call, the PLT probes wait until it has run */
+	bool later = site->got_call && th->proc->report &&
+		     (has_plt_probe(t, site->entry_probes, site->nentry) ||
+		      has_plt_probe(t, site->return_probes, site->nreturn));
 
 	if (site->kind == SITE_RENDEZVOUS) {
 		/* The dynamic linker mapped or unmapped something. */
@@ -240,23 +317,17 @@ int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct
 			return 0; /* a bad probe: the thread stays stopped, the run ends */
 	}
 	if (th->proc->report) {
-		if (site->nentry) {
-			read_fp(th, site, regs);
-			cache_hit_memory(th, &cache, regs, site->entry_probes, site->entry_args,
-					 site->nentry, o, &mem);
-		}
-		for (int i = 0; i < site->nentry; i++) {
-			fill_hit(t, th, &h, &o->probes[site->entry_probes[i]],
-				 site_args(site->entry_args, i), site, regs, &mem);
-			h.frame = arch_return_address_slot(regs);
-			report_hit(t, th, &h, site->entry_probes[i], regs, site->addr,
-				   site->sym && site->sym_off == 0, false, &nstack);
-		}
-		if (site->nreturn)
+		if (site->nentry)
+			report_entries(t, th, regs, site, site->addr, site->sym && site->sym_off == 0,
+				       later ? 0 : -1);
+		/* (a GOT call's return probes are all PLT ones or none: plant.c) */
+		if (site->nreturn && !(later && has_plt_probe(t, site->return_probes, site->nreturn)))
 			hijack_return(t, th, regs, site);
 	}
 	if (th->proc->trap_handler)
 		sigtrap_repair(t, th);
+	if (later)
+		return hit_got_call(t, th, regs, site);
 	return step_over(t, th, regs, site);
 }
 

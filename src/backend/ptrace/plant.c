@@ -280,6 +280,22 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 		probe_error(t, i, err);
 		return;
 	}
+	if (p->plt && r->plt.name) {
+		site->plt = r->plt.name;
+		site->plt_label = r->plt.label;
+		site->got_call = r->plt.kind != SYM_PLT_STUB;
+	}
+	if (site->got_call && p->kind == PROBE_RETURN) {
+		/* hit.c hijacks a GOT call's return address before the call
+		 * (a function's own return) or after it (the PLT probe's) */
+		for (int k = 0; k < site->nreturn; k++) {
+			if (t->opts->probes[site->return_probes[k]].plt == p->plt)
+				continue;
+			probe_error(t, i, "a .return PLT probe and a function's return probe on the "
+					  "same jump through the GOT: not supported yet");
+			return;
+		}
+	}
 	if (compile_args(t, i, dm, sm, r, site, &args, err, sizeof(err)) < 0) {
 		probe_error(t, i, err);
 		return;
@@ -294,6 +310,24 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 		    p->name, (unsigned long long)site->addr, r->sym ? r->sym : "?",
 		    (unsigned long long)r->sym_off, m->path, (unsigned long long)r->file_offset,
 		    arch_step_mode_name(site->plan.mode));
+}
+
+/* Probe I is at an SDT marker (R) guarded by a semaphore: raise it in this
+ * module, at its link-time address plus the load bias the marker's own
+ * address gives (a file offset could name two mappings of one page). */
+static void hold_semaphore(struct tracer *t, struct space *s, const struct module *m,
+			   const struct sym_module *sm, int i, const struct resolved *r)
+{
+	const struct site *site;
+	uint64_t addr, vaddr;
+
+	if (module_offset_to_addr(m, r->file_offset, &addr) < 0 ||
+	    sym_offset_to_vaddr(sm, r->file_offset, &vaddr) < 0)
+		return;
+	site = space_site(s, addr);
+	if (!site || !site->planted)
+		return; /* not planted: reported, and nothing to enable */
+	sema_hold(s, m, i, t->opts->probes[i].sdt_semaphore + (addr - vaddr));
 }
 
 int plant_probes(struct tracer *t, struct thread *th)
@@ -349,6 +383,8 @@ int plant_probes(struct tracer *t, struct thread *th)
 				dwarf_module_open(path, &dm);
 			for (size_t j = 0; j < nr; j++)
 				plant_one(t, th, m, sm, dm, (int)i, &r[j]);
+			if (p->sdt_semaphore)
+				hold_semaphore(t, s, m, sm, (int)i, &r[0]);
 			dwarf_module_close(dm);
 			dm = NULL;
 			free(r);

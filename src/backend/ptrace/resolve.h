@@ -14,6 +14,7 @@ struct resolved {
 	uint64_t file_offset;
 	const char *sym; /* owned by the module; NULL if not inside a function */
 	uint64_t sym_off, sym_size;
+	struct sym_plt plt; /* a PLT probe's stub or call (plt.name set), else zero */
 };
 
 /* Where PROBE lands in MOD: the file offset, checked to be an instruction
@@ -29,6 +30,11 @@ int resolve_probe(const struct sym_module *mod, const struct probe *probe, struc
  * with a message (and hint) in ERR. */
 int resolve_sites(const struct sym_module *mod, const char *open_path, const struct probe *probe,
 		  struct resolved **out, size_t *n, char *err, size_t errlen);
+
+/* pltsites.c: resolve_sites for a PLT probe (BIN:NAME@plt): every stub,
+ * call and tail call through a GOT slot of MOD that NAME names. */
+int resolve_plt_sites(const struct sym_module *mod, const struct probe *probe,
+		      struct resolved **out, size_t *n, char *err, size_t errlen);
 
 /* More sites than this need --yes (or a yes on the terminal). */
 #define RESOLVE_CONFIRM_ABOVE 100

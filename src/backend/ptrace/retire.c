@@ -66,7 +66,9 @@ void retire_disabled(struct tracer *t)
 		/* a vfork child shares its parent's space: once is enough */
 		for (struct process *q = t->procs; q != p; q = q->next)
 			seen = seen || q->space == p->space;
-		if (!seen)
+		if (!seen) {
 			retire_space(t, p->space);
+			sema_retire(t, p->space);
+		}
 	}
 }

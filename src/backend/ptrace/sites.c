@@ -136,6 +136,8 @@ int resolve_sites(const struct sym_module *mod, const char *open_path, const str
 	int rc;
 
 	err[0] = '\0';
+	if (probe->plt)
+		return resolve_plt_sites(mod, probe, out, n, err, errlen);
 	if (probe->src_file) {
 		rc = line_sites(mod, open_path, probe, &l, err, errlen);
 	} else if (probe->sym && probe->sym_glob) {

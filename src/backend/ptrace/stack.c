@@ -183,6 +183,7 @@ static void name_frame(struct stack_walk *w, uint64_t pc, bool is_return, struct
 	struct sym_module *sm = module_sym(w, pc, &m, &map);
 	uint64_t at = is_return ? pc - 1 : pc, foff, delta, vaddr;
 	struct sym_symbol sym;
+	struct sym_plt stub;
 	struct dwarf_module *dm;
 
 	memset(f, 0, sizeof(*f));
@@ -198,6 +199,13 @@ static void name_frame(struct stack_walk *w, uint64_t pc, bool is_return, struct
 		f->sym = sym.name;
 		f->off = delta + (pc - at);
 		f->size = sym.size;
+	}
+	/* A PLT stub has no symbol: an unsized label before it (_init)
+	 * would claim it. */
+	if ((!f->sym || !f->size) && sym_plt_stub_at(sm, foff, &stub) == 0) {
+		f->sym = stub.label;
+		f->off = foff - stub.file_offset + (pc - at);
+		f->size = stub.size;
 	}
 	dm = tracer_dwarf(w->t, w->s, m);
 	if (dm && sym_offset_to_vaddr(sm, foff, &vaddr) == 0 &&

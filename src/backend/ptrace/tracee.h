@@ -51,6 +51,12 @@ struct site {
 	const struct probe_arg **entry_args;
 	const struct probe_arg **return_args;
 	bool needs_fp; /* a compiled fetch reads an FP register */
+	/* A PLT probe's site: the function called through the GOT and the
+	 * name its hits show ("printf@plt"); NULL elsewhere */
+	const char *plt, *plt_label;
+	/* a call or jump that reads the GOT itself (-fno-plt): the PLT probes
+	 * there are reported once it has run, as the called function sees it */
+	bool got_call;
 	bool planted;
 	bool retired;  /* its probes were disabled: original bytes back (a late
 			* trap there rewinds and runs them) */
@@ -63,6 +69,17 @@ struct xol_page {
 	uint64_t addr;
 	unsigned used; /* slots handed out */
 	struct xol_page *next;
+};
+
+/* An SDT semaphore (a marker's enable counter) raised in an address space,
+ * and the probes planted at its markers there (semaphore.c). */
+struct space_sema {
+	uint64_t addr;	/* the u16 counter */
+	dev_t dev;	/* the file of the module it belongs to, checked */
+	ino_t ino;	/* again before lowering it */
+	int *probes;	/* indexes into opts->probes */
+	int nprobes;
+	bool raised;	/* we added one (not when it was saturated) */
 };
 
 /* An address space: shared by a process's threads (and by a vfork child). */
@@ -90,6 +107,8 @@ struct space {
 	uint64_t r_debug_state; /* address of _dl_debug_state */
 	unsigned modules_gen;   /* changes whenever the mapped files change */
 	struct space_stacks *stacks; /* unwinder and named frames (stack.c) */
+	struct space_sema *semas;    /* SDT semaphores raised here */
+	size_t nsemas;
 };
 
 /* One return address we replaced by the trampoline. */
@@ -322,6 +341,18 @@ void hit_life(struct tracer *t, struct thread *th, enum backend_life what);
 void retire_disabled(struct tracer *t);
 /* The tracer backend_disable_probe() acts on (NULL when none runs). */
 void retire_set_tracer(struct tracer *t);
+
+/* ---- semaphore.c ---- */
+/* Probe PROBE is planted at an SDT marker of module M whose semaphore is at
+ * ADDR in S: raise it by one, unless S holds it already. */
+void sema_hold(struct space *s, const struct module *m, int probe, uint64_t addr);
+/* Lower the semaphores of S whose probes are all disabled (retire.c). */
+void sema_retire(struct tracer *t, struct space *s);
+/* Lower every semaphore raised in S (the process is let go, stopped). */
+void sema_release_all(struct space *s);
+/* A forked child's memory is a copy: it holds its parent's raises. */
+void sema_fork(const struct space *parent, struct space *child);
+void sema_free(struct space *s);
 
 /* ---- ticks.c ---- */
 /* Run the hooks' timer probes that are due and set the timer for the

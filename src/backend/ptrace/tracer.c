@@ -144,6 +144,7 @@ void space_put(struct space *s)
 	free(s->modules);
 	free(s->resolved);
 	stack_space_free(s->stacks);
+	sema_free(s);
 	if (s->memfd >= 0)
 		close(s->memfd);
 	free(s);
@@ -251,6 +252,7 @@ struct space *space_fork(struct space *parent, pid_t child)
 	s->rendezvous = parent->rendezvous;
 	s->libs_loaded = parent->libs_loaded;
 	s->r_debug_state = parent->r_debug_state;
+	sema_fork(parent, s);
 	return s;
 }
 
