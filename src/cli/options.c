@@ -17,6 +17,7 @@ static const char usage_text[] =
 	"       utap [OPTIONS] PROBE... -p PID\n"
 	"       utap [OPTIONS] SCRIPT.stp [ARGS] [-c 'CMD' | -x PID | -- CMD ARGS]\n"
 	"       utap [OPTIONS] -e 'SCRIPT' [ARGS] [-c 'CMD' | -x PID | -- CMD ARGS]\n"
+	"       utap leaks [OPTIONS] (-- CMD ARGS | -p PID)   (utap leaks --help)\n"
 	"\n"
 	"Trace a program's functions with int3 breakpoints and ptrace: no kernel\n"
 	"module, no eBPF, no root.\n"

@@ -135,13 +135,17 @@ else
 	for t in leaks leaks-O2; do
 		for strict in "" --strict; do
 			desc="$t attached${strict:+ $strict}"
+			rm -f "$TMP/bg.out"
 			start_bg "$TMP/bg.out" "$T/$t" wait
 			tpid=$BG_PID
 			wait_for "$TMP/bg.out" '^ready pid='
+			# fresh files: an earlier run's "tracing" line must not be taken
+			# for this one's (the redirection happens after we look)
+			rm -f "$TMP/att.err" "$TMP/att.json"
 			timeout 30 "$UTAP" leaks -v --json $strict -o "$TMP/att.json" -p "$tpid" \
 				2>"$TMP/att.err" &
 			upid=$!
-			wait_for "$TMP/att.err" 'leaks: tracing pid'
+			wait_for "$TMP/att.err" "leaks: tracing pid $tpid"
 			kill -USR1 "$tpid"
 			wait_exit "$tpid" 20
 			is "$BG_RC" 0 "$desc: the program exits normally"
@@ -167,12 +171,13 @@ else
 	done
 
 	# Ctrl-C detaches: a report, and the program goes on untouched.
+	rm -f "$TMP/bg.out"
 	start_bg "$TMP/bg.out" "$T/leaks" wait
 	tpid=$BG_PID
 	wait_for "$TMP/bg.out" '^ready pid='
 	timeout 30 "$UTAP" leaks -v -i 0.2 -o "$TMP/int.txt" -p "$tpid" 2>"$TMP/int.err" &
 	upid=$!
-	wait_for "$TMP/int.err" 'leaks: tracing pid'
+	wait_for "$TMP/int.err" "leaks: tracing pid $tpid"
 	wait_for "$TMP/int.txt" 'summary \(pid [0-9]+ after'
 	ok "-i: a periodic report while attached" grep -Eq 'summary \(pid [0-9]+ after [0-9.]+ s\)' "$TMP/int.txt"
 	kill -INT "$upid"
