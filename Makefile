@@ -5,9 +5,10 @@ BUILD    := build
 PKGS     := libelf libdw capstone libunwind-generic libunwind-ptrace
 # Build dependencies, then what the tests use (jq reads --json output,
 # setpriv/unshare come with util-linux, libc6-dev has the static libc,
-# systemtap-sdt-dev the <sys/sdt.h> of the USDT target).
+# systemtap-sdt-dev the <sys/sdt.h> of the USDT target, jemalloc and
+# tcmalloc the allocators utap leaks is tested with besides glibc's).
 DEB_PKGS := libelf-dev libdw-dev libcapstone-dev libunwind-dev binutils-dev pkg-config \
-	    systemtap-sdt-dev \
+	    systemtap-sdt-dev libjemalloc2 libtcmalloc-minimal4 \
 	    jq util-linux libc6-dev
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g

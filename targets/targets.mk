@@ -14,7 +14,7 @@ TGT_CFLAGS     := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 TGT_LIBS       := -pthread -ldl
 TGT_PIE        := -fPIE -pie -fcf-protection=none
 TGT_VARIANTS   := calls fetch threads forkexec recurse longjmp signals exits mallocs
-TGT_PLAIN      := insns insns-nopie longrun demo faults dllinked dlopen libplug.so inline-O2 typed typed-O2 scripted usdt usdt-O2 leaks leaks-O2 nomalloc
+TGT_PLAIN      := insns insns-nopie longrun demo faults dllinked dlopen libplug.so inline-O2 typed typed-O2 scripted usdt usdt-O2 leaks leaks-O2 leaks-jemalloc nomalloc
 TGT_SUFFIXES   := -O2 -nopie -cet -stripped
 TARGETS        := $(foreach t,$(TGT_VARIANTS),$(TGT_DIR)/$(t) \
 			$(addprefix $(TGT_DIR)/$(t),$(TGT_SUFFIXES))) \
@@ -90,6 +90,13 @@ $(TGT_DIR)/cxx-stripped: targets/cxx.cc targets/probed.h | $(DEPS_OK)
 
 # Call chains across modules for stack traces: stacks, stacks-O2, stackscxx, stackscxx-O2.
 include targets/stacks.mk
+
+# leaks.c linked with jemalloc (DT_NEEDED before libc: its malloc wins).
+JEMALLOC_SO := /usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+$(TGT_DIR)/leaks-jemalloc: targets/leaks.c | $(DEPS_OK)
+	$(call E,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TGT_CFLAGS) -O0 $(TGT_PIE) -o $@ $< $(JEMALLOC_SO) $(TGT_LIBS)
 
 # No libc, so no malloc: utap leaks refuses it.
 $(TGT_DIR)/nomalloc: targets/nomalloc.c | $(DEPS_OK)

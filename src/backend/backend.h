@@ -59,6 +59,9 @@ struct backend_hooks {
 	 * thread at its exit (PTRACE_O_TRACEEXIT), which costs one stop per
 	 * thread's end. */
 	void (*snapshot)(void *data, const struct backend_snapshot *snap);
+	/* A traced process (HIT's pid) replaced its image (execve): what
+	 * was in its memory is gone. */
+	void (*exec)(void *data, const struct probe_hit *hit);
 };
 
 /* Ask a running backend to detach and end (a script's exit()). */

@@ -95,6 +95,36 @@ for t in leaks leaks-O2; do
 	is "$(jq -s '[.[] | select(.error)] | length' "$TMP/$t.json")" 2 "$t: no other error"
 done
 
+# ---- other allocators: preloaded, linked in ------------------------------------------
+
+for how in "preload:libjemalloc.so.2" "preload:libtcmalloc_minimal.so.4" "linked:libjemalloc.so.2"; do
+	lib=${how#*:}
+	path=/usr/lib/x86_64-linux-gnu/$lib
+	if [ ! -e "$path" ]; then
+		skip 6 "$lib not installed (make installs it as root)"
+		continue
+	fi
+	if [ "${how%%:*}" = preload ]; then
+		cmd=(env LD_PRELOAD="$path" "$T/leaks" leaks-only)
+		desc="LD_PRELOAD=$lib"
+	else
+		cmd=("$T/leaks-jemalloc" leaks-only)
+		desc="linked with $lib"
+	fi
+	run_plain "${cmd[@]}"
+	run_utap leaks -v --json -o "$TMP/alloc.json" -- "${cmd[@]}"
+	is "$UTAP_RC" "$PLAIN_RC" "$desc: exit status as untraced ($PLAIN_RC)"
+	ok "$desc: the allocator found is $lib" grep -q "the program's allocator is in $path" "$UTAP_ERR"
+	rep=$(report "$TMP/alloc.json" "at exit")
+	for pair in "${CLASSES[@]}"; do
+		short=${pair%%:*} long=${pair#*:}
+		is "$(summary "$rep" "$long")" "$(truth "$UTAP_OUT" total "$short")" \
+			"$desc: $long in all, as the target says"
+	done
+	is "$(scenario "$rep" keep_global "still reachable")" "$(truth "$UTAP_OUT" keep_global reachable)" \
+		"$desc: keep_global: still reachable as the target says"
+done
+
 # ---- the text report -------------------------------------------------------------
 
 run_utap leaks -o "$TMP/text.txt" -- "$T/leaks"
@@ -192,6 +222,28 @@ else
 	is "$BG_RC" 0 "Ctrl-C: then it exits normally"
 	ok "Ctrl-C: having done all its work" grep -q 'truth invalid_free' "$TMP/bg.out"
 fi
+
+# ---- periodic reports of a launched program, --older-than -----------------------------
+
+for older in "" "--older-than 1000"; do
+	rm -f "$TMP/per.out" "$TMP/per.json"
+	start_bg "$TMP/per.out" "$UTAP" leaks --json -i 0.2 $older -o "$TMP/per.json" -- "$T/leaks" wait
+	upid=$BG_PID
+	wait_for "$TMP/per.out" '^ready pid='
+	wait_until 10 grep -q '"report":"after' "$TMP/per.json"
+	rep=$(jq -c 'select(.report | startswith("after"))' "$TMP/per.json" | tail -n 1)
+	if [ -z "$older" ]; then
+		is "$(jq -r '[.records[] | select(.stack[0].sym == "main")] |
+			"\(map(.blocks) | add // 0) \(map(.bytes) | add // 0)"' <<<"$rep")" \
+			"$(truth "$TMP/per.out" old "")" "-i: a periodic report has the blocks main holds"
+	else
+		is "$(jq -r '.records | length' <<<"$rep")" 0 \
+			"-i --older-than 1000: no block is that old"
+	fi
+	kill -USR1 "$(grep -o 'pid=[0-9]*' "$TMP/per.out" | cut -d= -f2)"
+	wait_exit "$upid" 20
+	is "$BG_RC" 0 "-i ${older:+$older }: the program exits normally"
+done
 
 # ---- a program killed while traced --------------------------------------------------
 

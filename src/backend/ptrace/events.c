@@ -257,6 +257,7 @@ static int on_exec(struct tracer *t, struct thread *th)
 	plant_new_image(t, th);
 	if (t->fatal)
 		return 0; /* stays stopped: the main loop ends the run */
+	hit_exec(t, th);
 	hit_life(t, th, LIFE_PROCESS_BEGIN);
 	return thread_resume(t, th, 0);
 }

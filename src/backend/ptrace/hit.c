@@ -435,6 +435,21 @@ void hit_life(struct tracer *t, struct thread *th, enum backend_life what)
 	t->hooks->life(t->hooks->data, what, &h);
 }
 
+void hit_exec(struct tracer *t, struct thread *th)
+{
+	struct probe_hit h;
+
+	if (!t->hooks || !t->hooks->exec || !th->proc->report)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.pid = th->proc->pid;
+	h.tid = th->tid;
+	h.comm = thread_comm(th);
+	h.time_ns = now_ns();
+	h.cpu = -1;
+	t->hooks->exec(t->hooks->data, &h);
+}
+
 void shadow_restore_all(struct thread *th, pid_t in_pid)
 {
 	/* Innermost first, so a chained (tail-call) slot ends with the

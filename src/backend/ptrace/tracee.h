@@ -334,6 +334,8 @@ void sigtrap_repair(struct tracer *t, struct thread *th);
 
 /* ---- hit.c: processes and threads beginning and ending ---- */
 void hit_life(struct tracer *t, struct thread *th, enum backend_life what);
+/* TH's process replaced its image (hooks->exec). */
+void hit_exec(struct tracer *t, struct thread *th);
 
 /* ---- retire.c ---- */
 /* Take the probes disabled since the last call off their sites; a site

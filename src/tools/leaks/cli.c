@@ -285,7 +285,7 @@ static int run(struct options *opts, const struct leak_opts *lo)
 	}
 	if (rc < 0)
 		return 2;
-	log_verbose("leaks: the allocator is in %s", where);
+	log_verbose("leaks: malloc and free are in %s", where);
 	if (opts->output) {
 		out = fopen(opts->output, "we");
 		if (!out) {
@@ -306,6 +306,7 @@ static int run(struct options *opts, const struct leak_opts *lo)
 			.end = on_end,
 			.life = leaks_life,
 			.snapshot = on_snapshot,
+			.exec = leaks_exec,
 		};
 
 		lk.attached = opts->attach_pid != 0;

@@ -146,6 +146,7 @@ void leaks_free(struct leaks *lk);
 /* The backend's hooks, DATA a struct leaks. */
 void leaks_hit(void *data, const struct probe_hit *hit);
 void leaks_life(void *data, enum backend_life what, const struct probe_hit *hit);
+void leaks_exec(void *data, const struct probe_hit *hit);
 
 /* ---- errors caught while it runs (errors.c) ---- */
 

@@ -88,6 +88,7 @@ static void note_allocator_module(struct leaks *lk, const struct probe_hit *hit)
 	lk->alloc_modules[lk->nalloc_modules] = strdup(f.module);
 	if (lk->alloc_modules[lk->nalloc_modules])
 		lk->nalloc_modules++;
+	log_verbose("leaks: the program's allocator is in %s", f.module);
 }
 
 static struct leak_thread *thread_of(struct leaks *lk, const struct probe_hit *hit)
@@ -372,6 +373,22 @@ static void note_dead_thread(struct leaks *lk, pid_t tid)
 	lk->dead_tls[lk->ndead_tls++] = th.tls;
 }
 
+void leaks_exec(void *data, const struct probe_hit *hit)
+{
+	struct leaks *lk = data;
+
+	if (hit->pid != lk->pid)
+		return;
+	/* The old image's blocks are gone with it; its counts stay. */
+	addrmap_free(&lk->blocks);
+	addrmap_free(&lk->freed);
+	addrmap_free(&lk->threads);
+	memset(lk->freed_ring, 0, LEAK_FREED_MAX * sizeof(uint64_t));
+	lk->ndead_tls = 0;
+	while (lk->nalloc_modules)
+		free(lk->alloc_modules[--lk->nalloc_modules]);
+}
+
 void leaks_life(void *data, enum backend_life what, const struct probe_hit *hit)
 {
 	struct leaks *lk = data;
@@ -379,18 +396,6 @@ void leaks_life(void *data, enum backend_life what, const struct probe_hit *hit)
 	if (hit->pid != lk->pid)
 		return;
 	switch (what) {
-	case LIFE_PROCESS_BEGIN:
-		if (lk->counts.allocs) {
-			/* an exec: the old image's blocks are gone with it */
-			addrmap_free(&lk->blocks);
-			addrmap_free(&lk->freed);
-			addrmap_free(&lk->threads);
-			memset(lk->freed_ring, 0, LEAK_FREED_MAX * sizeof(uint64_t));
-			lk->ndead_tls = 0;
-			while (lk->nalloc_modules)
-				free(lk->alloc_modules[--lk->nalloc_modules]);
-		}
-		break;
 	case LIFE_THREAD_BEGIN:
 		thread_of(lk, hit);
 		break;
