@@ -119,7 +119,8 @@ for how in "preload:libjemalloc.so.2" "preload:libtcmalloc_minimal.so.4" "linked
 	for pair in "${CLASSES[@]}"; do
 		short=${pair%%:*} long=${pair#*:}
 		is "$(summary "$rep" "$long")" "$(truth "$UTAP_OUT" total "$short")" \
-			"$desc: $long in all, as the target says"
+			"$desc: $long in all, as the target says" ||
+			diag "$(jq -c '.records[] | {class, bytes, blocks, at: [.stack[].sym][0:3]}' <<<"$rep")"
 	done
 	is "$(scenario "$rep" keep_global "still reachable")" "$(truth "$UTAP_OUT" keep_global reachable)" \
 		"$desc: keep_global: still reachable as the target says"
