@@ -20,7 +20,7 @@ $(BENCH_DIR)/floor: tests/bench/floor.c | $(DEPS_OK)
 
 # The leak checkers' targets: -O2, as a service would be built, with -g
 # so every tool can name the planted leaks.
-$(BENCH_DIR)/alloc_heavy $(BENCH_DIR)/compute_heavy: $(BENCH_DIR)/%: tests/bench/%.c | $(DEPS_OK)
+$(BENCH_DIR)/alloc_heavy $(BENCH_DIR)/compute_heavy: $(BENCH_DIR)/%: tests/bench/%.c tests/bench/planted.h | $(DEPS_OK)
 	$(call E,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $<

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "planted.h"
+
 #define SIEVE (1 << 20)
 #define DIM 64
-
-void *volatile sink;
 
 static __attribute__((noinline)) uint64_t sieve(unsigned char *composite)
 {
@@ -44,38 +44,14 @@ static __attribute__((noinline)) double product(double *a, double *b, double *c)
 	return trace;
 }
 
-static __attribute__((noinline)) void plant(void)
-{
-	for (int i = 0; i < 2; i++) {
-		char *p = malloc(500);
-
-		memset(p, i, 500);
-		sink = p;
-	}
-	sink = NULL;
-}
-
-/* No stale copy of a leaked pointer on the stack may look like a reference
- * (to any conservative leak checker). */
-static __attribute__((noinline)) void scrub_stack(void)
-{
-	volatile char buf[16384];
-
-	for (size_t i = 0; i < sizeof(buf); i++)
-		buf[i] = 0;
-}
-
 int main(int argc, char **argv)
 {
 	long rounds = argc > 1 ? atol(argv[1]) : 600;
 	uint64_t acc = 0;
 	double tr = 0;
 
-	/* Leaked first: a leaked block at an address the program freed
-	 * before could be named by a stale copy of the old pointer, which a
-	 * conservative scan takes for a reference (valgrind delays reusing
-	 * freed memory for that reason; glibc does not). */
-	plant();
+	/* leaked first: see planted.h */
+	plant(2, 500);
 	scrub_stack();
 	for (long r = 0; r < rounds; r++) {
 		/* 4 blocks a round, freed: the compute dominates */
@@ -94,6 +70,6 @@ int main(int argc, char **argv)
 		free(b);
 		free(c);
 	}
-	printf("acc=%llu trace=%.0f planted 2 1000\n", (unsigned long long)acc, tr);
+	printf("acc=%llu trace=%.0f\n", (unsigned long long)acc, tr);
 	return 0;
 }

@@ -406,6 +406,17 @@ int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs)
 	return thread_resume(t, th, 0);
 }
 
+/* What a process or thread event (no probe) tells the hooks of itself. */
+static void fill_event_hit(struct thread *th, struct probe_hit *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->pid = th->proc->pid;
+	h->tid = th->tid;
+	h->comm = thread_comm(th);
+	h->time_ns = now_ns();
+	h->cpu = -1;
+}
+
 void hit_life(struct tracer *t, struct thread *th, enum backend_life what)
 {
 	struct probe_hit h;
@@ -420,12 +431,7 @@ void hit_life(struct tracer *t, struct thread *th, enum backend_life what)
 			return;
 		th->proc->began = true;
 	}
-	memset(&h, 0, sizeof(h));
-	h.pid = th->proc->pid;
-	h.tid = th->tid;
-	h.comm = thread_comm(th);
-	h.time_ns = now_ns();
-	h.cpu = -1;
+	fill_event_hit(th, &h);
 	thread_mem(th, &mem);
 	h.mem = begin ? &mem : NULL; /* a thread that ended has no memory to read */
 	/* A thread that begins is stopped at its first stop: its registers
@@ -441,12 +447,7 @@ void hit_exec(struct tracer *t, struct thread *th)
 
 	if (!t->hooks || !t->hooks->exec || !th->proc->report)
 		return;
-	memset(&h, 0, sizeof(h));
-	h.pid = th->proc->pid;
-	h.tid = th->tid;
-	h.comm = thread_comm(th);
-	h.time_ns = now_ns();
-	h.cpu = -1;
+	fill_event_hit(th, &h);
 	t->hooks->exec(t->hooks->data, &h);
 }
 
