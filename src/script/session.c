@@ -618,15 +618,15 @@ int script_main(struct options *o)
 		rc = 0;
 	} else if (rc < 0) {
 		rc = 2;
-	} else if (o->nprobes && ptrace_backend_check(o) < 0) {
+	} else if (o->nprobes && backend_check(o) < 0) {
 		rc = 2;
 	} else if (o->dry_run) {
-		rc = o->nprobes ? ptrace_backend_dry_run(o, ss.out) : 0;
+		rc = o->nprobes ? backend_dry_run(o, ss.out) : 0;
 	} else if (!o->argv && !o->attach_pid) {
 		run_without_target(&ss);
 		rc = interp_errors(ss.in) ? 1 : 0;
 	} else {
-		rc = ptrace_backend_run(o, ss.out, &hooks);
+		rc = backend_run(o, ss.out, &hooks);
 		/* the script's status, not the program's (SystemTap's) */
 		rc = rc == 2 ? 2 : interp_errors(ss.in) ? 1 : 0;
 	}
