@@ -15,7 +15,8 @@ static void print_filter(FILE *out, const struct uevent *ev)
 	if (ev->kfilter_all == 1)
 		fprintf(out, "  filter   in the kernel: %s\n", ev->kfilter);
 	else if (ev->kfilter_all == 0)
-		fprintf(out, "  filter   in the kernel: %s; the rest in utap\n", ev->kfilter);
+		fprintf(out, "  filter   in the kernel: %s (a part: utap applies all of f: to what "
+			     "passes)\n", ev->kfilter);
 	else
 		fprintf(out, "  filter   in utap (the kernel's filters cannot express it)\n");
 }

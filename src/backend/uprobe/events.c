@@ -77,12 +77,57 @@ static void report_arg(const struct probe *p, size_t i, const struct probe_arg *
 			  "%s\n      %s", i + 1, p->text, arg->name, why, hint_ptrace);
 }
 
+static bool reads_memory(const struct fetch *f)
+{
+	for (; f; f = f->inner)
+		if (f->op == FETCH_DEREF || f->op == FETCH_STACK)
+			return true;
+	return false;
+}
+
+/* Append " NAME=FETCH" to the event's line.  0 or -ENOMEM. */
+static int append(char **line, size_t *len, const char *name, const char *fetch)
+{
+	char *grown = realloc(*line, *len + strlen(name) + strlen(fetch) + 3);
+
+	if (!grown)
+		return -ENOMEM;
+	*line = grown;
+	*len += (size_t)sprintf(*line + *len, " %s=%s", name, fetch);
+	return 0;
+}
+
+/* After number field F read from memory as FETCH ("EXPR:TYPE"): the same
+ * address read as a string, whose (fault) tells an unreadable number. */
+static int add_fault_check(struct uevent *ev, const char *fetch, char **line, size_t *len)
+{
+	char text[1300];
+	struct ufield *f = realloc(ev->fields, (ev->nfields + 1) * sizeof(*f));
+	const char *colon = strrchr(fetch, ':');
+
+	if (!f)
+		return -ENOMEM;
+	ev->fields = f;
+	f = &ev->fields[ev->nfields];
+	*f = ev->fields[ev->nfields - 1];
+	f->string = true;
+	f->fault_check = true;
+	for (int k = 0;; k++) {
+		snprintf(f->name, sizeof(f->name), "ok%zu%s%.0d", ev->nfields - 1, k ? "_" : "", k);
+		if (good_name(f->name, ev->fields, ev->nfields))
+			break;
+	}
+	ev->nfields++;
+	snprintf(text, sizeof(text), "%.*s:string", (int)(colon - fetch), fetch);
+	return append(line, len, f->name, text);
+}
+
 /* Add ARG's field to EV (none when it is optimized out here). */
 static int add_field(struct uevent *ev, const struct probe_arg *arg, const struct fetch *biased,
 		     size_t k, long part, char **line, size_t *len, const struct probe *p, size_t i)
 {
 	struct fetch_addrs fa = {biased, ev->vaddr, ev->site.file_offset};
-	char fetch[1200], why[256], *grown;
+	char fetch[1200], why[256];
 	struct ufield *f;
 	int rc;
 
@@ -109,12 +154,10 @@ static int add_field(struct uevent *ev, const struct probe_arg *arg, const struc
 	else
 		snprintf(f->name, sizeof(f->name), "arg%zu_%ld", k, part);
 	ev->nfields++;
-	grown = realloc(*line, *len + strlen(f->name) + strlen(fetch) + 3);
-	if (!grown)
-		return -ENOMEM;
-	*line = grown;
-	*len += (size_t)sprintf(*line + *len, " %s=%s", f->name, fetch);
-	return 0;
+	rc = append(line, len, f->name, fetch);
+	if (rc == 0 && arg->type != PROBE_STRING && reads_memory(arg->fetch))
+		rc = add_fault_check(ev, fetch, line, len);
+	return rc;
 }
 
 /* The fields of EV, for ARGS (compiled for the site, or the probe's own);
@@ -147,7 +190,7 @@ static void kernel_filter(struct uevent *ev, const struct probe *p, const struct
 	for (size_t k = 0; k < p->nargs; k++)
 		names[k] = NULL;
 	for (size_t f = 0; f < ev->nfields; f++)
-		if (ev->fields[f].part < 0)
+		if (ev->fields[f].part < 0 && !ev->fields[f].fault_check && !ev->fields[f].comm)
 			names[ev->fields[f].arg] = ev->fields[f].name;
 	ev->kfilter_all = probe_filter_kernel(p->filter, args, names, ev->kfilter,
 					      sizeof(ev->kfilter));
@@ -160,6 +203,7 @@ static int add_event(struct uplan *plan, const char *group, struct umodule *m,
 	struct probe_arg *biased = NULL;
 	struct uevent *ev, *grown;
 	char err[1024];
+	size_t len;
 	int rc = 0;
 
 	grown = realloc(plan->events, (plan->nevents + 1) * sizeof(*grown));
@@ -196,7 +240,19 @@ static int add_event(struct uplan *plan, const char *group, struct umodule *m,
 		argplan_free(p, biased);
 		return -ENOMEM;
 	}
-	rc = add_fields(ev, ev->args ? ev->args : p->args, biased, p, i);
+	ev->fields = calloc(1, sizeof(*ev->fields));
+	if (!ev->fields) {
+		argplan_free(p, biased);
+		return -ENOMEM;
+	}
+	ev->fields[0].comm = ev->fields[0].string = true;
+	ev->fields[0].part = -1;
+	snprintf(ev->fields[0].name, sizeof(ev->fields[0].name), "__comm");
+	ev->nfields = 1;
+	len = strlen(ev->line);
+	rc = append(&ev->line, &len, "__comm", "$comm");
+	if (rc == 0)
+		rc = add_fields(ev, ev->args ? ev->args : p->args, biased, p, i);
 	argplan_free(p, biased);
 	if (rc == 0)
 		kernel_filter(ev, p, ev->args ? ev->args : p->args);

@@ -120,12 +120,14 @@ static int string_at(struct conv *c, const struct fetch *f, const struct fetch *
 	char in[512];
 	int rc;
 
+	/* The kernel takes a string only from memory: "%di:string" is
+	 * written "+0(%di):string", the same string. */
 	switch (f->op) {
 	case FETCH_REG:
-		if (f->offset)
-			snprintf(buf, n, "%+lld(%%%s)", (long long)f->offset, arch_reg_name(f->reg));
-		else
-			snprintf(buf, n, "%%%s", arch_reg_name(f->reg));
+		snprintf(buf, n, "%+lld(%%%s)", (long long)f->offset, arch_reg_name(f->reg));
+		return 0;
+	case FETCH_RETVAL:
+		snprintf(buf, n, "+0($retval)");
 		return 0;
 	case FETCH_STACK:
 		rc = word(c, f, b, in, sizeof(in));

@@ -352,7 +352,7 @@ static const char *parse_value(const char *s, const char *end, const struct ufie
  * newline), NULL when more text is needed, END+1 for text not ours. */
 static const char *parse_fields(const struct uevent *ev, const char *s, const char *end,
 				struct event_values *vals, const struct probe_arg *args,
-				size_t nargs)
+				size_t nargs, char *comm, size_t commlen)
 {
 	char next[64];
 
@@ -367,8 +367,9 @@ static const char *parse_fields(const struct uevent *ev, const char *s, const ch
 	for (size_t i = 0; i < ev->nfields; i++) {
 		const struct ufield *f = &ev->fields[i];
 		size_t nl = strlen(f->name);
-		struct probe_value *v = f->part < 0 ? &vals->values[f->arg]
-						    : &vals->parts[f->arg][f->part];
+		struct probe_value *v = f->comm	       ? NULL
+					: f->part < 0 ? &vals->values[f->arg]
+						      : &vals->parts[f->arg][f->part];
 		const char *after;
 
 		if ((size_t)(end - s) < nl + 2)
@@ -380,7 +381,17 @@ static const char *parse_fields(const struct uevent *ev, const char *s, const ch
 			snprintf(next, sizeof(next), " %s=", ev->fields[i + 1].name);
 		else
 			snprintf(next, sizeof(next), "\n");
-		after = parse_value(s, end, f, next, v);
+		if (f->fault_check || f->comm) {
+			struct probe_value other;
+
+			after = parse_value(s, end, f, next, &other);
+			if (after && after <= end && f->fault_check && other.err)
+				v->err = other.err; /* the number before it was not read */
+			else if (after && after <= end && f->comm && !other.err)
+				snprintf(comm, commlen, "%.*s", (int)other.len, other.str);
+		} else {
+			after = parse_value(s, end, f, next, v);
+		}
 		if (!after || after > end)
 			return after;
 		if (f->part >= 0)
@@ -497,7 +508,8 @@ static const char *one_event(struct upipe *p, const char *s, const char *end)
 		return eol + 1;
 	pr = &o->probes[h.ev->probe];
 	vals = &p->vals[h.ev_index];
-	after = parse_fields(h.ev, body, end, vals, h.ev->args ? h.ev->args : pr->args, pr->nargs);
+	after = parse_fields(h.ev, body, end, vals, h.ev->args ? h.ev->args : pr->args, pr->nargs,
+			     h.comm, sizeof(h.comm));
 	if (!after)
 		return NULL;
 	if (after > end)

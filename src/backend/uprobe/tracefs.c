@@ -145,13 +145,15 @@ static void last_error_log(const struct tracefs *fs, char *out, size_t n)
 
 static int do_write(const struct tracefs *fs, const char *path, const char *text, bool append)
 {
-	char why[512];
+	char why[512], before[512];
 	int rc;
 
 	if (fs->dry) {
 		fprintf(fs->dry, "  echo '%s' %s %s\n", text, append ? ">>" : ">", path);
 		return 0;
 	}
+	/* error_log is the machine's: only a line our write added is ours */
+	last_error_log(fs, before, sizeof(before));
 	rc = tracefs_write_quiet(path, text, append);
 	if (rc == 0)
 		return 0;
@@ -161,6 +163,8 @@ static int do_write(const struct tracefs *fs, const char *path, const char *text
 		return rc;
 	}
 	last_error_log(fs, why, sizeof(why));
+	if (strcmp(why, before) == 0)
+		why[0] = '\0';
 	log_error("--backend=uprobe: the kernel refused '%s' in %s: %s%s%s", text, path,
 		  strerror(-rc), why[0] ? "\n      kernel: " : "", why);
 	return rc;

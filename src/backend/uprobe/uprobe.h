@@ -57,6 +57,13 @@ struct ufield {
 	size_t arg;
 	long part;
 	bool string;
+	/* a string read at the same address as the number before it: the
+	 * kernel zero-fills a number it cannot read, but says (fault) for a
+	 * string, so this tells utap the number was unreadable */
+	bool fault_check;
+	/* the thread's comm at the hit ($comm): the kernel's comm cache
+	 * misses threads that ended before it looked */
+	bool comm;
 	char name[48]; /* in the event */
 };
 
