@@ -17,6 +17,7 @@
 #include "script/points.h"
 #include "script/script.h"
 #include "script/session_priv.h"
+#include "script/uprobe_limits.h"
 #include "util/log.h"
 
 static char *read_file(const char *path, struct script_error *err)
@@ -568,6 +569,10 @@ static int prepare(struct session *ss, char **text)
 	}
 	mark_returns(ss->s, o);
 	if (script_check(ss->s, &err) < 0) {
+		session_report(&err, *text);
+		return -EINVAL;
+	}
+	if (o->backend == BACKEND_UPROBE && script_uprobe_limits(ss->s, &err) < 0) {
 		session_report(&err, *text);
 		return -EINVAL;
 	}
