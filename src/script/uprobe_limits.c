@@ -33,9 +33,11 @@ static int refuse(struct script_error *err, const struct script_pos *pos, const 
 	err->col = pos->col;
 	snprintf(err->msg, sizeof(err->msg), "%s %s: not supported with --backend=uprobe", what,
 		 why);
-	snprintf(err->hint, sizeof(err->hint),
-		 "the kernel fetches a hit's values at the hit and the program runs on; "
-		 "use --backend=ptrace");
+	snprintf(err->hint, sizeof(err->hint), "%s",
+		 strncmp(what, "probe ", 6) == 0
+			 ? "use --backend=ptrace"
+			 : "the kernel fetches a hit's values at the hit and the program runs on; "
+			   "use --backend=ptrace");
 	return -EINVAL;
 }
 

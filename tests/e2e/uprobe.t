@@ -222,6 +222,69 @@ for sig in TERM INT; do
 	wait_exit "$LR"
 done
 
+# ---- scripts -------------------------------------------------------------
+
+# A script whose values the kernel fetches at the hit: the same output
+# under both backends, and the values the target printed.
+cat >"$TMP/ctx.stp" <<EOF
+global n, total, by_exe
+probe process("$B/calls").function("work") {
+	n++
+	by_exe[execname()] <<< \$p->a
+	printf("entry i=%d a=%d b=%d own=%d %s\n", \$i, \$p->a, \$p->b, tid() == pid(), \$\$parms)
+}
+probe process("$B/calls").function("work").return {
+	total += \$return
+	printf("return ret=%d\n", \$return)
+}
+probe end { printf("calls=%d total=%d sum_a=%d\n", n, total, @sum(by_exe["calls"])) }
+EOF
+run_plain "$B/calls" 6
+run_utap -o "$TMP/ptrace.script" "$TMP/ctx.stp" -c "$B/calls 6"
+run_utap --backend=uprobe -o "$TMP/uprobe.script" "$TMP/ctx.stp" -c "$B/calls 6"
+is "$UTAP_RC" 0 "script: exit status 0" || diag_file "$UTAP_ERR"
+same_lines "$UTAP_OUT" "$PLAIN_OUT" "script: target output unchanged"
+# (the pointer p differs from run to run)
+sed -Ei 's/p=0x[0-9a-f]+/p=ADDR/' "$TMP/uprobe.script" "$TMP/ptrace.script"
+same_lines "$TMP/uprobe.script" "$TMP/ptrace.script" "script: the same output as --backend=ptrace"
+same_values "script: every \$i and \$p->a as passed" \
+	"$(out_values "$TMP/uprobe.script" entry i) $(out_values "$TMP/uprobe.script" entry a)" \
+	"$(out_values "$PLAIN_OUT" work i) $(out_values "$PLAIN_OUT" work a)"
+same_values "script: every \$return" "$(out_values "$TMP/uprobe.script" return ret)" \
+	"$(out_values "$PLAIN_OUT" work ret)"
+
+# A timer runs in utap beside the kernel's hits.
+cat >"$TMP/timer.stp" <<EOF
+global hits
+probe process("$B/longrun").function("step") { hits++ }
+probe timer.ms(100) { if (hits) { printf("hits seen\n"); exit() } }
+EOF
+run_utap --backend=uprobe "$TMP/timer.stp" -c "$B/longrun 1 50"
+ok "script: a timer probe runs and sees the hits" grep -q '^hits seen$' "$UTAP_OUT"
+
+# refused SCRIPT CONSTRUCT COLUMN: exit 2 at check time, naming the
+# construct and its place (file:1:COLUMN) and --backend=ptrace; the target
+# never runs.
+refused()
+{
+	printf '%s\n' "$1" >"$TMP/bad.stp"
+	run_utap --backend=uprobe "$TMP/bad.stp" -c "$B/calls 1"
+	is "$UTAP_RC" 2 "script refused: $2: exit status 2"
+	ok "script refused: $2: named with its place" grep -qF "$TMP/bad.stp:1:$3: error: $2" \
+		"$UTAP_ERR" || diag_file "$UTAP_ERR"
+	ok "script refused: $2: the hint names --backend=ptrace" grep -q "backend=ptrace" "$UTAP_ERR"
+	ok "script refused: $2: the target never ran" test ! -s "$UTAP_OUT"
+}
+W='probe process("'"$B"'/calls").function("work")'
+refused "$W { println(user_string(\$p)) }" "user_string()" $((${#W} + 12))
+refused "$W { println(register(\"rdi\")) }" "register()" $((${#W} + 12))
+refused "$W { println(int_arg(1)) }" "int_arg()" $((${#W} + 12))
+refused "$W { print_ubacktrace() }" "print_ubacktrace()" $((${#W} + 4))
+refused "$W.return { println(@entry(\$i)) }" "@entry()" $((${#W} + 19))
+refused "$W.return { println(\$i) }" "'\$i' in a .return probe" $((${#W} + 19))
+refused 'probe process("'"$B"'/calls").begin { println(pid()) }' "probe process.begin" \
+	$((${#B} + 25))
+
 # ---- -S: the tracefs writes -------------------------------------------------
 
 before=$(cat "$TR/uprobe_events")

@@ -100,6 +100,9 @@ static void install_signals(double duration, sigset_t *old)
 		sigaddset(&block, sigs[i]);
 	}
 	sigprocmask(SIG_BLOCK, &block, old);
+	/* A closed output (| head) ends the run through teardown, not by
+	 * killing utap with its events left behind. */
+	signal(SIGPIPE, SIG_IGN);
 	if (duration > 0) {
 		struct itimerval it = {{0, 0}, {(long)duration,
 						(long)((duration - (long)duration) * 1e6)}};
@@ -134,6 +137,7 @@ static int launch_held(struct urun *r, const sigset_t *old)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGALRM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		sigprocmask(SIG_SETMASK, old, NULL);
 		close(fds[1]);
 		/* EOF: utap gave up before the events were on; never run. */
@@ -256,7 +260,7 @@ static void loop(struct urun *r, const sigset_t *old)
 		ts.tv_nsec = (long)(wait % 1000000000u);
 		fflush(r->out);
 		ppoll(fds, r->pidfd >= 0 ? 2 : 1, &ts, old);
-		if (upipe_read(r->pipe) < 0)
+		if (upipe_read(r->pipe) < 0 || ferror(r->out))
 			break;
 		if (main_ended(r)) {
 			/* its events are all in the buffer: take them */
