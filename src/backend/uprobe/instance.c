@@ -28,7 +28,7 @@ static void set_option(const struct tracefs *fs, const char *name, const char *v
 
 	snprintf(path, sizeof(path), "%s/options/%s", fs->instance, name);
 	if (fs->dry)
-		fprintf(fs->dry, "  echo %s > %s\n", value, path);
+		fprintf(fs->dry, "  echo '%s' > %s\n", value, path);
 	else if (tracefs_write_quiet(path, value, false) < 0)
 		log_verbose("--backend=uprobe: could not set %s", path);
 }
@@ -51,10 +51,10 @@ int instance_setup(struct tracefs *fs, struct uplan *plan)
 	if (!fs->dry && tracefs_write_quiet(path, "0", false) < 0)
 		log_verbose("--backend=uprobe: could not set %s", path);
 	else if (fs->dry)
-		fprintf(fs->dry, "  echo 0 > %s\n", path);
+		fprintf(fs->dry, "  echo '0' > %s\n", path);
 	path_in(fs, "buffer_size_kb", path, sizeof(path));
 	if (fs->dry)
-		fprintf(fs->dry, "  echo 4096 > %s\n", path);
+		fprintf(fs->dry, "  echo '4096' > %s\n", path);
 	else
 		tracefs_write_quiet(path, "4096", false);
 	set_option(fs, "irq-info", "0");
@@ -106,6 +106,28 @@ int instance_enable(const struct tracefs *fs, bool on)
 	if (!on && !fs->dry)
 		return tracefs_write_quiet(path, "0", false);
 	return tracefs_write(fs, path, on ? "1" : "0");
+}
+
+unsigned long long instance_lost_events(const struct tracefs *fs)
+{
+	unsigned long long lost = 0, n;
+	char path[320], line[128];
+
+	for (int cpu = 0; cpu < 4096; cpu++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", fs->instance, cpu);
+		f = fopen(path, "re");
+		if (!f)
+			break;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "overrun: %llu", &n) == 1 ||
+			    sscanf(line, "commit overrun: %llu", &n) == 1 ||
+			    sscanf(line, "dropped events: %llu", &n) == 1)
+				lost += n;
+		fclose(f);
+	}
+	return lost;
 }
 
 /* Remove event GROUP/NAME from uprobe_events.  0 or -errno. */

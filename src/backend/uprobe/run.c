@@ -274,6 +274,7 @@ static void loop(struct urun *r, const sigset_t *old)
 int uprobe_backend_run(const struct options *o, FILE *out, const struct backend_hooks *hooks)
 {
 	struct urun r = {.o = o, .out = out, .hooks = hooks, .go_fd = -1, .pidfd = -1};
+	unsigned long long lost;
 	sigset_t old;
 	int rc;
 
@@ -306,6 +307,11 @@ int uprobe_backend_run(const struct options *o, FILE *out, const struct backend_
 	loop(&r, &old);
 	instance_enable(&r.fs, false);
 	upipe_read(r.pipe); /* what came in before the events went off */
+	lost = instance_lost_events(&r.fs);
+	if (lost)
+		log_error("--backend=uprobe: %llu hit%s lost: the kernel's buffer filled faster "
+			  "than utap read it\n      hint: fewer probes or a filter (f:)", lost,
+			  lost == 1 ? " was" : "s were");
 	if (hooks && hooks->end)
 		hooks->end(hooks->data);
 	fflush(out);

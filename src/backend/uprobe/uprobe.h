@@ -121,6 +121,8 @@ int instance_setup(struct tracefs *fs, struct uplan *plan);
 int instance_set_pids(const struct tracefs *fs, const pid_t *pids, size_t n);
 /* Enable (1) or disable (0) every event of the group in the instance. */
 int instance_enable(const struct tracefs *fs, bool on);
+/* Events the kernel's buffer lost because utap read them too late. */
+unsigned long long instance_lost_events(const struct tracefs *fs);
 /* Disable, remove the instance, then the events: every exit path. */
 void instance_teardown(struct tracefs *fs, struct uplan *plan);
 /* Events and instances of utap runs whose process is gone (killed):
