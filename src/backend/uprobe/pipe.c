@@ -71,32 +71,45 @@ static int alloc_values(struct upipe *p)
 	return 0;
 }
 
-int upipe_open(const struct tracefs *fs, const struct uplan *plan, pid_t main_pid,
-	       void (*deliver)(void *ctx, const struct probe_hit *hit), void *ctx,
-	       struct upipe **out)
+int upipe_new(const struct uplan *plan, pid_t main_pid,
+	      void (*deliver)(void *ctx, const struct probe_hit *hit), void *ctx, int fd,
+	      struct upipe **out)
 {
 	struct upipe *p = calloc(1, sizeof(*p));
-	char path[320];
 
 	*out = NULL;
 	if (!p)
 		return -ENOMEM;
+	p->fd = fd;
 	p->plan = plan;
 	p->main_pid = main_pid;
 	p->deliver = deliver;
 	p->ctx = ctx;
 	p->cap = 65536;
 	p->buf = malloc(p->cap);
-	snprintf(path, sizeof(path), "%s/trace_pipe", fs->instance);
-	p->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (!p->buf || p->fd < 0 || alloc_values(p) < 0) {
-		int rc = p->fd < 0 ? -errno : -ENOMEM;
-
+	if (!p->buf || alloc_values(p) < 0) {
 		upipe_close(p);
-		return rc;
+		return -ENOMEM;
 	}
 	*out = p;
 	return 0;
+}
+
+int upipe_open(const struct tracefs *fs, const struct uplan *plan, pid_t main_pid,
+	       void (*deliver)(void *ctx, const struct probe_hit *hit), void *ctx,
+	       struct upipe **out)
+{
+	char path[320];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/trace_pipe", fs->instance);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = upipe_new(plan, main_pid, deliver, ctx, fd, out);
+	if (rc < 0)
+		close(fd);
+	return rc;
 }
 
 int upipe_fd(const struct upipe *p)
@@ -440,7 +453,7 @@ static const char *name_caller(struct upipe *p, const struct uevent *ev, pid_t p
 	struct sym_module *sm;
 	struct sym_symbol sym;
 
-	if (sym_vaddr_to_offset(ev->mod->sym, ret - bias, &foff) == 0 &&
+	if (ev->mod && sym_vaddr_to_offset(ev->mod->sym, ret - bias, &foff) == 0 &&
 	    sym_lookup_offset(ev->mod->sym, foff, &sym, off) == 0)
 		return sym.name;
 	if (!p->have_maps || p->maps_pid != pid || !proc_maps_find_addr(&p->maps, ret)) {
@@ -537,23 +550,56 @@ static const char *one_event(struct upipe *p, const char *s, const char *end)
 	return after;
 }
 
+/* Make room for at least 4 KiB more; a buffer past PIPE_MAX holds no
+ * event of ours (none is that long): what cannot parse is dropped. */
+static void make_room(struct upipe *p)
+{
+	char *grown;
+
+	if (p->cap - p->len >= 4096)
+		return;
+	grown = p->len >= PIPE_MAX ? NULL : realloc(p->buf, p->cap * 2);
+	if (!grown) {
+		p->len = 0;
+		return;
+	}
+	p->buf = grown;
+	p->cap *= 2;
+}
+
+/* Deliver every complete event in the buffer; keep the rest. */
+static void parse_buffer(struct upipe *p)
+{
+	const char *s = p->buf, *end = p->buf + p->len, *next;
+
+	while (s < end && (next = one_event(p, s, end)))
+		s = next;
+	p->len = (size_t)(end - s);
+	memmove(p->buf, s, p->len);
+}
+
+int upipe_feed(struct upipe *p, const char *text, size_t n)
+{
+	while (n) {
+		size_t chunk;
+
+		make_room(p);
+		chunk = p->cap - p->len < n ? p->cap - p->len : n;
+		memcpy(p->buf + p->len, text, chunk);
+		p->len += chunk;
+		text += chunk;
+		n -= chunk;
+		parse_buffer(p);
+	}
+	return 0;
+}
+
 int upipe_read(struct upipe *p)
 {
 	for (;;) {
-		const char *s, *end, *next;
 		ssize_t n;
 
-		if (p->cap - p->len < 4096) {
-			char *grown = p->len >= PIPE_MAX ? NULL : realloc(p->buf, p->cap * 2);
-
-			if (!grown) {
-				/* no event is that long: drop what cannot parse */
-				p->len = 0;
-			} else {
-				p->buf = grown;
-				p->cap *= 2;
-			}
-		}
+		make_room(p);
 		n = read(p->fd, p->buf + p->len, p->cap - p->len);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -562,11 +608,6 @@ int upipe_read(struct upipe *p)
 		if (n == 0)
 			return 0;
 		p->len += (size_t)n;
-		s = p->buf;
-		end = p->buf + p->len;
-		while (s < end && (next = one_event(p, s, end)))
-			s = next;
-		p->len = (size_t)(end - s);
-		memmove(p->buf, s, p->len);
+		parse_buffer(p);
 	}
 }

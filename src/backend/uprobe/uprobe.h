@@ -139,13 +139,17 @@ struct probe_hit;
 int upipe_open(const struct tracefs *fs, const struct uplan *plan, pid_t main_pid,
 	       void (*deliver)(void *ctx, const struct probe_hit *hit), void *ctx,
 	       struct upipe **out);
+/* The same reader on FD (-1: none, fed by upipe_feed only: the tests). */
+int upipe_new(const struct uplan *plan, pid_t main_pid,
+	      void (*deliver)(void *ctx, const struct probe_hit *hit), void *ctx, int fd,
+	      struct upipe **out);
+/* Parse N bytes of trace_pipe text, as if read: complete events are
+ * delivered, the rest waits for more.  0. */
+int upipe_feed(struct upipe *p, const char *text, size_t n);
 int upipe_fd(const struct upipe *p);
 /* Read what is there (non-blocking) and deliver every complete event.
  * 0, or -errno on a read error. */
 int upipe_read(struct upipe *p);
 void upipe_close(struct upipe *p);
-
-/* The one-line text of a trace_pipe event, parsed against its event:
- * for the unit tests and the reader.  See pipe.c. */
 
 #endif
