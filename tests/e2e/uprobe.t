@@ -194,12 +194,12 @@ is "$BG_RC" 137 "launch, target killed: utap passes on 128+9"
 ok "launch, target killed: events and instance removed" gone "$UP"
 
 for sig in TERM INT; do
-	start_bg "$TMP/lr.out" "$B/longrun" 1
+	start_bg "$TMP/lr-$sig.out" "$B/longrun" 1
 	LR=$BG_PID
-	wait_for "$TMP/lr.out" '^round=1 ' || bail "longrun did not start"
-	start_bg "$TMP/s.hits" "$UTAP" --backend=uprobe -p "$LR" "p $B/longrun:step i=%0:s64"
+	wait_for "$TMP/lr-$sig.out" '^round=1 ' || bail "longrun did not start"
+	start_bg "$TMP/s-$sig.hits" "$UTAP" --backend=uprobe -p "$LR" "p $B/longrun:step i=%0:s64"
 	UP=$BG_PID
-	wait_for "$TMP/s.hits" ' p0: ' || diag_file "$TMP/s.hits"
+	wait_for "$TMP/s-$sig.hits" ' p0: ' || diag_file "$TMP/s-$sig.hits"
 	kill -"$sig" "$UP"
 	wait_exit "$UP"
 	is "$BG_RC" 0 "attach, SIG$sig: utap exits 0"
@@ -212,10 +212,15 @@ for sig in TERM INT; do
 		kill -KILL "$UP"
 		{ wait_exit "$UP"; } 2>/dev/null # no "Killed" note from bash
 		ok "utap killed: its events and instance are left" test -n "$(uprobe_state "$UP")"
+		left=$(uprobe_state "$UP")
 		run_utap --backend=uprobe "p $B/calls:work i=%0:s32" -- "$B/calls" 2
 		is "$UTAP_RC" 0 "the next run after a killed utap: exit status 0"
-		ok "the next run says it removed the leftovers" \
-			grep -q "note: removed .*utap process $UP, which is gone" "$UTAP_ERR"
+		if [ -n "$left" ]; then
+			ok "the next run says it removed the leftovers" \
+				grep -q "note: removed .*utap process $UP, which is gone" "$UTAP_ERR"
+		else
+			skip 1 "a utap run beside this test removed the leftovers first"
+		fi
 		ok "the next run removed them" gone "$UP" || diag "left: $(uprobe_state "$UP")"
 	fi
 	kill -TERM "$LR"
@@ -287,7 +292,6 @@ refused 'probe process("'"$B"'/calls").begin { println(pid()) }' "probe process.
 
 # ---- -S: the tracefs writes -------------------------------------------------
 
-before=$(cat "$TR/uprobe_events")
 run_utap --backend=uprobe -S "p $B/calls:work i=%0:s32 a=+0(%1):s64 f:i>2" \
 	"r $B/calls:work ret=\$retval:s64" -- "$B/calls" 3
 is "$UTAP_RC" 0 "-S: exit status 0"
@@ -297,7 +301,10 @@ ok "-S: the entry event as it is written to uprobe_events" grep -qE \
 ok "-S: the return event" grep -qE "^  echo 'r:utap_[0-9]+/r1 $B/calls:$(printf '0x%x' "$OFF") __comm=\\\$comm ret=\\\$retval:s64' >>" "$UTAP_OUT"
 ok "-S: the filter goes to the kernel" grep -qE "^  echo 'i > 2' > $TR/instances/utap-[0-9]+/events/utap_[0-9]+/p0/filter$" "$UTAP_OUT"
 ok "-S: the instance, its clock, its removal" grep -qE "^  (mkdir|rmdir) $TR/instances/utap-" "$UTAP_OUT"
-is "$(cat "$TR/uprobe_events")" "$before" "-S: nothing written to tracefs"
+group=$(grep -o 'utap_[0-9]*/p0' "$UTAP_OUT" | head -1)
+group=${group%/p0}
+is "$(grep -c "^[pr]:$group/" "$TR/uprobe_events")" 0 "-S: nothing written to tracefs ($group)"
+ok "-S: no instance made" test ! -d "$TR/instances/utap-${group#utap_}"
 
 # ---- errors and refusals --------------------------------------------------
 

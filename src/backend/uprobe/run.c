@@ -213,7 +213,7 @@ static int start(struct urun *r, const sigset_t *old)
 		rc = instance_set_pids(&r->fs, pids, npids);
 	if (rc == 0)
 		rc = upipe_open(&r->fs, &r->plan, r->main_pid, deliver, r, &r->pipe);
-	if (rc == 0)
+	if (rc == 0 && r->plan.nevents) /* a script may probe no code */
 		rc = instance_enable(&r->fs, true);
 	if (!r->launched)
 		free(pids);
@@ -228,15 +228,20 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Has the program ended?  A launched one is reaped here. */
+/* Has the program ended?  A launched one is reaped here.  Its pidfd says
+ * so even when an attached program's parent has not reaped it yet. */
 static bool main_ended(struct urun *r)
 {
+	struct pollfd pfd = {r->pidfd, POLLIN, 0};
+
+	if (r->pidfd >= 0 && poll(&pfd, 1, 0) <= 0)
+		return false;
 	if (r->launched) {
-		pid_t w = waitpid(r->main_pid, &r->status, WNOHANG);
+		pid_t w = waitpid(r->main_pid, &r->status, r->pidfd >= 0 ? 0 : WNOHANG);
 
 		return w == r->main_pid;
 	}
-	return kill(r->main_pid, 0) < 0 && errno == ESRCH;
+	return r->pidfd >= 0 || (kill(r->main_pid, 0) < 0 && errno == ESRCH);
 }
 
 static void loop(struct urun *r, const sigset_t *old)
