@@ -42,8 +42,10 @@ int uprobe_backend_dry_run(const struct options *o, FILE *out)
 	int probe = -1;
 
 	tracefs_open(&fs, out);
-	if (uplan_build(o, fs.group, &plan) < 0)
+	if (uplan_build(o, fs.group, &plan) < 0) {
+		uplan_free(&plan);
 		return 2;
+	}
 	for (size_t i = 0; i < plan.nevents; i++) {
 		const struct uevent *ev = &plan.events[i];
 		const struct probe *p = &o->probes[ev->probe];

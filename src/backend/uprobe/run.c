@@ -286,8 +286,10 @@ int uprobe_backend_run(const struct options *o, FILE *out, const struct backend_
 	if (refuse_options(o) < 0 || tracefs_open(&r.fs, NULL) < 0)
 		return 2;
 	instance_remove_leftovers(&r.fs);
-	if (uplan_build(o, r.fs.group, &r.plan) < 0)
+	if (uplan_build(o, r.fs.group, &r.plan) < 0) {
+		uplan_free(&r.plan);
 		return 2;
+	}
 	install_signals(o->duration, &old);
 	rc = start(&r, &old);
 	if (rc < 0) {
