@@ -8,7 +8,7 @@
 # tracefs instance (some 0.2 s of RCU waits in the kernel) drops out, as the
 # raw uprobe row registers its event outside the timing.
 UPROBE_BACKEND_ROW="utap --backend=uprobe"
-UPROBE_BACKEND_FETCH_ROW="utap --backend=uprobe, 3 members"
+UPROBE_BACKEND_FETCH_ROW="utap uprobe backend, 3 members"
 
 # Why the backend cannot run here, or "".
 uprobe_backend_why()

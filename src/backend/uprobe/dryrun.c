@@ -21,18 +21,16 @@ static void print_filter(FILE *out, const struct uevent *ev)
 		fprintf(out, "  filter   in utap (the kernel's filters cannot express it)\n");
 }
 
-static void print_event(FILE *out, const struct options *o, const struct uevent *ev, size_t n)
+static void print_event(FILE *out, const struct options *o, const struct uevent *ev)
 {
 	const struct probe *p = &o->probes[ev->probe];
-	uint64_t vaddr = ev->vaddr;
 
 	fprintf(out, "  site     %s+0x%llx, file offset %#llx, link-time address %#llx\n",
 		ev->site.sym ? ev->site.sym : "?", (unsigned long long)ev->site.sym_off,
-		(unsigned long long)ev->site.file_offset, (unsigned long long)vaddr);
+		(unsigned long long)ev->site.file_offset, (unsigned long long)ev->vaddr);
 	argplan_print(out, ev->args ? ev->args : p->args, p->nargs);
 	print_filter(out, ev);
 	fprintf(out, "  event    %s\n", ev->line);
-	(void)n;
 }
 
 int uprobe_backend_dry_run(const struct options *o, FILE *out)
@@ -58,7 +56,7 @@ int uprobe_backend_dry_run(const struct options *o, FILE *out)
 			fprintf(out, "  module   %s (%s)\n", ev->mod->path,
 				sym_module_is_pie(ev->mod->sym) ? "PIE/shared" : "fixed address");
 		}
-		print_event(out, o, ev, plan.nevents);
+		print_event(out, o, ev);
 	}
 	fprintf(out, "tracefs writes (--backend=uprobe), in order:\n");
 	instance_setup(&fs, &plan);
