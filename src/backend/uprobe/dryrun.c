@@ -3,6 +3,7 @@
  * exact tracefs writes a run does, as shell lines; nothing is written. */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "backend/backend.h"
 #include "backend/ptrace/argplan.h"
@@ -64,10 +65,12 @@ int uprobe_backend_dry_run(const struct options *o, FILE *out)
 		fprintf(out, "  echo PID > %s/set_event_pid    # the launched program, held before "
 			     "its exec\n", fs.instance);
 	} else {
-		pid_t pid = o->attach_pid;
+		pid_t *tids = NULL;
+		size_t n = 0;
 
-		fprintf(out, "  # each thread of process %d:\n", (int)pid);
-		instance_set_pids(&fs, &pid, 1);
+		if (instance_thread_ids(o->attach_pid, &tids, &n) == 0)
+			instance_set_pids(&fs, tids, n);
+		free(tids);
 	}
 	instance_enable(&fs, true);
 	fprintf(out, "  # the hits: %s/trace_pipe\n", fs.instance);

@@ -83,6 +83,40 @@ int instance_setup(struct tracefs *fs, struct uplan *plan)
 	return 0;
 }
 
+int instance_thread_ids(pid_t pid, pid_t **out, size_t *n)
+{
+	char path[64];
+	struct dirent *d;
+	pid_t *tids = NULL;
+	DIR *dir;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir) {
+		log_error("no process with ID %d\n      hint: check it with ps -p %d", (int)pid,
+			  (int)pid);
+		return -EINVAL;
+	}
+	while ((d = readdir(dir))) {
+		pid_t *grown;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		grown = realloc(tids, (*n + 1) * sizeof(*tids));
+		if (!grown) {
+			closedir(dir);
+			free(tids);
+			return -ENOMEM;
+		}
+		tids = grown;
+		tids[(*n)++] = (pid_t)atoi(d->d_name);
+	}
+	closedir(dir);
+	*out = tids;
+	return 0;
+}
+
 int instance_set_pids(const struct tracefs *fs, const pid_t *pids, size_t n)
 {
 	char path[320], num[16];

@@ -2,7 +2,6 @@
  * instance, launch or attach, read hits until the program exits or the user
  * stops us, tear everything down (every way out goes through teardown). */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -154,41 +153,6 @@ static int launch_held(struct urun *r, const sigset_t *old)
 	return 0;
 }
 
-/* The attached process's threads, for set_event_pid. */
-static int thread_ids(pid_t pid, pid_t **out, size_t *n)
-{
-	char path[64];
-	struct dirent *d;
-	pid_t *tids = NULL;
-	DIR *dir;
-
-	*n = 0;
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	dir = opendir(path);
-	if (!dir) {
-		log_error("no process with ID %d\n      hint: check it with ps -p %d", (int)pid,
-			  (int)pid);
-		return -EINVAL;
-	}
-	while ((d = readdir(dir))) {
-		pid_t *grown;
-
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		grown = realloc(tids, (*n + 1) * sizeof(*tids));
-		if (!grown) {
-			closedir(dir);
-			free(tids);
-			return -ENOMEM;
-		}
-		tids = grown;
-		tids[(*n)++] = (pid_t)atoi(d->d_name);
-	}
-	closedir(dir);
-	*out = tids;
-	return 0;
-}
-
 static int start(struct urun *r, const sigset_t *old)
 {
 	pid_t *pids = NULL;
@@ -203,7 +167,7 @@ static int start(struct urun *r, const sigset_t *old)
 		npids = 1;
 	} else {
 		r->main_pid = r->o->attach_pid;
-		rc = thread_ids(r->main_pid, &pids, &npids);
+		rc = instance_thread_ids(r->main_pid, &pids, &npids);
 		if (rc < 0)
 			return rc;
 	}

@@ -116,6 +116,9 @@ int uprobe_fetcharg(const struct probe_arg *arg, const struct fetch_addrs *fa, c
  * reader expects, the events defined and their filters.  0 or -errno
  * (reported). */
 int instance_setup(struct tracefs *fs, struct uplan *plan);
+/* The threads of process PID, for set_event_pid: *OUT (free()) holds *N.
+ * 0, or -EINVAL after saying there is no such process, -ENOMEM. */
+int instance_thread_ids(pid_t pid, pid_t **out, size_t *n);
 /* Which processes the events are for: PIDS (their threads and, through
  * event-fork, their children's). */
 int instance_set_pids(const struct tracefs *fs, const pid_t *pids, size_t n);
