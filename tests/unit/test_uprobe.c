@@ -101,6 +101,56 @@ static void test_static_address(void)
 	       "optimized out: no field");
 }
 
+/* ---- f: filters for the kernel ---- */
+
+/* The kernel must never drop a hit utap's filter passes: only exact parts
+ * are negated, faulting fields only widen, the rest stays in utap. */
+static void test_kernel_filters(void)
+{
+	static const struct {
+		const char *filter, *want;
+		int all;
+	} cases[] = {
+		{"i>3", "i > 3", 1},
+		{"3<i", "i > 3", 1},
+		{"a<50", "a < 50", 0},
+		{"!(i==1)", "!(i == 1)", 1},
+		{"!(a==1)", "", -1},
+		{"i>3&&pid==5", "i > 3", 0},
+		{"i>3||pid==5", "", -1},
+		{"i>3||a==2", "(i > 3) || (a == 2)", 0},
+		{"comm==\"x y\"", "comm == \"x y\"", 1},
+		{"tid==7", "common_pid == 7", 1},
+		{"u==-1", "", -1},
+		{"i==-1", "i == -1", 1},
+		{"s==\"ab\"", "s == \"ab\"", 0},
+		{"s>\"ab\"", "", -1},
+		{"i==u", "", -1},
+	};
+	const char *names[] = {"i", "a", "u", "s"};
+	char text[256], buf[512];
+
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct probe_error perr;
+		struct probe p;
+		int all;
+
+		snprintf(text, sizeof(text),
+			 "p /bin/true:f i=%%0:s32 a=+0(%%1):s64 u=%%2:u32 s=%%3:string f:%s",
+			 cases[k].filter);
+		if (probe_parse(text, 0, &p, &perr) < 0) {
+			ok(0, "f:%s parses: %s", cases[k].filter, perr.msg);
+			continue;
+		}
+		all = probe_filter_kernel(p.filter, p.args, names, buf, sizeof(buf));
+		is_int(all, cases[k].all, "f:%s: %s", cases[k].filter,
+		       cases[k].all == 1 ? "all in the kernel" :
+		       cases[k].all == 0 ? "a wider part in the kernel" : "none in the kernel");
+		is_str(buf, cases[k].want, "f:%s: kernel text '%s'", cases[k].filter, cases[k].want);
+		probe_free(&p);
+	}
+}
+
 /* ---- trace_pipe text ---- */
 
 static char *printed;
@@ -209,6 +259,7 @@ int main(void)
 {
 	test_fetchargs();
 	test_static_address();
+	test_kernel_filters();
 	test_pipe();
 	return tap_done();
 }
