@@ -33,12 +33,12 @@ int main(int argc, char **argv)
 		options_free(&opts);
 		return rc;
 	}
-	if (ptrace_backend_check(&opts) < 0) {
+	if (backend_check(&opts) < 0) {
 		options_free(&opts);
 		return 2;
 	}
 	if (opts.dry_run) {
-		rc = ptrace_backend_dry_run(&opts, stdout);
+		rc = backend_dry_run(&opts, stdout);
 		options_free(&opts);
 		return rc;
 	}
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	rc = ptrace_backend_run(&opts, out, NULL);
+	rc = backend_run(&opts, out, NULL);
 	if (out != stdout)
 		fclose(out);
 	options_free(&opts);

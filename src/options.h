@@ -9,6 +9,12 @@
 #include "arch/arch.h"
 #include "probe/probe.h"
 
+/* Which backend runs the probes (--backend). */
+enum options_backend {
+	BACKEND_PTRACE, /* ptrace and int3 breakpoints: the default, no rights needed */
+	BACKEND_UPROBE, /* the kernel's uprobes through tracefs: root or tracefs rights */
+};
+
 struct options {
 	struct probe *probes;
 	size_t nprobes;
@@ -40,6 +46,7 @@ struct options {
 	int nset_globals;
 	bool dump_ast;            /* --dump-ast: print the parsed script, run nothing */
 	long max_rate;            /* --max-rate N: a script probe past N hits/s is disabled */
+	enum options_backend backend; /* --backend=ptrace|uprobe */
 };
 
 #define OPTIONS_STACK_DEPTH_DEFAULT 32

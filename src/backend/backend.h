@@ -1,5 +1,6 @@
 /* backend.h: the only way into a backend: plant the probes, deliver hits,
- * detach cleanly. The ptrace backend is the only one for now. */
+ * detach cleanly.  The ptrace backend is the default; the uprobe backend
+ * hands the same probes to the kernel through tracefs (--backend=uprobe). */
 #ifndef UTAP_BACKEND_H
 #define UTAP_BACKEND_H
 
@@ -94,5 +95,20 @@ int ptrace_backend_dry_run(const struct options *opts, FILE *out);
  * own, 128+N if it was killed by signal N, 2 for a usage error found late,
  * 1 for an internal failure. */
 int ptrace_backend_run(const struct options *opts, FILE *out, const struct backend_hooks *hooks);
+
+/* The kernel uprobe backend (src/backend/uprobe/): the same shapes.
+ * Check also refuses what the kernel cannot fetch at the hit, and, unless
+ * -S, says why tracefs cannot be used (not mounted, no rights, no
+ * CONFIG_UPROBE_EVENTS).  Dry run prints the tracefs writes as shell
+ * lines.  Run sets up its own tracefs instance and removes it, and its
+ * events, on every way out. */
+int uprobe_backend_check(struct options *opts);
+int uprobe_backend_dry_run(const struct options *opts, FILE *out);
+int uprobe_backend_run(const struct options *opts, FILE *out, const struct backend_hooks *hooks);
+
+/* The chosen backend's check, dry run and run (opts->backend). */
+int backend_check(struct options *opts);
+int backend_dry_run(const struct options *opts, FILE *out);
+int backend_run(const struct options *opts, FILE *out, const struct backend_hooks *hooks);
 
 #endif

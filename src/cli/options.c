@@ -57,6 +57,8 @@ static const char usage_text[] =
 	"  -l 'BIN:PATTERN'  list the functions matching PATTERN (like stap -l)\n"
 	"  -L 'BIN:PATTERN'  the same with parameters and locals (like stap -L)\n"
 	"  -S, --dry-run   print where the probes land and how, start nothing\n"
+	"  --backend=B     ptrace (default) or uprobe: the kernel's uprobes through\n"
+	"                  tracefs (root or tracefs rights; -S shows its writes)\n"
 	"  --yes           probe more than 100 places without asking\n"
 	"  -s, --stack     print the call stack under each hit\n"
 	"  -e 'SCRIPT'     run a SystemTap script given on the command line\n"
@@ -94,6 +96,7 @@ enum {
 	OPT_FOLDED,
 	OPT_DUMP_AST,
 	OPT_MAX_RATE,
+	OPT_BACKEND,
 };
 
 static int parse_step_mode(const char *s, enum arch_step_mode *mode)
@@ -113,6 +116,22 @@ static int parse_step_mode(const char *s, enum arch_step_mode *mode)
 		}
 	}
 	log_error("--step-mode: unknown mode '%s'\n      hint: auto, emulate, xol or singlestep", s);
+	return -EINVAL;
+}
+
+static int parse_backend(const char *s, enum options_backend *backend)
+{
+	if (strcmp(s, "ptrace") == 0) {
+		*backend = BACKEND_PTRACE;
+		return 0;
+	}
+	if (strcmp(s, "uprobe") == 0) {
+		*backend = BACKEND_UPROBE;
+		return 0;
+	}
+	log_error("--backend: unknown backend '%s'\n"
+		  "      hint: --backend=ptrace (the default) or --backend=uprobe (the kernel's "
+		  "uprobes, as root)", s);
 	return -EINVAL;
 }
 
@@ -227,6 +246,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 		{"folded", no_argument, NULL, OPT_FOLDED},
 		{"dump-ast", no_argument, NULL, OPT_DUMP_AST},
 		{"max-rate", required_argument, NULL, OPT_MAX_RATE},
+		{"backend", required_argument, NULL, OPT_BACKEND},
 		{0},
 	};
 	const char *command = NULL;
@@ -327,6 +347,10 @@ int options_parse(int argc, char **argv, struct options *opts)
 			break;
 		case OPT_STEP_MODE:
 			if (parse_step_mode(optarg, &opts->step_mode) < 0)
+				return -EINVAL;
+			break;
+		case OPT_BACKEND:
+			if (parse_backend(optarg, &opts->backend) < 0)
 				return -EINVAL;
 			break;
 		default:

@@ -165,6 +165,18 @@ int probe_arg_value(const struct probe_arg *arg, const struct arch_regs *regs,
 	return ret;
 }
 
+int probe_hit_value(const struct probe_hit *hit, const struct probe_arg *arg,
+		    const struct probe_value *pre, uint64_t *out)
+{
+	if (!pre)
+		return probe_arg_value(arg, hit->regs, hit->mem, out);
+	if (pre->err)
+		return pre->err;
+	/* A string has no number here: its bytes came with it. */
+	*out = arg->type == PROBE_STRING ? 0 : probe_arg_adjust(arg, pre->raw);
+	return 0;
+}
+
 const char *probe_arg_enum_name(const struct probe_arg *arg, uint64_t v)
 {
 	for (size_t i = 0; i < arg->nenums; i++) {

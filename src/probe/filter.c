@@ -297,15 +297,16 @@ static void set_text(struct value *v, const char *s)
 }
 
 /* A field's value through probe_arg_value, as the hit's line shows it. */
-static bool field_value(const struct probe_arg *arg, const struct probe_hit *hit, struct value *v)
+static bool field_value(const struct probe_arg *arg, const struct probe_value *pre,
+			const struct probe_hit *hit, struct value *v)
 {
 	size_t len;
 	bool cut;
 
-	if (probe_arg_value(arg, hit->regs, hit->mem, &v->number))
+	if (probe_hit_value(hit, arg, pre, &v->number))
 		return false;
 	if (arg->type == PROBE_STRING) {
-		if (probe_arg_string(arg, hit->mem, v->number, v->string, &len, &cut))
+		if (probe_hit_string(hit, arg, pre, v->number, v->string, &len, &cut))
 			return false;
 		v->string[len] = '\0';
 		v->text = true;
@@ -342,7 +343,8 @@ static bool operand_value(const struct operand *o, const struct probe_hit *hit, 
 		v->number = (uint64_t)hit->tid;
 		return true;
 	case OPND_FIELD:
-		return field_value(&probe_hit_args(hit)[o->field], hit, v);
+		return field_value(&probe_hit_args(hit)[o->field], probe_hit_pre(hit, o->field), hit,
+				   v);
 	}
 	return false;
 }
@@ -437,4 +439,169 @@ bool probe_filter_match(const struct probe_filter *f, const struct probe_hit *hi
 		return compare(f, hit);
 	}
 	return false;
+}
+
+/* ---- the part the kernel's event filter can decide ---- */
+
+/* How a translated part relates to the filter: the same (EXACT), passing
+ * at least what the filter passes (WIDER: a field read through memory
+ * that faults passes or fails at the kernel's whim, where utap fails it),
+ * or nothing said (NONE). */
+enum kernel_class { KERNEL_NONE, KERNEL_WIDER, KERNEL_EXACT };
+
+struct kernel_text {
+	const struct probe_arg *args;
+	const char *const *names;
+};
+
+static bool reads_memory(const struct fetch *f)
+{
+	for (; f; f = f->inner)
+		if (f->op == FETCH_DEREF || f->op == FETCH_STACK)
+			return true;
+	return false;
+}
+
+/* A field compared with a literal: as the kernel compares it, or NONE. */
+static enum kernel_class kernel_field(const struct kernel_text *kt, const struct operand *field,
+				      const struct operand *lit, const char *op, char *buf,
+				      size_t n)
+{
+	const struct probe_arg *a = &kt->args[field->field];
+	bool is_signed = a->type >= PROBE_S8 && a->type <= PROBE_S64;
+	size_t max = a->strmax && a->strmax <= PRINT_STRING_MAX ? a->strmax : PRINT_STRING_MAX;
+
+	if (!kt->names[field->field] || !a->fetch || a->fetch->op == FETCH_NONE || a->swap ||
+	    a->bit_size || a->list != LIST_NONE)
+		return KERNEL_NONE;
+	if (a->type == PROBE_STRING) {
+		/* Equal in full iff equal as utap cuts it, when the literal
+		 * is shorter than the cut. */
+		if (lit->kind != OPND_STRING || strlen(lit->string) >= max ||
+		    strchr(lit->string, '"') || strchr(lit->string, '\\') ||
+		    (strcmp(op, "==") != 0 && strcmp(op, "!=") != 0))
+			return KERNEL_NONE;
+		snprintf(buf, n, "%s %s \"%s\"", kt->names[field->field], op, lit->string);
+		return KERNEL_WIDER; /* a string is always read from memory */
+	}
+	if (lit->kind != OPND_NUMBER || a->show == SHOW_BOOL || a->show == SHOW_FLOAT ||
+	    (lit->negative && !is_signed))
+		return KERNEL_NONE;
+	if (is_signed)
+		snprintf(buf, n, "%s %s %lld", kt->names[field->field], op, (long long)lit->number);
+	else
+		snprintf(buf, n, "%s %s %llu", kt->names[field->field], op,
+			 (unsigned long long)lit->number);
+	return reads_memory(a->fetch) ? KERNEL_WIDER : KERNEL_EXACT;
+}
+
+static enum kernel_class kernel_compare(const struct kernel_text *kt, const struct probe_filter *f,
+					char *buf, size_t n)
+{
+	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
+	static const char *const flipped[] = {"==", "!=", ">", ">=", "<", "<="};
+	const struct operand *l = &f->left, *r = &f->right;
+	const char *op = ops[f->op];
+
+	/* The kernel wants the field first: 3 < v is v > 3. */
+	if (l->kind == OPND_NUMBER || l->kind == OPND_STRING) {
+		l = &f->right;
+		r = &f->left;
+		op = flipped[f->op];
+	}
+	if (l->kind == OPND_FIELD)
+		return kernel_field(kt, l, r, op, buf, n);
+	if (l->kind == OPND_COMM && r->kind == OPND_STRING && (f->op == CMP_EQ || f->op == CMP_NE) &&
+	    !strchr(r->string, '"') && !strchr(r->string, '\\')) {
+		snprintf(buf, n, "comm %s \"%s\"", op, r->string);
+		return KERNEL_EXACT;
+	}
+	if (l->kind == OPND_TID && r->kind == OPND_NUMBER && !r->negative) {
+		snprintf(buf, n, "common_pid %s %lld", op, (long long)r->number);
+		return KERNEL_EXACT;
+	}
+	return KERNEL_NONE; /* pid (the kernel filters threads), two fields, ... */
+}
+
+/* BUF = "(A) OP (B)"; false when it does not fit. */
+static bool kernel_join(char *buf, size_t n, const char *a, const char *op, const char *b)
+{
+	size_t la = strlen(a), lo = strlen(op), lb = strlen(b);
+
+	if (la + lo + lb + 7 > n)
+		return false;
+	buf[0] = '(';
+	memcpy(buf + 1, a, la);
+	memcpy(buf + 1 + la, ") ", 2);
+	memcpy(buf + 3 + la, op, lo);
+	memcpy(buf + 3 + la + lo, " (", 2);
+	memcpy(buf + 5 + la + lo, b, lb);
+	memcpy(buf + 5 + la + lo + lb, ")", 2);
+	return true;
+}
+
+static enum kernel_class kernel_node(const struct kernel_text *kt, const struct probe_filter *f,
+				     char *buf, size_t n)
+{
+	char a[512], b[512];
+	enum kernel_class ca, cb;
+
+	buf[0] = '\0';
+	switch (f->kind) {
+	case NODE_CMP:
+		return kernel_compare(kt, f, buf, n);
+	case NODE_NOT:
+		/* Only an exact part can be negated: a wider one would turn
+		 * into a narrower one. */
+		if (kernel_node(kt, f->a, a, sizeof(a)) != KERNEL_EXACT)
+			return KERNEL_NONE;
+		if (strlen(a) + 4 > n)
+			return KERNEL_NONE;
+		snprintf(buf, n, "!(%.*s)", (int)(n - 4), a);
+		return KERNEL_EXACT;
+	case NODE_AND:
+		ca = kernel_node(kt, f->a, a, sizeof(a));
+		cb = kernel_node(kt, f->b, b, sizeof(b));
+		if (ca == KERNEL_NONE && cb == KERNEL_NONE)
+			return KERNEL_NONE;
+		if (ca == KERNEL_NONE || cb == KERNEL_NONE) {
+			/* one side alone still passes all the filter passes */
+			const char *one = ca == KERNEL_NONE ? b : a;
+
+			if (strlen(one) >= n)
+				return KERNEL_NONE;
+			memcpy(buf, one, strlen(one) + 1);
+			return KERNEL_WIDER;
+		}
+		if (!kernel_join(buf, n, a, "&&", b))
+			return KERNEL_NONE;
+		return ca == KERNEL_EXACT && cb == KERNEL_EXACT ? KERNEL_EXACT : KERNEL_WIDER;
+	case NODE_OR:
+		ca = kernel_node(kt, f->a, a, sizeof(a));
+		cb = kernel_node(kt, f->b, b, sizeof(b));
+		if (ca == KERNEL_NONE || cb == KERNEL_NONE)
+			return KERNEL_NONE;
+		if (!kernel_join(buf, n, a, "||", b))
+			return KERNEL_NONE;
+		return ca == KERNEL_EXACT && cb == KERNEL_EXACT ? KERNEL_EXACT : KERNEL_WIDER;
+	}
+	return KERNEL_NONE;
+}
+
+int probe_filter_kernel(const struct probe_filter *f, const struct probe_arg *args,
+			const char *const *names, char *buf, size_t n)
+{
+	struct kernel_text kt = {args, names};
+	char text[1024];
+	enum kernel_class c;
+
+	if (n)
+		buf[0] = '\0';
+	if (!f)
+		return 1;
+	c = kernel_node(&kt, f, text, sizeof(text));
+	if (c == KERNEL_NONE || strlen(text) >= n)
+		return -1;
+	memcpy(buf, text, strlen(text) + 1);
+	return c == KERNEL_EXACT ? 1 : 0;
 }

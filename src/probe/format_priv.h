@@ -25,6 +25,24 @@ static inline const struct probe_arg *probe_hit_args(const struct probe_hit *hit
 int probe_arg_value(const struct probe_arg *arg, const struct arch_regs *regs,
 		    const struct arch_mem *mem, uint64_t *out);
 
+/* The value of ARG at HIT whose pre-fetched value (hit->values[i]) is PRE,
+ * or, when PRE is NULL, probe_arg_value from the hit's registers and
+ * memory.  Same returns. */
+int probe_hit_value(const struct probe_hit *hit, const struct probe_arg *arg,
+		    const struct probe_value *pre, uint64_t *out);
+
+/* Argument I's pre-fetched value at HIT, or NULL when the hit has none. */
+static inline const struct probe_value *probe_hit_pre(const struct probe_hit *hit, size_t i)
+{
+	return hit->values ? &hit->values[i] : NULL;
+}
+
+/* The string of ARG at HIT: PRE's bytes when it was pre-fetched (cut as
+ * probe_arg_string cuts), else read at ADDR.  Same returns. */
+int probe_hit_string(const struct probe_hit *hit, const struct probe_arg *arg,
+		     const struct probe_value *pre, uint64_t addr, char *buf, size_t *len,
+		     bool *cut);
+
 /* The byte swap and bit-field step of probe_arg_value, on RAW (a value as
  * probe_fetch returns it for ARG->type). */
 uint64_t probe_arg_adjust(const struct probe_arg *arg, uint64_t raw);

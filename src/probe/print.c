@@ -197,6 +197,25 @@ int probe_read_string(const struct arch_mem *mem, uint64_t addr, char *buf, size
 	return read_string(mem, addr, PRINT_STRING_MAX, buf, len, cut);
 }
 
+int probe_hit_string(const struct probe_hit *hit, const struct probe_arg *arg,
+		     const struct probe_value *pre, uint64_t addr, char *buf, size_t *len,
+		     bool *cut)
+{
+	bool bounded = arg->strmax && arg->strmax <= PRINT_STRING_MAX;
+	size_t max = bounded ? arg->strmax : PRINT_STRING_MAX;
+
+	if (!pre)
+		return probe_arg_string(arg, hit->mem, addr, buf, len, cut);
+	if (pre->err)
+		return pre->err;
+	/* As a read of MAX bytes would see it: cut when no NUL came within
+	 * them (a char[N] is whole at N bytes). */
+	*len = pre->len < max ? pre->len : max;
+	memcpy(buf, pre->str, *len);
+	*cut = !bounded && pre->len >= max;
+	return 0;
+}
+
 int probe_arg_string(const struct probe_arg *arg, const struct arch_mem *mem, uint64_t addr,
 		     char *buf, size_t *len, bool *cut)
 {
@@ -357,13 +376,13 @@ static void put_scalar(struct line *l, const struct probe_arg *arg, uint64_t v, 
 }
 
 static void put_string(struct line *l, const struct probe_hit *hit, const struct probe_arg *arg,
-		       uint64_t addr, bool json)
+		       const struct probe_value *pre, uint64_t addr, bool json)
 {
 	char str[PRINT_STRING_MAX];
 	size_t len;
 	bool cut;
 
-	if (probe_arg_string(arg, hit->mem, addr, str, &len, &cut)) {
+	if (probe_hit_string(hit, arg, pre, addr, str, &len, &cut)) {
 		line_puts(l, json ? "null" : "(fault)");
 		return;
 	}
@@ -376,17 +395,17 @@ static void put_string(struct line *l, const struct probe_hit *hit, const struct
 }
 
 static void put_value(struct line *l, const struct probe_hit *hit, const struct probe_arg *arg,
-		      bool json)
+		      const struct probe_value *pre, bool json)
 {
 	uint64_t v;
-	int ret = probe_arg_value(arg, hit->regs, hit->mem, &v);
+	int ret = probe_hit_value(hit, arg, pre, &v);
 
 	if (ret == -ENODATA)
 		line_puts(l, json ? "null" : "(optimized out)");
 	else if (ret)
 		line_puts(l, json ? "null" : "(fault)");
 	else if (arg->type == PROBE_STRING)
-		put_string(l, hit, arg, v, json);
+		put_string(l, hit, arg, pre, v, json);
 	else
 		put_scalar(l, arg, v, json);
 }
@@ -490,7 +509,7 @@ static void format_text(struct line *l, const struct probe_hit *hit, const char 
 	}
 	for (i = 0; probe && i < probe->nargs; i++) {
 		line_printf(l, " %s=", args[i].name);
-		put_value(l, hit, &args[i], false);
+		put_value(l, hit, &args[i], probe_hit_pre(hit, i), false);
 	}
 	line_puts(l, "\n");
 	if (hit->stack)
@@ -530,7 +549,7 @@ static void format_json(struct line *l, const struct probe_hit *hit, const char 
 			line_puts(l, ",");
 		put_json_string(l, args[i].name);
 		line_puts(l, ":");
-		put_value(l, hit, &args[i], true);
+		put_value(l, hit, &args[i], probe_hit_pre(hit, i), true);
 	}
 	line_puts(l, "}");
 	if (hit->stack)
@@ -540,6 +559,7 @@ static void format_json(struct line *l, const struct probe_hit *hit, const char 
 
 int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t n)
 {
+	const struct probe_value *pre = probe_hit_pre(hit, i);
 	const struct probe_arg *a;
 	size_t len = 0;
 
@@ -550,11 +570,12 @@ int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t 
 		return -EINVAL;
 	buf[0] = '\0';
 	for (size_t k = 0; k < a->nparts && len < n; k++) {
+		const struct probe_value *part = pre && pre->parts ? &pre->parts[k] : NULL;
 		uint64_t v;
 
 		/* SystemTap's form: every value in hex */
-		if (a->parts[k].fetch &&
-		    probe_arg_value(&a->parts[k], hit->regs, hit->mem, &v) == 0)
+		if (a->parts[k].fetch && (!pre || part) &&
+		    probe_hit_value(hit, &a->parts[k], part, &v) == 0)
 			len += (size_t)snprintf(buf + len, n - len, "%s%s=0x%llx", k ? " " : "",
 						a->parts[k].name, (unsigned long long)v);
 		else
@@ -568,7 +589,7 @@ int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out)
 {
 	if (!hit->probe || i >= hit->probe->nargs)
 		return -EINVAL;
-	return probe_arg_value(&probe_hit_args(hit)[i], hit->regs, hit->mem, out);
+	return probe_hit_value(hit, &probe_hit_args(hit)[i], probe_hit_pre(hit, i), out);
 }
 
 void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json)

@@ -189,6 +189,16 @@ struct probe_hit;
  * cannot be read fails the comparison it is in. */
 bool probe_filter_match(const struct probe_filter *filter, const struct probe_hit *hit);
 
+/* The part of FILTER the kernel's event filter can decide, in its syntax,
+ * into BUF: ARGS are the arguments compiled for one site, NAMES[i] the
+ * event field of argument i (NULL: the event has none).  The kernel then
+ * passes every hit FILTER passes (utap still applies FILTER to them).
+ * Returns 1 when BUF says all of FILTER (or there is none), 0 when only
+ * a part (faulting memory or a construct the kernel lacks), -1 when no
+ * part at all (BUF is ""). */
+int probe_filter_kernel(const struct probe_filter *filter, const struct probe_arg *args,
+			const char *const *names, char *buf, size_t n);
+
 /* ARG's format for -S: "s32", "string", "string max 16", "enum color",
  * "bool", "double", "ipv4", "char", "x16 byte-swapped", "u32 bits 3..7". */
 void probe_describe_format(const struct probe_arg *arg, char *buf, size_t n);
@@ -219,6 +229,17 @@ struct probe_frame {
  * (targets/demo.c:20)".  Returns the length, as snprintf does. */
 int probe_frame_format(const struct probe_frame *f, char *buf, size_t n);
 
+/* A value fetched at the hit by whoever ran the probe (the kernel's
+ * uprobes fetch into their event; utap reads the event later): what
+ * probe_fetch would have returned, then shown by the same code. */
+struct probe_value {
+	int err;         /* 0, -EFAULT (unreadable), -ENODATA (optimized out) */
+	uint64_t raw;    /* a number as probe_fetch returns it for the arg's type */
+	const char *str; /* PROBE_STRING: its bytes, LEN of them (no NUL needed) */
+	size_t len;
+	const struct probe_value *parts; /* $$parms and kin: one per part */
+};
+
 struct probe_hit {
 	const struct probe *probe;
 	pid_t pid, tid;
@@ -240,6 +261,9 @@ struct probe_hit {
 	/* The probe's arguments as compiled for this site (same count and
 	 * names as probe->args), or NULL: probe->args are final. */
 	const struct probe_arg *args;
+	/* The arguments' values, fetched at the hit (one per argument, in
+	 * order), or NULL: they are fetched from REGS and MEM. */
+	const struct probe_value *values;
 	/* The call stack, innermost first, when asked for (-s), else NULL. */
 	const struct probe_frame *stack;
 	int nstack;

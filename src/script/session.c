@@ -17,6 +17,7 @@
 #include "script/points.h"
 #include "script/script.h"
 #include "script/session_priv.h"
+#include "script/uprobe_limits.h"
 #include "util/log.h"
 
 static char *read_file(const char *path, struct script_error *err)
@@ -571,6 +572,10 @@ static int prepare(struct session *ss, char **text)
 		session_report(&err, *text);
 		return -EINVAL;
 	}
+	if (o->backend == BACKEND_UPROBE && script_uprobe_limits(ss->s, &err) < 0) {
+		session_report(&err, *text);
+		return -EINVAL;
+	}
 	if (place_probes(ss) < 0)
 		return -EINVAL;
 	if ((o->nprobes || ss->nlives[0] || ss->nlives[1] || ss->nlives[2] || ss->nlives[3]) &&
@@ -618,15 +623,15 @@ int script_main(struct options *o)
 		rc = 0;
 	} else if (rc < 0) {
 		rc = 2;
-	} else if (o->nprobes && ptrace_backend_check(o) < 0) {
+	} else if (o->nprobes && backend_check(o) < 0) {
 		rc = 2;
 	} else if (o->dry_run) {
-		rc = o->nprobes ? ptrace_backend_dry_run(o, ss.out) : 0;
+		rc = o->nprobes ? backend_dry_run(o, ss.out) : 0;
 	} else if (!o->argv && !o->attach_pid) {
 		run_without_target(&ss);
 		rc = interp_errors(ss.in) ? 1 : 0;
 	} else {
-		rc = ptrace_backend_run(o, ss.out, &hooks);
+		rc = backend_run(o, ss.out, &hooks);
 		/* the script's status, not the program's (SystemTap's) */
 		rc = rc == 2 ? 2 : interp_errors(ss.in) ? 1 : 0;
 	}

@@ -33,6 +33,8 @@ SPLIT_CMD=(env BENCH_TARGET_CPU=1 taskset -c 0)
 PLACEMENTS=(u p s)
 [ "$(nproc)" -ge 2 ] || PLACEMENTS=(u p)
 TMP=$(mktemp -d /tmp/utap-bench.XXXXXX)
+# shellcheck source=tests/bench/uprobe_backend.sh
+. "$(dirname "${BASH_SOURCE[0]}")/uprobe_backend.sh"
 
 TRACEFS=/sys/kernel/tracing
 UPROBE_GROUP=utapbench
@@ -716,6 +718,7 @@ main()
 	bench_utap
 	bench_ltrace
 	bench_uprobe "$off"
+	bench_uprobe_backend
 	{
 		echo "utap bench: $(nproc) CPUs, kernel $(uname -r), $(date -u '+%F %T UTC')"
 		echo "per-hit overhead = (traced - untraced wall time) / N: median of $RUNS runs (best);"
@@ -723,6 +726,7 @@ main()
 		echo "ratios use the medians"
 		print_table
 		print_ratios
+		print_uprobe_backend_ratios
 		bench_syscalls
 		bench_stress
 	} | tee "$RESULTS"
