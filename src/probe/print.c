@@ -51,9 +51,9 @@ static bool line_reserve(struct line *l, size_t n)
 	return true;
 }
 
-static void line_put(struct line *l, const char *s, size_t n)
+static inline void line_put(struct line *l, const char *s, size_t n)
 {
-	if (!line_reserve(l, n))
+	if (l->len + n >= l->cap && !line_reserve(l, n))
 		return;
 	memcpy(l->data + l->len, s, n);
 	l->len += n;
@@ -82,6 +82,49 @@ static void __attribute__((format(printf, 2, 3))) line_printf(struct line *l, co
 		va_end(ap);
 	}
 	l->len += n;
+}
+
+/* Numbers without vsnprintf: a hit line is mostly numbers, and the
+ * formatted-output machinery cost as much as the rest of a hit's work. */
+static void line_put_unsigned(struct line *l, uint64_t v, unsigned base, int min_digits)
+{
+	char buf[24];
+	int n = 0;
+
+	/* constant divisors: the compiler turns them into multiplications */
+	if (base == 16) {
+		do {
+			buf[sizeof(buf) - 1 - n++] = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} while (v || n < min_digits);
+	} else {
+		do {
+			buf[sizeof(buf) - 1 - n++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v || n < min_digits);
+	}
+	line_put(l, buf + sizeof(buf) - n, (size_t)n);
+}
+
+static void line_put_dec(struct line *l, uint64_t v)
+{
+	line_put_unsigned(l, v, 10, 1);
+}
+
+static void line_put_signed(struct line *l, int64_t v)
+{
+	if (v < 0) {
+		line_put(l, "-", 1);
+		line_put_unsigned(l, -(uint64_t)v, 10, 1);
+	} else {
+		line_put_unsigned(l, (uint64_t)v, 10, 1);
+	}
+}
+
+static void line_put_hex(struct line *l, uint64_t v)
+{
+	line_put(l, "0x", 2);
+	line_put_unsigned(l, v, 16, 1);
 }
 
 static void line_release(struct line *l)
@@ -121,7 +164,19 @@ static void put_escaped(struct line *l, const char *s, size_t n, bool json)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		const char *esc = short_escape(c);
+		const char *esc;
+		size_t plain = i;
+
+		/* a run of printable bytes that need no escape: one copy */
+		while (plain < n && s[plain] >= 0x20 && s[plain] < 0x7f && s[plain] != '"' &&
+		       s[plain] != '\\')
+			plain++;
+		if (plain > i) {
+			line_put(l, s + i, plain - i);
+			i = plain - 1;
+			continue;
+		}
+		esc = short_escape(c);
 
 		if (!esc && !json)
 			esc = c == '\a' ? "\\a" : c == '\v' ? "\\v" : NULL;
@@ -296,12 +351,17 @@ bool probe_arg_text(const struct probe_arg *arg, uint64_t v, char *buf, size_t n
  * which has no hex numbers). */
 static void put_number(struct line *l, enum probe_type type, uint64_t v, bool json)
 {
-	if (is_hex(type))
-		line_printf(l, json ? "\"0x%llx\"" : "0x%llx", (unsigned long long)v);
-	else if (is_signed(type))
-		line_printf(l, "%lld", (long long)v);
-	else
-		line_printf(l, "%llu", (unsigned long long)v);
+	if (is_hex(type)) {
+		if (json)
+			line_put(l, "\"", 1);
+		line_put_hex(l, v);
+		if (json)
+			line_put(l, "\"", 1);
+	} else if (is_signed(type)) {
+		line_put_signed(l, (int64_t)v);
+	} else {
+		line_put_dec(l, v);
+	}
 }
 
 /* Enough digits that the float or double reads back to the same bits;
@@ -491,24 +551,46 @@ static void format_text(struct line *l, const struct probe_hit *hit, const char 
 	const struct probe_arg *args = probe ? probe_hit_args(hit) : NULL;
 	size_t i;
 
+	/* COMM-TID [CPU] SECS.USECS: NAME: */
 	line_puts(l, hit->comm ? hit->comm : "<...>");
-	line_printf(l, "-%d", (int)hit->tid);
-	if (hit->cpu >= 0)
-		line_printf(l, " [%03d]", hit->cpu);
-	line_printf(l, " %llu.%06llu: %s: ", (unsigned long long)(hit->time_ns / 1000000000),
-		    (unsigned long long)(hit->time_ns % 1000000000 / 1000), name);
-	if (probe && probe->kind == PROBE_RETURN) {
-		if (hit->caller)
-			line_printf(l, "(%s+0x%llx <- %s)", hit->caller,
-				    (unsigned long long)hit->caller_off, sym);
-		else
-			line_printf(l, "(0x%llx <- %s)", (unsigned long long)hit->caller_addr, sym);
-	} else {
-		line_printf(l, "(%s+0x%llx/0x%llx)", sym, (unsigned long long)hit->sym_off,
-			    (unsigned long long)hit->sym_size);
+	line_put(l, "-", 1);
+	line_put_signed(l, hit->tid);
+	if (hit->cpu >= 0) {
+		line_put(l, " [", 2);
+		line_put_unsigned(l, (uint64_t)hit->cpu, 10, 3);
+		line_put(l, "]", 1);
 	}
+	line_put(l, " ", 1);
+	line_put_dec(l, hit->time_ns / 1000000000);
+	line_put(l, ".", 1);
+	line_put_unsigned(l, hit->time_ns % 1000000000 / 1000, 10, 6);
+	line_put(l, ": ", 2);
+	line_puts(l, name);
+	line_put(l, ": (", 3);
+	if (probe && probe->kind == PROBE_RETURN) {
+		/* (CALLER+0xOFF <- SYM) or (0xADDR <- SYM) */
+		if (hit->caller) {
+			line_puts(l, hit->caller);
+			line_put(l, "+", 1);
+			line_put_hex(l, hit->caller_off);
+		} else {
+			line_put_hex(l, hit->caller_addr);
+		}
+		line_put(l, " <- ", 4);
+		line_puts(l, sym);
+	} else {
+		/* (SYM+0xOFF/0xSIZE) */
+		line_puts(l, sym);
+		line_put(l, "+", 1);
+		line_put_hex(l, hit->sym_off);
+		line_put(l, "/", 1);
+		line_put_hex(l, hit->sym_size);
+	}
+	line_put(l, ")", 1);
 	for (i = 0; probe && i < probe->nargs; i++) {
-		line_printf(l, " %s=", args[i].name);
+		line_put(l, " ", 1);
+		line_puts(l, args[i].name);
+		line_put(l, "=", 1);
 		put_value(l, hit, &args[i], probe_hit_pre(hit, i), false);
 	}
 	line_puts(l, "\n");
