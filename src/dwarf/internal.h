@@ -42,6 +42,9 @@ struct dwarf_addrs {
 };
 
 int dwarf_addrs_add(struct dwarf_addrs *set, uint64_t addr);
+/* inlined.c: where inlined copy INL starts running (DW_AT_entry_pc, else
+ * its first address).  0 or -ENOENT. */
+int dwarf_inline_entry(Dwarf_Die *inl, Dwarf_Addr *pc);
 void dwarf_addrs_finish(struct dwarf_addrs *set, uint64_t **addrs, size_t *n);
 
 /* ---- compiling a C-level fetch (dwarf_compile_arg) ------------------------

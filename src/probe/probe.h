@@ -13,6 +13,16 @@
 
 enum probe_kind { PROBE_ENTRY, PROBE_RETURN };
 
+/* Which copies of a function a probe on it takes. */
+enum probe_copies {
+	/* a one-liner's: the symbol (or each one a pattern matches), plus the
+	 * inlined copies of a single name for an entry probe */
+	COPIES_DEFAULT,
+	COPIES_OUT_OF_LINE, /* a script's .call and .return: no inlined copy */
+	COPIES_INLINED,	    /* a script's .inline: only the inlined copies */
+	COPIES_ALL,	    /* a script's .function(PAT): both, for patterns too */
+};
+
 /* uprobe_events fetch types, plus how to print them. */
 enum probe_type {
 	PROBE_U8, PROBE_U16, PROBE_U32, PROBE_U64,
@@ -134,6 +144,20 @@ struct probe {
 	bool sym_glob;        /* SYM is a pattern (* ? [): every match */
 	char *src_file;       /* BIN:FILE:LINE: a source line (sym is NULL) */
 	int src_line;
+	/* BIN:SYM@FILE, BIN:SYM@FILE:LINE (SystemTap's "func@file.c:12"): only
+	 * the functions SYM names (a pattern) that DWARF says are declared in
+	 * source FILE (a pattern, matched against the whole path or its
+	 * trailing components) and, with a LINE, declared at that line or
+	 * holding a statement of it; NULL / 0 otherwise */
+	char *sym_file;
+	int sym_line;
+	/* Set by a script, not by the one-liner syntax: */
+	/* statement("FUNC@FILE:LINE"): the statements of BIN:FILE:LINE inside
+	 * functions FUNC names (a pattern); NULL: any */
+	char *line_func;
+	enum probe_copies copies;
+	/* each site carries a struct probe_where (a script's pp()) */
+	bool want_where;
 	struct probe_arg *args;
 	size_t nargs;
 	char *text;         /* the probe as written */
@@ -209,6 +233,26 @@ struct probe_frame {
  * (targets/demo.c:20)".  Returns the length, as snprintf does. */
 int probe_frame_format(const struct probe_frame *f, char *buf, size_t n);
 
+/* A function scope of a site, as DWARF names it. */
+struct probe_scope {
+	const char *name;
+	const char *decl_file; /* as the compiler was given it ("targets/calls.c"), or NULL */
+	int decl_line;
+	bool inlined; /* an inlined copy */
+	bool entered; /* the site is where it begins */
+};
+
+/* Where a site is, for a script's pp() and probefunc(): filled once per
+ * site, at planting, when a probe there asks (probe.want_where). */
+#define PROBE_WHERE_SCOPES 8
+struct probe_where {
+	const char *module; /* the file's path, as the process maps it */
+	const char *file;   /* the site's source line (NULL, 0: unknown) */
+	int line;
+	struct probe_scope scopes[PROBE_WHERE_SCOPES]; /* innermost first */
+	int nscopes;
+};
+
 struct probe_hit {
 	const struct probe *probe;
 	pid_t pid, tid;
@@ -229,6 +273,8 @@ struct probe_hit {
 	/* The probe's arguments as compiled for this site (same count and
 	 * names as probe->args), or NULL: probe->args are final. */
 	const struct probe_arg *args;
+	/* Where the site is, when the probe asked (probe.want_where), else NULL. */
+	const struct probe_where *where;
 	/* The call stack, innermost first, when asked for (-s), else NULL. */
 	const struct probe_frame *stack;
 	int nstack;

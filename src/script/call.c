@@ -489,7 +489,10 @@ static enum flow context(struct interp *in, const struct script_expr *e,
 	}
 	case B_PROBEFUNC:
 	case B_PPFUNC:
-		*v = rt_value_string(rt_str_cstr(h && h->sym ? h->sym : "", interp_maxlen(in)));
+		*v = rt_value_string(rt_str_cstr(in->func	     ? in->func
+						 : h && h->sym ? h->sym
+							       : "",
+						 interp_maxlen(in)));
 		break;
 	case B_UADDR:
 		*v = rt_value_long(h && h->regs ? (int64_t)arch_ip(h->regs) : 0);

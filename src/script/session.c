@@ -202,6 +202,12 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 	free(text);
 	if (place_lists(&o->probes[idx], targets, ntargets) < 0)
 		return -ENOMEM;
+	o->probes[idx].copies = w->copies;
+	o->probes[idx].want_where = w->pp_kind != 0;
+	if (w->line_func && !(o->probes[idx].line_func = strdup(w->line_func)))
+		return -ENOMEM;
+	if (session_pp_form(ss, idx, w) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < o->probes[idx].nargs; i++)
 		if (o->probes[idx].args[i].expr)
 			o->probes[idx].args[i].expr->arrow_is_member = true;
@@ -252,6 +258,7 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 static void mark_returns(struct script *s, const struct options *o)
 {
 	char *bin = target_bin(o);
+	struct script_target target = {bin, (long)o->attach_pid};
 
 	for (int p = 0; p < s->nprobes; p++) {
 		struct script_probe *sp = &s->probes[p];
@@ -261,7 +268,7 @@ static void mark_returns(struct script *s, const struct options *o)
 			struct script_where w;
 			struct script_error err;
 
-			if (script_point_where(&sp->points[k], bin, &w, &err) < 0 || !w.is_return)
+			if (script_point_where(&sp->points[k], &target, &w, &err) < 0 || !w.is_return)
 				sp->returns = false;
 			script_where_free(&w);
 		}
@@ -295,6 +302,7 @@ static int check_life_path(const struct script_where *w, const char *target, con
 static int place_probes(struct session *ss)
 {
 	char *bin = target_bin(ss->opts);
+	struct script_target target = {bin, (long)ss->opts->attach_pid};
 	struct script_error err = {{0}};
 	int ret = 0;
 
@@ -307,7 +315,7 @@ static int place_probes(struct session *ss)
 			char pp[256];
 
 			script_point_text(&sp->points[k], pp, sizeof(pp));
-			if (script_point_where(&sp->points[k], bin, &w, &err) < 0) {
+			if (script_point_where(&sp->points[k], &target, &w, &err) < 0) {
 				session_report(&err, ss->s->source);
 				ret = -EINVAL;
 				break;
@@ -377,7 +385,9 @@ static void on_hit(void *data, const struct probe_hit *hit)
 	struct session *ss = data;
 	int i = hit->probe->index, p = ss->probe_of[i];
 	uint64_t t0 = session_mono_ns();
+	const char **pp, **func;
 	char why[96];
+	int npp;
 
 	if (interp_exiting(ss->in) || ss->disabled[p])
 		return; /* exit() was called, or the guard stopped it */
@@ -395,7 +405,14 @@ static void on_hit(void *data, const struct probe_hit *hit)
 	}
 	if (ss->mark_of[i])
 		interp_set_mark(ss->in, ss->mark_of[i]->provider, ss->mark_of[i]->name);
-	interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
+	npp = session_hit_pp(ss, i, hit, &pp, &func);
+	if (!npp)
+		interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
+	for (int k = 0; k < npp && !interp_exiting(ss->in); k++) {
+		interp_set_func(ss->in, func[k]);
+		interp_run(ss->in, ss->probe_of[i], hit, pp[k]);
+	}
+	interp_set_func(ss->in, NULL);
 	interp_set_mark(ss->in, NULL, NULL);
 	session_account(ss, p, t0, session_mono_ns());
 	if (interp_exiting(ss->in))
@@ -533,6 +550,7 @@ static void session_free(struct session *ss)
 	free(ss->hits);
 	free(ss->probe_ns);
 	free(ss->disabled);
+	session_pp_free(ss);
 	if (ss->s) {
 		script_check_release(ss->s);
 		script_free(ss->s);

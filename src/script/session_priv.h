@@ -47,7 +47,31 @@ struct session {
 	long *hits;            /* per script probe, in it */
 	uint64_t *probe_ns;    /* per script probe, in it */
 	bool *disabled;        /* per script probe */
+	/* pp() of hits (pp.c): how each planted probe's shows, and those made */
+	struct pp_form *forms;
+	int nforms;
+	struct pp_entry *pps;
+	size_t npp, pp_cap;
 };
+
+/* pp.c: how pp() shows the hits of a planted probe. */
+struct pp_form {
+	char kind;	    /* 'f' function, 's' statement; 0: as written */
+	const char *suffix; /* ".call", ".return", ".inline", "" */
+	bool library;	    /* process("PROGRAM").library("MODULE") */
+	char *program;	    /* absolute */
+};
+
+/* pp.c: planted probe IDX shows as W says (0 or -ENOMEM). */
+int session_pp_form(struct session *ss, int idx, const struct script_where *w);
+/* pp.c: HIT's probe points as SystemTap resolves them (the function,
+ * file and line of the site): how many, *PP pointing to them and *FUNC to
+ * the functions they are about (NULL: the hit's symbol).  More than one
+ * when the probe's pattern names several functions beginning at the site;
+ * 0 when the site has no where (the point as written is the one). */
+int session_hit_pp(struct session *ss, int idx, const struct probe_hit *hit, const char ***pp,
+		   const char ***func);
+void session_pp_free(struct session *ss);
 
 /* The first error of a script, where it is and why, on stderr. */
 void session_report(const struct script_error *err, const char *source);

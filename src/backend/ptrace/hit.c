@@ -75,6 +75,7 @@ static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 	h->sym = site->sym ? site->sym : "?";
 	h->sym_off = site->sym_off;
 	h->sym_size = site->sym_size;
+	h->where = p && p->want_where ? site->where : NULL;
 	h->regs = regs;
 	h->mem = mem;
 }

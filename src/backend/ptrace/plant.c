@@ -197,6 +197,7 @@ struct argplan_list {
 
 void plant_free_argplans(struct tracer *t)
 {
+	where_free_all(t);
 	while (t->argplans) {
 		struct argplan_list *l = t->argplans;
 
@@ -284,6 +285,12 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 	}
 	if (args && argplan_needs_fp(args, p->nargs))
 		site->needs_fp = true;
+	if (p->want_where) {
+		uint64_t vaddr = 0;
+
+		sym_offset_to_vaddr(sm, r->file_offset, &vaddr);
+		where_fill(t, th->proc->space, m, site, vaddr);
+	}
 	if (p->kind == PROBE_ENTRY)
 		add_probe(&site->entry_probes, &site->entry_args, &site->nentry, i, args);
 	else

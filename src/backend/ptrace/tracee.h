@@ -51,6 +51,7 @@ struct site {
 	const struct probe_arg **entry_args;
 	const struct probe_arg **return_args;
 	bool needs_fp; /* a compiled fetch reads an FP register */
+	const struct probe_where *where; /* when a probe asked (where.c), or NULL */
 	bool planted;
 	bool retired;  /* its probes were disabled: original bytes back (a late
 			* trap there rewinds and runs them) */
@@ -177,6 +178,7 @@ struct tracer {
 	unsigned block_streak;
 	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
 	struct argplan_list *argplans; /* every compiled argument array, freed at the end */
+	struct where_record *wheres;   /* every site's where (where.c), freed at the end */
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
 	bool *probe_disabled; /* per probe: disabled while running (retire.c) */
@@ -255,6 +257,12 @@ void plant_free_argplans(struct tracer *t);
 int plant_rendezvous(struct tracer *t, struct thread *th);
 int site_write_trap(struct space *s, struct site *site);
 int site_restore(int memfd, struct site *site);
+
+/* ---- where.c ---- */
+/* SITE's where (at link-time address VADDR of module M), made once. */
+void where_fill(struct tracer *t, struct space *s, struct module *m, struct site *site,
+		uint64_t vaddr);
+void where_free_all(struct tracer *t);
 
 /* ---- hit.c ---- */
 int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site);
