@@ -136,6 +136,10 @@ int dwarf_scope_var(Dwarf_Die *scopes, int n, const char *name, Dwarf_Die *var);
 /* A global or static variable named NAME: the CU CU first (may be NULL),
  * then every unit; definitions only. 0, or -ENOENT. */
 int dwarf_global_var(struct dwarf_module *dm, Dwarf_Die *cu, const char *name, Dwarf_Die *var);
+/* A global or static variable named NAME of the units whose source file
+ * FILE names (a pattern, as dwarf_path_glob matches); definitions only.
+ * 0, -ENOENT (no such variable there), -ENODEV (no such unit). */
+int dwarf_unit_var(struct dwarf_module *dm, const char *file, const char *name, Dwarf_Die *var);
 /* The innermost function (DW_TAG_subprogram or an inlined copy) in
  * SCOPES: its index, or -1. */
 int dwarf_scope_func(Dwarf_Die *scopes, int n);

@@ -568,7 +568,22 @@ int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out)
 {
 	if (!hit->probe || i >= hit->probe->nargs)
 		return -EINVAL;
+	if (probe_hit_args(hit)[i].absent)
+		return -ENOENT;
 	return probe_arg_value(&probe_hit_args(hit)[i], hit->regs, hit->mem, out);
+}
+
+int probe_hit_arg_value_input(const struct probe_hit *hit, size_t i, uint64_t input,
+			      uint64_t *out)
+{
+	if (!hit->probe || i >= hit->probe->nargs)
+		return -EINVAL;
+	return probe_arg_value_input(&probe_hit_args(hit)[i], hit->regs, hit->mem, input, out);
+}
+
+bool probe_hit_arg_defined(const struct probe_hit *hit, size_t i)
+{
+	return hit->probe && i < hit->probe->nargs && !probe_hit_args(hit)[i].absent;
 }
 
 void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json)

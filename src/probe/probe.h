@@ -41,6 +41,8 @@ enum fetch_op {
 	FETCH_FPREG,  /* the low 64 bits of floating-point/vector register reg
 		       * (arch_fpreg_value); needs the regs' FP state */
 	FETCH_NONE,   /* nothing: the value is optimized out at this site */
+	FETCH_INPUT,  /* the value the evaluation is given (a script's @cast
+		       * base, computed by its handler): probe_fetch_input */
 };
 
 struct fetch {
@@ -86,6 +88,8 @@ enum probe_expr_base {
 	PEXPR_GLOBAL, /* @name: a global or static variable */
 	PEXPR_ADDR,   /* @0xADDR: the object at link-time address ADDR of the
 		       * probed module (a u64 unless cast) */
+	PEXPR_INPUT,  /* a value given at each evaluation (a script's
+		       * @cast(VALUE, "type")): FETCH_INPUT, typed by the cast */
 };
 
 struct probe_expr {
@@ -103,6 +107,13 @@ struct probe_expr {
 	 * those of a pointer to one (a script's $var); a one-liner's "->"
 	 * needs a pointer */
 	bool arrow_is_member;
+	/* Set by a script: names and types come from this module's DWARF
+	 * (a path, or a library name as process(...).library takes it)
+	 * rather than the probed one's; NULL: the probed module */
+	char *module;
+	/* PEXPR_GLOBAL: a global or static of the compilation unit of this
+	 * source file (a script's @var("name@file.c")); NULL: any unit */
+	char *file;
 };
 
 struct probe_arg {
@@ -130,6 +141,11 @@ struct probe_arg {
 	enum probe_list { LIST_NONE, LIST_PARAMS, LIST_LOCALS, LIST_VARS } list;
 	struct probe_arg *parts;
 	size_t nparts;
+	/* A script's @defined(...): a fetch that may not exist at a site;
+	 * where it cannot be compiled the compiled copy is ABSENT (no fetch)
+	 * instead of the probe failing */
+	bool optional;
+	bool absent;
 };
 
 struct probe {
@@ -191,6 +207,10 @@ void probe_free(struct probe *probe);
 int probe_fetch(const struct fetch *fetch, enum probe_type type,
 		const struct arch_regs *regs, const struct arch_mem *mem,
 		uint64_t *out);
+/* probe_fetch of a plan that may read FETCH_INPUT: INPUT is its value. */
+int probe_fetch_input(const struct fetch *fetch, enum probe_type type,
+		      const struct arch_regs *regs, const struct arch_mem *mem, uint64_t input,
+		      uint64_t *out);
 /* Bytes a value of TYPE occupies in memory (8 for PROBE_STRING's pointer). */
 size_t probe_type_size(enum probe_type type);
 /* "u32", "string": the type as uprobe_events spells it. */
@@ -295,6 +315,18 @@ int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t 
  * string's (char *, char[N]) address, an enum's value, a pointer's.  0,
  * -EFAULT (unreadable memory), -ENODATA (optimized out), -EINVAL. */
 int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out);
+/* The same for an argument whose plan starts from a given value (a
+ * script's @cast): INPUT is that value; -ENOENT when it is absent here. */
+int probe_hit_arg_value_input(const struct probe_hit *hit, size_t i, uint64_t input,
+			      uint64_t *out);
+/* Argument ARG (compiled) as a number, its plan starting from INPUT:
+ * what probe_hit_arg_value_input does, without a hit (REGS may be NULL
+ * when the plan reads no register).  0, -EFAULT, -ENODATA, -ENOENT. */
+int probe_arg_value_input(const struct probe_arg *arg, const struct arch_regs *regs,
+			  const struct arch_mem *mem, uint64_t input, uint64_t *out);
+/* Whether argument I of HIT exists at its site (a script's @defined):
+ * false only for an optional one that could not be compiled there. */
+bool probe_hit_arg_defined(const struct probe_hit *hit, size_t i);
 
 /* Format one hit and write it to OUT as one line: ftrace style
  *   COMM-TID [CPU] SECS.USECS: NAME: (SYM+0x0/0xSIZE) v=1 a=2

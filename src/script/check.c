@@ -159,8 +159,16 @@ int check_stmt(struct checker *c, struct script_stmt *st)
 	case SS_EXPR:
 		return check_expr(c, st->expr, ST_UNKNOWN);
 	case SS_IF:
-		if (check_expr(c, st->expr, ST_LONG) < 0 || check_stmt(c, st->then) < 0)
+		if (check_expr(c, st->expr, ST_LONG) < 0)
 			return -EINVAL;
+		if (!check_never(st->expr)) {
+			/* if (@defined($x)) ...$x...: $x may be absent elsewhere */
+			c->guarded += check_guards(st->expr);
+			ret = check_stmt(c, st->then);
+			c->guarded -= check_guards(st->expr);
+			if (ret < 0)
+				return -EINVAL;
+		}
 		return check_stmt(c, st->otherwise);
 	case SS_WHILE:
 	case SS_FOR:
@@ -426,6 +434,12 @@ void script_check_release(struct script *s)
 		free(p->target_pos);
 		free(p->entry_target_pos);
 		p->target_pos = p->entry_target_pos = NULL;
+		free(p->target_exprs);
+		free(p->entry_target_exprs);
+		p->target_exprs = p->entry_target_exprs = NULL;
+		free(p->target_optional);
+		free(p->entry_target_optional);
+		p->target_optional = p->entry_target_optional = NULL;
 		free(p->entry_exprs);
 		p->entry_exprs = NULL;
 		p->entry_targets = NULL;
@@ -435,6 +449,11 @@ void script_check_release(struct script *s)
 		p->nlocals = p->ntargets = 0;
 		release_stmt(p->body);
 	}
+	free(s->casts);
+	free(s->cast_optional);
+	s->casts = NULL;
+	s->cast_optional = NULL;
+	s->ncasts = 0;
 	for (int i = 0; i < s->nfunctions; i++) {
 		struct script_function *f = &s->functions[i];
 

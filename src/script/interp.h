@@ -59,6 +59,10 @@ void interp_set_mark(struct interp *in, const char *provider, const char *name);
  * hit's symbol. */
 void interp_set_func(struct interp *in, const char *func);
 
+/* The script's @casts off code (S->casts), compiled once for the session:
+ * CASTS[0..S->ncasts), kept by the caller. */
+void interp_set_casts(struct interp *in, const struct probe_arg *casts);
+
 /* target(): the program -c / "--" launched, or -x named. */
 void interp_set_target(struct interp *in, pid_t target);
 

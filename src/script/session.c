@@ -90,49 +90,6 @@ static char *target_bin(const struct options *o)
 	return strdup(buf);
 }
 
-/* $$parms, $$locals, $$vars: the lists compiled per site, or LIST_NONE. */
-static enum probe_list list_of(const char *target)
-{
-	if (strcmp(target, "$$parms") == 0)
-		return LIST_PARAMS;
-	if (strcmp(target, "$$locals") == 0)
-		return LIST_LOCALS;
-	if (strcmp(target, "$$vars") == 0)
-		return LIST_VARS;
-	return LIST_NONE;
-}
-
-/* P's arguments in the order of TARGETS: those the one-liner parsed, and
- * the lists, which have no one-liner syntax, in their places. */
-static int place_lists(struct probe *p, char *const *targets, int ntargets)
-{
-	struct probe_arg *all;
-	size_t k = 0;
-
-	if ((size_t)ntargets == p->nargs)
-		return 0;
-	all = calloc((size_t)ntargets + 1, sizeof(*all));
-	if (!all)
-		return -ENOMEM;
-	for (int i = 0; i < ntargets; i++) {
-		if (list_of(targets[i]) == LIST_NONE && k < p->nargs) {
-			all[i] = p->args[k++];
-			continue;
-		}
-		all[i].name = strdup(targets[i]);
-		all[i].list = list_of(targets[i]);
-		all[i].type = PROBE_U64;
-		if (!all[i].name) {
-			free(all);
-			return -ENOMEM;
-		}
-	}
-	free(p->args);
-	p->args = all;
-	p->nargs = (size_t)ntargets;
-	return 0;
-}
-
 /* A planted probe for a code point of script probe P: the one-liner of
  * the point with the probe's context variables as its fetches. */
 int session_add_code_probe(struct session *ss, int p, const struct script_where *w,
@@ -162,8 +119,8 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 	for (int i = 0; i < ntargets; i++) {
 		char fetch[128];
 
-		if (list_of(targets[i]))
-			continue;
+		if (!session_fetch_is_oneliner(targets[i]))
+			continue; /* built by session_place_fetches */
 		if (!mark) {
 			fprintf(m, " t%d=%s", i, targets[i]);
 			continue;
@@ -200,7 +157,7 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 		return -EINVAL;
 	}
 	free(text);
-	if (place_lists(&o->probes[idx], targets, ntargets) < 0)
+	if (session_place_fetches(&o->probes[idx], sp, saves_entry) < 0)
 		return -ENOMEM;
 	o->probes[idx].copies = w->copies;
 	o->probes[idx].want_where = w->pp_kind != 0;
@@ -254,7 +211,8 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 }
 
 /* Which probes are .return probes (all their points): there, parameters
- * are read at the call, as SystemTap does.  Errors wait for place_probes. */
+ * are read at the call, as SystemTap does; and which are on code (context
+ * variables exist there).  Errors wait for place_probes. */
 static void mark_returns(struct script *s, const struct options *o)
 {
 	char *bin = target_bin(o);
@@ -263,13 +221,19 @@ static void mark_returns(struct script *s, const struct options *o)
 	for (int p = 0; p < s->nprobes; p++) {
 		struct script_probe *sp = &s->probes[p];
 
-		sp->returns = sp->npoints > 0;
+		sp->returns = sp->on_code = sp->npoints > 0;
 		for (int k = 0; k < sp->npoints; k++) {
 			struct script_where w;
 			struct script_error err;
 
-			if (script_point_where(&sp->points[k], &target, &w, &err) < 0 || !w.is_return)
+			if (script_point_where(&sp->points[k], &target, &w, &err) < 0) {
+				sp->returns = sp->on_code = false;
+				continue;
+			}
+			if (!w.is_return)
 				sp->returns = false;
+			if (w.kind != POINT_CODE && w.kind != POINT_MARK)
+				sp->on_code = false;
 			script_where_free(&w);
 		}
 	}
@@ -297,6 +261,15 @@ static int check_life_path(const struct script_where *w, const char *target, con
 	return -EINVAL;
 }
 
+/* The first fetch of SP read outside @defined(...), or -1. */
+static int required_fetch(const struct script_probe *sp)
+{
+	for (int i = 0; i < sp->ntargets; i++)
+		if (!sp->target_optional[i])
+			return i;
+	return -1;
+}
+
 /* Every probe point of the script: events for the session, one-liner
  * probes for code.  0 or -EINVAL (reported). */
 static int place_probes(struct session *ss)
@@ -320,10 +293,10 @@ static int place_probes(struct session *ss)
 				ret = -EINVAL;
 				break;
 			}
-			if (w.kind != POINT_CODE && w.kind != POINT_MARK && sp->ntargets) {
+			if (w.kind != POINT_CODE && w.kind != POINT_MARK && required_fetch(sp) >= 0) {
 				snprintf(err.msg, sizeof(err.msg),
-					 "context variables ($%s...) exist only in probes on code",
-					 sp->targets[0] + 1);
+					 "context variables (%s...) exist only in probes on code",
+					 sp->targets[required_fetch(sp)]);
 				err.line = sp->points[k].pos.line;
 				err.col = sp->points[k].pos.col;
 				snprintf(err.hint, sizeof(err.hint), "%.200s has none", pp);
@@ -551,6 +524,7 @@ static void session_free(struct session *ss)
 	free(ss->probe_ns);
 	free(ss->disabled);
 	session_pp_free(ss);
+	session_fetches_free(ss);
 	if (ss->s) {
 		script_check_release(ss->s);
 		script_free(ss->s);
@@ -564,7 +538,8 @@ static int prepare(struct session *ss, char **text)
 	struct script_limits lim;
 	struct interp_session is = {0, ss->out};
 	const char *file = o->script_file ? o->script_file : "-e";
-	char why[256];
+	char why[256], *program;
+	int rc;
 
 	snprintf(err.file, sizeof(err.file), "%s", file);
 	*text = o->script_text ? strdup(o->script_text) : read_file(o->script_file, &err);
@@ -591,6 +566,11 @@ static int prepare(struct session *ss, char **text)
 	}
 	if (place_probes(ss) < 0)
 		return -EINVAL;
+	program = target_bin(o);
+	rc = session_compile_casts(ss, program);
+	free(program);
+	if (rc < 0)
+		return rc;
 	if ((o->nprobes || ss->nlives[0] || ss->nlives[1] || ss->nlives[2] || ss->nlives[3]) &&
 	    !o->argv && !o->attach_pid && !o->dry_run) {
 		log_error("the script probes programs, and none is given\n"
@@ -613,6 +593,7 @@ static int prepare(struct session *ss, char **text)
 		log_error("%s", err.msg[0] ? err.msg : "out of memory");
 		return -EINVAL;
 	}
+	interp_set_casts(ss->in, ss->casts);
 	return 0;
 }
 

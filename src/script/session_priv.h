@@ -52,7 +52,29 @@ struct session {
 	int nforms;
 	struct pp_entry *pps;
 	size_t npp, pp_cap;
+	/* the script's @casts off code, compiled once (fetches.c), and the
+	 * DWARF opened for them */
+	struct probe_arg *casts;
+	int ncasts;
+	struct session_dwarf {
+		char *path;
+		struct dwarf_module *dm;
+	} *dwarfs;
+	int ndwarfs;
 };
+
+/* fetches.c: whether fetch TARGET of a script probe is written in the
+ * one-liner syntax ($x, @x) rather than built (lists, casts, @var of a
+ * file or module). */
+bool session_fetch_is_oneliner(const char *target);
+/* fetches.c: P's arguments in the order of SP's fetches (AT_ENTRY: those
+ * taken at the call): the one-liner parsed ones, the others built; those
+ * read in @defined(...) optional.  0 or -ENOMEM. */
+int session_place_fetches(struct probe *p, const struct script_probe *sp, bool at_entry);
+/* fetches.c: the script's @casts off code, compiled from their module's
+ * DWARF (or PROGRAM's) into ss->casts.  0, -EINVAL (reported), -ENOMEM. */
+int session_compile_casts(struct session *ss, const char *program);
+void session_fetches_free(struct session *ss);
 
 /* pp.c: how pp() shows the hits of a planted probe. */
 struct pp_form {

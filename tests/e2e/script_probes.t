@@ -276,11 +276,6 @@ EOF
 traced_same "@var" "$S" -- "$T/typed" 3
 same_values "@var(\"counter\"), @var(\"g_cfg\")->name and ->level, as the target printed them" \
 	"$(lines cfg)" "$(sed -n 's/^typed: call=[0-9]* fn=use_cfg bump=[0-9]* //p' "$PLAIN_OUT")"
-stp badvar <<'EOF'
-probe process.function("use_cfg") { println(@var("counter@typed.c")) }
-EOF
-run_utap "$S" -c "$T/typed 1"
-is "$UTAP_RC" 2 "@var(\"name@file\"): refused (not supported yet)"
 
 # ---- -S: the sites and fetch plans of a script's probes, nothing run -------------------
 

@@ -220,15 +220,56 @@ static void warn_optimized_out(void *ctx, const char *why)
 		  w->site->sym ? w->site->sym : "?", (unsigned long long)w->site->sym_off, why);
 }
 
+/* The space a site's arguments are compiled in, for find_module. */
+struct module_ctx {
+	struct tracer *t;
+	struct space *s;
+};
+
+/* A module of the process by NAME (a path, or a library name as a probe's
+ * BIN), for arguments that read another module's DWARF: its DWARF and
+ * load bias. */
+static int find_module(void *ctx, const char *name, struct dwarf_module **dm, uint64_t *bias,
+		       char *err, size_t errlen)
+{
+	struct module_ctx *mc = ctx;
+	struct probe named = {.bin = (char *)name};
+	struct sym_module *sm;
+	uint64_t vaddr;
+
+	for (size_t k = 0; k < mc->s->nmodules; k++) {
+		struct module *m = &mc->s->modules[k];
+
+		if (!m->nmaps || !wants_module(mc->s, &named, m))
+			continue;
+		sm = tracer_sym(mc->t, mc->s, m);
+		*dm = tracer_dwarf(mc->t, mc->s, m);
+		if (!sm || !*dm) {
+			snprintf(err, errlen, "%s has no DWARF debug info", m->path);
+			return -ENOENT;
+		}
+		/* where its first mapping's file offset is, against where
+		 * it was linked */
+		if (sym_offset_to_vaddr(sm, m->maps[0].pgoff, &vaddr) < 0)
+			vaddr = m->maps[0].pgoff;
+		*bias = m->maps[0].start - vaddr;
+		return 0;
+	}
+	snprintf(err, errlen, "module %s is not loaded in process %d", name, (int)mc->s->pid);
+	return -ENOENT;
+}
+
 /* Probe I's arguments compiled for SITE; *ARGS stays NULL when all are
  * raw. Returns 0, or -errno with ERR filled. */
-static int compile_args(struct tracer *t, int i, struct dwarf_module *dm,
+static int compile_args(struct tracer *t, struct space *s, int i, struct dwarf_module *dm,
 			const struct sym_module *sm, const struct resolved *r,
 			const struct site *site, const struct probe_arg **args, char *err,
 			size_t errlen)
 {
 	const struct probe *p = &t->opts->probes[i];
 	struct warn_ctx w = {.probe = i, .site = site};
+	struct module_ctx mc = {t, s};
+	struct argplan_modules mods = {find_module, &mc};
 	struct argplan_list *l;
 	struct probe_arg *compiled;
 	uint64_t vaddr = 0;
@@ -238,8 +279,8 @@ static int compile_args(struct tracer *t, int i, struct dwarf_module *dm,
 	if (!argplan_wanted(p))
 		return 0;
 	sym_offset_to_vaddr(sm, r->file_offset, &vaddr);
-	rc = argplan_compile(p, dm, vaddr, site->addr - vaddr, &compiled, warn_optimized_out, &w,
-			     err, errlen);
+	rc = argplan_compile(p, dm, vaddr, site->addr - vaddr, &mods, &compiled,
+			     warn_optimized_out, &w, err, errlen);
 	if (rc < 0)
 		return rc;
 	l = calloc(1, sizeof(*l));
@@ -279,7 +320,7 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 		probe_error(t, i, err);
 		return;
 	}
-	if (compile_args(t, i, dm, sm, r, site, &args, err, sizeof(err)) < 0) {
+	if (compile_args(t, th->proc->space, i, dm, sm, r, site, &args, err, sizeof(err)) < 0) {
 		probe_error(t, i, err);
 		return;
 	}
