@@ -174,6 +174,9 @@ struct probe {
 	enum probe_copies copies;
 	/* each site carries a struct probe_where (a script's pp()) */
 	bool want_where;
+	/* a script's optional point ("probe A?"): where it cannot be
+	 * resolved or planted it is left out, without an error */
+	bool optional;
 	struct probe_arg *args;
 	size_t nargs;
 	char *text;         /* the probe as written */

@@ -238,6 +238,7 @@ struct script_global {
 	struct script_expr *init; /* "global x = 5": a literal, or NULL */
 	/* filled by the checker */
 	enum script_type type; /* of the value (of each element, for an array) */
+	bool used;	       /* named somewhere */
 	bool is_array;
 	int nkeys;
 	enum script_type key_types[9];

@@ -32,6 +32,7 @@ static const struct script_builtin builtins[] = {
 	{"execname", B_EXECNAME, S, BA_FIXED, 0, 0, {0}, true},
 	{"cmdline_str", B_CMDLINE_STR, S, BA_FIXED, 0, 0, {0}, true},
 	{"target", B_TARGET, L, BA_FIXED, 0, 0, {0}, false},
+	{"target_set_pid", B_TARGET_SET_PID, L, BA_FIXED, 1, 1, {L}, false},
 	{"cpu", B_CPU, L, BA_FIXED, 0, 0, {0}, true},
 	{"pp", B_PP, S, BA_FIXED, 0, 0, {0}, false},
 	{"probefunc", B_PROBEFUNC, S, BA_FIXED, 0, 0, {0}, true},

@@ -32,6 +32,18 @@ static int64_t status_number(pid_t pid, const char *field)
 	return proc_status_field(pid, field, text, sizeof(text)) == 0 ? strtoll(text, NULL, 10) : 0;
 }
 
+/* target_set_pid(): PID is the target or one of its descendants (the
+ * processes utap follows), by the chain of parents in /proc. */
+static bool in_target_set(const struct interp *in, pid_t pid)
+{
+	for (int depth = 0; pid > 1 && in->session.target && depth < 64; depth++) {
+		if (pid == in->session.target)
+			return true;
+		pid = (pid_t)status_number(pid, "PPid");
+	}
+	return false;
+}
+
 static struct rt_str *cmdline(struct interp *in, pid_t pid)
 {
 	char path[64], buf[4096];
@@ -606,6 +618,9 @@ enum flow interp_call_builtin(struct interp *in, struct frame *f, const struct s
 		break;
 	case B_TARGET:
 		*v = rt_value_long(in->session.target);
+		break;
+	case B_TARGET_SET_PID:
+		*v = rt_value_long(in_target_set(in, (pid_t)args[0].num));
 		break;
 	case B_PP:
 		*v = rt_value_string(rt_str_cstr(in->pp ? in->pp : "", interp_maxlen(in)));

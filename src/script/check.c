@@ -58,9 +58,12 @@ int check_unify(struct checker *c, enum script_type *have, enum script_type t,
 
 struct script_global *check_global(struct checker *c, const char *name)
 {
-	for (int i = 0; i < c->s->nglobals; i++)
-		if (strcmp(c->s->globals[i].name, name) == 0)
+	for (int i = 0; i < c->s->nglobals; i++) {
+		if (strcmp(c->s->globals[i].name, name) == 0) {
+			c->s->globals[i].used = true;
 			return &c->s->globals[i];
+		}
+	}
 	return NULL;
 }
 
@@ -296,6 +299,17 @@ static int check_globals(struct checker *c)
 			return -EINVAL;
 		if (g->array_declared)
 			g->is_array = true;
+		if (c->final && g->type == ST_UNKNOWN && !g->used) {
+			/* as SystemTap does: a warning, and it is left out */
+			fprintf(stderr, "WARNING: Eliding unused variable '%s' at %s:%d:%d\n", g->name,
+				c->s->file ? c->s->file : "-", g->pos.line, g->pos.col);
+			g->type = ST_LONG;
+			if (g->is_array && !g->nkeys) {
+				g->nkeys = 1;
+				g->key_types[0] = ST_LONG;
+			}
+			continue;
+		}
 		if (c->final && g->type == ST_UNKNOWN)
 			return check_fail(c, &g->pos, "assign it, or remove it",
 					  "cannot tell the type of global '%s': it is never used",

@@ -382,12 +382,18 @@ int script_point_where(const struct script_point *point, const struct script_tar
 		return session_event(point, POINT_ERROR, out, err);
 	if (is(c, "timer"))
 		return timer(point, out, err);
+	if (is(c, "never")) {
+		out->kind = POINT_NEVER;
+		return point->ncomps > 1 || c->arg
+			       ? fail(err, &c->pos, NULL, "'never' takes nothing: probe never { }")
+			       : 0;
+	}
 	if (is(c, "process"))
 		return process_point(point, target, out, err);
 	if (is(c, "thread"))
 		return life(point, c, 1, target->bin, out, err);
 	return fail(err, &c->pos,
-		    "user-space probe points are begin, end, error, timer.*, process(...).*",
+		    "user-space probe points are begin, end, error, never, timer.*, process(...).*",
 		    "unknown probe point '%s'", c->name);
 }
 

@@ -20,6 +20,7 @@ enum script_point_kind {
 	POINT_PROCESS_END,
 	POINT_THREAD_BEGIN,
 	POINT_THREAD_END,
+	POINT_NEVER, /* never: its handler never runs (it only gives types) */
 };
 
 struct script_where {

@@ -160,6 +160,7 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 	if (session_place_fetches(&o->probes[idx], sp, saves_entry) < 0)
 		return -ENOMEM;
 	o->probes[idx].copies = w->copies;
+	o->probes[idx].optional = point->optional;
 	o->probes[idx].want_where = w->pp_kind != 0;
 	if (w->line_func && !(o->probes[idx].line_func = strdup(w->line_func)))
 		return -ENOMEM;
@@ -288,7 +289,26 @@ static int place_probes(struct session *ss)
 			char pp[256];
 
 			script_point_text(&sp->points[k], pp, sizeof(pp));
+			if (sp->points[k].sufficient) {
+				err.line = sp->points[k].pos.line;
+				err.col = sp->points[k].pos.col;
+				snprintf(err.msg, sizeof(err.msg),
+					 "sufficient probe points ('!') are not supported yet");
+				snprintf(err.hint, sizeof(err.hint),
+					 "an optional point ('?') is left out where it does not resolve");
+				session_report(&err, ss->s->source);
+				ret = -EINVAL;
+				break;
+			}
 			if (script_point_where(&sp->points[k], &target, &w, &err) < 0) {
+				if (sp->points[k].optional) {
+					/* an optional point that names nothing here */
+					log_verbose("%s:%d:%d: optional probe point left out: %s",
+						    ss->s->file, err.line, err.col, err.msg);
+					memset(&err, 0, sizeof(err));
+					snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
+					continue;
+				}
 				session_report(&err, ss->s->source);
 				ret = -EINVAL;
 				break;
@@ -312,6 +332,8 @@ static int place_probes(struct session *ss)
 				ret = add_event(&ss->timers, &ss->ntimers, p, &w, pp);
 			} else if (w.kind == POINT_MARK) {
 				ret = session_add_mark_probes(ss, p, &w, &sp->points[k]);
+			} else if (w.kind == POINT_NEVER) {
+				/* nothing to plant or run */
 			} else if (w.kind >= POINT_PROCESS_BEGIN) {
 				int life = w.kind - POINT_PROCESS_BEGIN; /* enum backend_life's order */
 
@@ -531,6 +553,19 @@ static void session_free(struct session *ss)
 	}
 }
 
+/* -v: SystemTap's pass messages ("Pass 1: parsed user script in 2 ms."),
+ * each with the time since the last.  utap has no passes 3 and 4: nothing
+ * is translated to C or compiled. */
+static void pass_message(struct session *ss, int pass, const char *what)
+{
+	uint64_t now = session_mono_ns();
+
+	if (utap_log_level >= 1)
+		fprintf(stderr, "Pass %d: %s in %llu ms.\n", pass, what,
+			(unsigned long long)((now - ss->pass_start) / 1000000u));
+	ss->pass_start = now;
+}
+
 static int prepare(struct session *ss, char **text)
 {
 	struct options *o = ss->opts;
@@ -551,6 +586,7 @@ static int prepare(struct session *ss, char **text)
 		session_report(&err, *text);
 		return -EINVAL;
 	}
+	pass_message(ss, 1, "parsed user script");
 	if (o->dump_ast)
 		return 1;
 	if (!ss->s->nprobes) {
@@ -589,6 +625,16 @@ static int prepare(struct session *ss, char **text)
 	ss->disabled = calloc((size_t)ss->s->nprobes + 1, sizeof(*ss->disabled));
 	if (!ss->hits || !ss->probe_ns || !ss->disabled)
 		return -ENOMEM;
+	if (utap_log_level >= 1) {
+		char what[160];
+
+		snprintf(what, sizeof(what),
+			 "analyzed script: %d probe%s, %d function%s, %d global%s, %zu code probe%s",
+			 ss->s->nprobes, ss->s->nprobes == 1 ? "" : "s", ss->s->nfunctions,
+			 ss->s->nfunctions == 1 ? "" : "s", ss->s->nglobals,
+			 ss->s->nglobals == 1 ? "" : "s", o->nprobes, o->nprobes == 1 ? "" : "s");
+		pass_message(ss, 2, what);
+	}
 	if (interp_new(ss->s, &lim, &is, o->set_globals, o->nset_globals, &ss->in, &err) < 0) {
 		log_error("%s", err.msg[0] ? err.msg : "out of memory");
 		return -EINVAL;
@@ -611,6 +657,7 @@ int script_main(struct options *o)
 			return 2;
 		}
 	}
+	ss.pass_start = session_mono_ns();
 	rc = prepare(&ss, &text);
 	if (rc == 1) {
 		script_dump(ss.s, ss.out);
@@ -625,9 +672,13 @@ int script_main(struct options *o)
 		run_without_target(&ss);
 		rc = interp_errors(ss.in) ? 1 : 0;
 	} else {
+		if (utap_log_level >= 1)
+			fprintf(stderr, "Pass 5: starting run.\n");
+		ss.pass_start = session_mono_ns();
 		rc = ptrace_backend_run(o, ss.out, &hooks);
 		/* the script's status, not the program's (SystemTap's) */
 		rc = rc == 2 ? 2 : interp_errors(ss.in) ? 1 : 0;
+		pass_message(&ss, 5, "run completed");
 	}
 	session_free(&ss);
 	free(text);

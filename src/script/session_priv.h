@@ -41,6 +41,7 @@ struct session {
 	char (*pp_of)[256];
 	pid_t target;
 	FILE *out;
+	uint64_t pass_start; /* -v: when this pass began */
 	/* the overload guard, per one-second window */
 	uint64_t window;       /* its start */
 	uint64_t handler_ns;   /* spent in handlers in it */

@@ -156,6 +156,37 @@ check_error stmt_noline 'probe process.statement("work@calls.c") { }' \
 check_error badline 'probe process.function("work@calls.c:x") { }' \
 	"function(\"work@calls.c:x\"): 'x' is not a line number"
 
+# ---- optional points, never, a process path as a pattern, -v ----------------------------
+
+LIBC=$(ldd "$T/calls" | sed -n 's/.*libc.so.6 => \([^ ]*\) .*/\1/p')
+[ -n "$LIBC" ] || bail "ldd names no libc.so.6 for calls"
+LIBC_GLOB=$(dirname "$(realpath "$LIBC")")/libc.so*
+stp optional <<EOF
+global n, types
+probe process.function("nosuch")?, process.function("work") { n[probefunc()]++ }
+probe process("$LIBC_GLOB").function("nosuch_either") ? { n["never"]++ }
+probe process("$LIBC_GLOB").function("printf") { n["printf"]++ }
+probe never { types["x"] = 1 }
+probe process.function("work") { printf("set %d %d\n", target_set_pid(pid()), target_set_pid(ppid())) }
+probe end { foreach (k+ in n) printf("count %s=%d\n", k, n[k]) }
+EOF
+UTAP_OPTS=(-v)
+traced_same "optional points, never, a pattern for the library's path" "$S" -- "$T/calls" "$N"
+UTAP_OPTS=()
+is "$(lines count | tr '\n' ' ')" "printf=$(grep -c . "$PLAIN_OUT") work=$N " \
+	"process(\"$LIBC_GLOB\"): libc's printf once per line printed; the optional points left out"
+is "$(lines set | sort -u)" "1 0" "target_set_pid(): the target's pid, not its parent"
+ok "-v: SystemTap's pass messages" grep -q '^Pass 2: analyzed script: 6 probes, 0 functions, 2 globals' "$UTAP_ERR"
+ok "-v: the optional point left out, said so" \
+	grep -q 'optional, left out: unknown symbol .nosuch. in' "$UTAP_ERR" || diag_file "$UTAP_ERR"
+stp sufficient <<'EOF'
+probe process.function("work")! { }
+EOF
+run_utap "$S" -c "$T/calls 1"
+is "$UTAP_RC" 2 "a sufficient point ('!'): refused"
+ok "... as not supported yet, at its place" \
+	grep -q "$S:1:7: error: sufficient probe points ('!') are not supported yet" "$UTAP_ERR"
+
 # ---- process(PID): the process -x attaches to -------------------------------------------
 
 why=$(attach_blocked)

@@ -118,8 +118,12 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i,
 		return -EINVAL;
 	}
 	if (resolve_sites(mod, file, p, &r, &nr, err, sizeof(err)) < 0) {
-		log_error("probe %zu (%s): %s", i + 1, p->text, err);
 		sym_module_close(mod);
+		if (p->optional) {
+			fprintf(out, "  optional, left out: %s\n", err);
+			return 0;
+		}
+		log_error("probe %zu (%s): %s", i + 1, p->text, err);
 		return -EINVAL;
 	}
 	fprintf(out, "  module   %s (%s%s)\n", file,

@@ -21,6 +21,8 @@ static bool wants_module(struct space *s, const struct probe *p, const struct mo
 
 	if (!strchr(p->bin, '/'))
 		return sym_bin_matches(p->bin, m->path);
+	if (strpbrk(p->bin, "*?["))
+		return module_globbed(s->pid, p->bin, m);
 	/* A path names a file: compare identities, so symlinks and relative
 	 * paths work. An absolute path is looked up in the target's root. */
 	if (p->bin[0] == '/')
@@ -179,6 +181,11 @@ static void probe_error(struct tracer *t, int i, const char *err)
 	if (t->probe_failed[i])
 		return;
 	t->probe_failed[i] = true;
+	if (t->opts->probes[i].optional) {
+		log_verbose("probe %d (%s), optional, left out: %s", i + 1, t->opts->probes[i].text,
+			    err);
+		return;
+	}
 	log_error("probe %d (%s): %s", i + 1, t->opts->probes[i].text, err);
 	/* Before the program's own code ran, a bad probe stops everything,
 	 * as it would have before launch. Later, the program goes on. */

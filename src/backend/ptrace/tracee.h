@@ -230,6 +230,9 @@ int module_addr_to_offset(const struct module *m, uint64_t addr, uint64_t *off);
 int module_offset_to_addr(const struct module *m, uint64_t off, uint64_t *addr);
 /* A path the user wrote, as the target sees it: through /proc/PID/root. */
 void target_path(pid_t pid, const char *path, char *buf, size_t n);
+/* Whether M is one of the files glob(3) PATTERN names in PID's root (a
+ * script's process("/lib* /libc.so*")). */
+bool module_globbed(pid_t pid, const char *pattern, const struct module *m);
 /* A path utap can open for a file /proc/PID/maps lists (with its dev/ino). */
 void module_file(pid_t pid, const char *map_path, dev_t dev, ino_t ino, char *buf, size_t n);
 
