@@ -191,12 +191,12 @@ static void frame_line(struct rt_buf *b, const struct probe_frame *fr, bool full
 	if (full)
 		rt_buf_printf(b, " 0x%016" PRIx64 " : ", fr->addr);
 	if (fr->sym && full)
-		rt_buf_printf(b, "%s+%#" PRIx64 "/%#" PRIx64 " [%s]\n", fr->sym, fr->off, fr->size,
+		rt_buf_printf(b, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]\n", fr->sym, fr->off, fr->size,
 			      mod ? mod : "?");
 	else if (fr->sym)
-		rt_buf_printf(b, "%s+%#" PRIx64 " [%s]\n", fr->sym, fr->off, mod ? mod : "?");
+		rt_buf_printf(b, "%s+0x%" PRIx64 " [%s]\n", fr->sym, fr->off, mod ? mod : "?");
 	else if (mod)
-		rt_buf_printf(b, "0x%" PRIx64 " [%s+%#" PRIx64 "]\n", fr->addr, mod, fr->module_off);
+		rt_buf_printf(b, "0x%" PRIx64 " [%s+0x%" PRIx64 "]\n", fr->addr, mod, fr->module_off);
 	else
 		rt_buf_printf(b, "0x%" PRIx64 "\n", fr->addr);
 }
@@ -264,6 +264,18 @@ static enum flow stack_builtin(struct interp *in, const struct script_builtin *b
 		for (int i = 0; i < n; i++)
 			rt_buf_printf(&buf, "%s0x%" PRIx64, i ? " " : "", frames[i].addr);
 		*v = rt_value_string(rt_buf_str(&buf, 0, interp_maxlen(in)));
+		break;
+	case B_PRINT_UBACKTRACE_BRIEF:
+		n = take_stack(in, frames);
+		for (int i = 0; i < n; i++)
+			frame_line(&in->out, &frames[i], false);
+		break;
+	case B_USTACK:
+		/* the address at depth N of the stack, 0 past its end */
+		n = take_stack(in, frames);
+		*v = rt_value_long(args[0].num >= 0 && args[0].num < n
+					   ? (int64_t)frames[args[0].num].addr
+					   : 0);
 		break;
 	case B_PRINT_USTACK:
 		frames_of_hex(in, args[0].str, &in->out, true);

@@ -196,9 +196,17 @@ int check_target(struct checker *c, struct script_expr *e)
 		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
 	}
 	if (e->kind == SE_TARGET && strcmp(e->name, "$$return") == 0) {
-		/* "return=0x2a", made from the return value register */
+		/* "return=0x2a" from the return value, or "" where the
+		 * function returns nothing: $retval, absent there */
 		e->slot = -1;
 		e->at_entry = false;
+		if (c->probe->returns && !c->in_entry) {
+			slot = fetch_index(fetches_of(c->probe, false), "$retval", e);
+			if (slot < 0)
+				return slot;
+			c->probe->target_optional[slot] = true;
+			e->slot = slot;
+		}
 		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
 	}
 	if (e->kind == SE_TARGET && strncmp(e->name, "$$", 2) == 0 && !list)

@@ -363,15 +363,17 @@ static enum flow target_text(struct interp *in, const struct script_expr *e, str
 {
 	char text[RT_MAXSTRINGLEN * 4];
 
+	uint64_t n;
+
 	if (e->slot == -2) {
 		const char *s = strcmp(e->name, "$$name") == 0 ? in->mark_name : in->mark_provider;
 
 		snprintf(text, sizeof(text), "%s", s ? s : "");
-	} else if (e->slot < 0) {
+	} else if (strcmp(e->name, "$$return") == 0) {
+		/* nothing where the function returns nothing, as SystemTap */
 		text[0] = '\0';
-		if (in->hit->regs && in->hit->probe && in->hit->probe->kind == PROBE_RETURN)
-			snprintf(text, sizeof(text), "return=0x%llx",
-				 (unsigned long long)arch_retval(in->hit->regs));
+		if (e->slot >= 0 && probe_hit_arg_value(in->hit, (size_t)e->slot, &n) == 0)
+			snprintf(text, sizeof(text), "return=0x%llx", (unsigned long long)n);
 	} else if (probe_hit_arg_text(in->hit, (size_t)e->slot, text, sizeof(text)) < 0) {
 		text[0] = '\0';
 	}

@@ -6,7 +6,7 @@
 # prints of itself; errors are refused at their place in the script.
 . "$(dirname "$0")/lib.sh"
 require_utap
-for b in typed typed-O2; do
+for b in typed typed-O2 calls; do
 	[ -x "$T/$b" ] || bail "target $b not built in $T (make targets)"
 done
 
@@ -75,6 +75,10 @@ probe process.function("use_cfg").return, process.function("between").return
 {
 	printf("ret %s bump=%d return=%d\n", probefunc(), @defined($bump), @defined($return))
 }
+probe process.function("use_cfg").return, process.function("between").return
+{
+	printf("dollars %s [%s]\n", probefunc(), $$return)
+}
 function f() { return @defined($x) ? $x : 7 }
 probe begin { printf("begin %d %d\n", @defined($o), f()) }
 EOF
@@ -93,6 +97,10 @@ is "$(lines idiom | awk '$1 != "use_cfg" { print $2 }' | sort -u)" -1 \
 is "$(lines ret | sort -u | tr '\n' ' ')" "between bump=0 return=0 use_cfg bump=1 return=1 " \
 	"in .return probes: a parameter at the call, \$return of a function returning void is not"
 is "$(lines begin)" "0 7" "@defined in begin and in a function: 0, the guarded \$x never read"
+is "$(lines dollars | awk '$1 == "between"' | sort -u)" "between []" \
+	"\$\$return of a function returning void is empty, as SystemTap has it"
+ok "\$\$return of use_cfg: return=0x..." test -z "$(lines dollars | awk '$1 == "use_cfg"' |
+	grep -v '^use_cfg \[return=0x[0-9a-f]*\]$')" -a -n "$(lines dollars | grep use_cfg)"
 
 # ---- @var("name@file.c"[, "module"]) ------------------------------------------------------
 
@@ -118,6 +126,26 @@ is "$UTAP_RC" 0 "-S with @cast: exit status 0"
 ok "-S: @cast(struct outer)->in->x read 4 bytes past the given value" \
 	grep -q 'fetch    @cast(struct outer)->in->x = +4((value)):s32 (int)' "$UTAP_OUT" ||
 	diag_file "$UTAP_OUT"
+
+# ---- stacks as the Beginners Guide prints them: print_usyms(ubacktrace()), ustack(N) -------------
+
+stp usyms <<'EOF'
+probe process.function("work") {
+	println("usyms")
+	print_usyms(ubacktrace())
+	printf("ustack %s %s\n", usymname(ustack(0)), usymname(ustack(1)))
+	println("brief")
+	print_ubacktrace_brief()
+}
+EOF
+traced_same "print_usyms, ustack, print_ubacktrace_brief" "$S" -- "$T/calls" 2
+is "$(lines ustack | sort -u)" "work main" "ustack(0) is in work, ustack(1) in main, its caller"
+WORK_SIZE=$(nm -S "$T/calls" | awk '$4 == "work" { print $2 }' | sed 's/^0*//')
+is "$(sed -n '/^usyms$/{n;p}' "$HITS" | sed -E 's/^ 0x[0-9a-f]{16} : //' | sort -u)" \
+	"work+0x0/0x$WORK_SIZE [calls]" \
+	"print_usyms: ' 0xADDR : work+0x0/0xSIZE [calls]', SIZE from the symbol table"
+is "$(sed -n '/^brief$/{n;n;p}' "$HITS" | sed 's/+0x[0-9a-f]* / /' | sort -u)" "main [calls]" \
+	"print_ubacktrace_brief: main, the caller, as FUNC+0xOFF [MODULE]"
 
 # ---- errors at their place -------------------------------------------------------------------
 

@@ -100,7 +100,10 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 					       sizeof(why));
 		if (rc == -EAGAIN)
 			continue; /* its module is known once the program runs */
-		if (rc < 0 && rc != -ENOMEM && a->optional) {
+		/* an optional $retval: absent where the function returns
+		 * void; without DWARF it is still the return register */
+		if (rc < 0 && rc != -ENOMEM && a->optional &&
+		    !(bare_retval(a->expr) && rc == -ENOENT)) {
 			/* @defined(...) is 0 here: no fetch, not an error */
 			probe_arg_release_compiled(a);
 			a->absent = true;
