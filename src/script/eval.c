@@ -344,7 +344,7 @@ static const char *fetch_name(const struct interp *in, const struct script_expr 
 	const struct script_probe *p = &in->s->probes[in->probe];
 
 	if (e->kind == SE_CAST && e->global)
-		return "@cast";
+		return in->casts[e->slot].name;
 	return e->at_entry ? p->entry_targets[e->slot] : p->targets[e->slot];
 }
 

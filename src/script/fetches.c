@@ -164,6 +164,26 @@ static int cast_error(struct session *ss, const struct script_expr *e, const cha
 	return -EINVAL;
 }
 
+/* "@cast(struct outer, /bin/prog)->in->x": the cast as messages name it. */
+static char *cast_name(const struct script_expr *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return NULL;
+	fprintf(m, "@cast(%s%s%s)", e->str, e->module ? ", " : "", e->module ? e->module : "");
+	for (int i = 0; i < e->naccess; i++) {
+		if (e->access[i].kind == SA_MEMBER)
+			fprintf(m, "->%s", e->access[i].member);
+		else
+			fprintf(m, "[%lld]", (long long)e->access[i].index->num);
+	}
+	fclose(m);
+	return text;
+}
+
 int session_compile_casts(struct session *ss, const char *program)
 {
 	const struct script *s = ss->s;
@@ -184,7 +204,7 @@ int session_compile_casts(struct session *ss, const char *program)
 
 		a->type = PROBE_U64;
 		a->optional = s->cast_optional[i];
-		a->name = strdup("@cast");
+		a->name = cast_name(e);
 		if (!a->name || build_expr(e, &a->expr) < 0)
 			return -ENOMEM;
 		/* the expression's module is the DWARF chosen here */
