@@ -40,6 +40,14 @@ static int fetch_word(const struct fetch *fetch, const struct arch_regs *regs,
 	case FETCH_INPUT:
 		*out = input;
 		return 0;
+	case FETCH_INDEX:
+		if (!fetch->inner)
+			return -EINVAL;
+		ret = fetch_word(fetch->inner, regs, mem, input, &base);
+		if (ret)
+			return ret;
+		*out = base + input * (uint64_t)fetch->offset;
+		return 0;
 	case FETCH_STACK:
 		return read_mem(mem, arch_sp(regs) + (uint64_t)fetch->offset, out, sizeof(*out));
 	case FETCH_DEREF:

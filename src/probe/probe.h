@@ -43,6 +43,8 @@ enum fetch_op {
 	FETCH_NONE,   /* nothing: the value is optimized out at this site */
 	FETCH_INPUT,  /* the value the evaluation is given (a script's @cast
 		       * base, computed by its handler): probe_fetch_input */
+	FETCH_INDEX,  /* inner's value + the given value times offset (a
+		       * script's $a[i], i computed by its handler) */
 };
 
 struct fetch {
@@ -74,6 +76,9 @@ struct probe_access {
 	enum probe_access_kind kind;
 	char *member;   /* ACCESS_ARROW, ACCESS_DOT */
 	int64_t index;  /* ACCESS_INDEX */
+	/* ACCESS_INDEX: the index is the value given at each evaluation (a
+	 * script's $a[i]): FETCH_INDEX; INDEX is unused */
+	bool by_input;
 	int column;     /* 1-based, in the probe text, for errors */
 };
 

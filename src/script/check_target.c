@@ -84,6 +84,8 @@ static int fetch_index(struct fetches l, const char *text, struct script_expr *e
 static int accessors(struct checker *c, const struct script_expr *e, char *text, size_t len,
 		     size_t n)
 {
+	int computed = 0;
+
 	for (int i = 0; i < e->naccess && len < n; i++) {
 		const struct script_access *a = &e->access[i];
 
@@ -93,9 +95,17 @@ static int accessors(struct checker *c, const struct script_expr *e, char *text,
 			len += (size_t)snprintf(text + len, n - len, "[%lld]",
 						(long long)a->index->num);
 		} else {
-			check_fail(c, &a->pos, "index with a number: $a[2]",
-				   "an index computed at run time is not supported yet");
-			return -1;
+			/* $a[i]: one index the handler computes, the plan
+			 * compiled once for any i */
+			if (e->kind == SE_CAST || computed++) {
+				check_fail(c, &a->pos, "index with a number: $a[2]",
+					   "%s index computed at run time is not supported yet",
+					   computed > 1 ? "more than one" : "in a @cast, an");
+				return -1;
+			}
+			if (check_expr(c, a->index, ST_LONG) < 0)
+				return -1;
+			len += (size_t)snprintf(text + len, n - len, "[i]");
 		}
 	}
 	if (len >= n) {
@@ -222,6 +232,9 @@ int check_target(struct checker *c, struct script_expr *e)
 	/* In a .return probe, a parameter is its value at the call
 	 * (SystemTap's implicit @entry): fetched at the entry, kept. */
 	e->at_entry = c->in_entry || (c->probe->returns && !is_return_value && e->kind == SE_TARGET);
+	if (e->at_entry && strstr(text, "[i]"))
+		return check_fail(c, &e->pos, "copy the element at the call: probe the function's entry",
+				  "an index computed at run time, read at the call, is not supported yet");
 	slot = fetch_index(fetches_of(c->probe, e->at_entry), text, e);
 	if (slot < 0)
 		return slot;

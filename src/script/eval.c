@@ -426,9 +426,22 @@ static enum flow defined(struct interp *in, const struct script_expr *e, struct 
 	return FLOW_NORMAL;
 }
 
-static enum flow target(struct interp *in, const struct script_expr *e, struct rt_value *v)
+/* The index of $a[i] the handler computes, or NULL. */
+static const struct script_expr *computed_index(const struct script_expr *e)
 {
+	for (int i = 0; i < e->naccess; i++)
+		if (e->access[i].kind == SA_INDEX && e->access[i].index->kind != SE_NUMBER)
+			return e->access[i].index;
+	return NULL;
+}
+
+static enum flow target(struct interp *in, struct frame *f, const struct script_expr *e,
+			struct rt_value *v)
+{
+	const struct script_expr *index = computed_index(e);
 	uint64_t n = 0;
+	int64_t i;
+	enum flow fl;
 	int err;
 
 	if (e->at_entry && !in->entry_mode)
@@ -438,7 +451,14 @@ static enum flow target(struct interp *in, const struct script_expr *e, struct r
 				    e->kind == SE_VAR ? "@var" : e->name);
 	if (e->kind == SE_TARGET && e->name[1] == '$')
 		return target_text(in, e, v);
-	err = probe_hit_arg_value(in->hit, (size_t)e->slot, &n);
+	if (index) {
+		fl = interp_eval_long(in, f, index, &i);
+		if (fl != FLOW_NORMAL)
+			return fl;
+		err = probe_hit_arg_value_input(in->hit, (size_t)e->slot, (uint64_t)i, &n);
+	} else {
+		err = probe_hit_arg_value(in->hit, (size_t)e->slot, &n);
+	}
 	if (err == -ENOENT && in->entry_mode) {
 		/* taken at the call for a .return probe that asks
 		 * @defined() before it reads it */
@@ -485,7 +505,7 @@ enum flow interp_eval(struct interp *in, struct frame *f, const struct script_ex
 		return FLOW_NORMAL;
 	case SE_TARGET:
 	case SE_VAR:
-		return target(in, e, v);
+		return target(in, f, e, v);
 	case SE_CAST:
 		return cast(in, f, e, v);
 	case SE_DEFINED:

@@ -26,11 +26,12 @@ static enum probe_list list_of(const char *target)
 bool session_fetch_is_oneliner(const char *target)
 {
 	return list_of(target) == LIST_NONE && strncmp(target, "@cast(", 6) != 0 &&
-	       strncmp(target, "@var(", 5) != 0;
+	       strncmp(target, "@var(", 5) != 0 && !strstr(target, "[i]");
 }
 
-/* @cast(BASE, "TYPE"[, "MODULE"])->a or @var("NAME@FILE"[, "MODULE"])->a
- * as a C-level fetch: the cast's from a value the handler gives. */
+/* @cast(BASE, "TYPE"[, "MODULE"])->a, @var("NAME@FILE"[, "MODULE"])->a or
+ * $a[i]->b as a C-level fetch: the cast's from a value the handler gives,
+ * the index i likewise. */
 static int build_expr(const struct script_expr *e, struct probe_expr **out)
 {
 	struct probe_expr *x = calloc(1, sizeof(*x));
@@ -41,7 +42,21 @@ static int build_expr(const struct script_expr *e, struct probe_expr **out)
 	if (!x)
 		return -ENOMEM;
 	x->arrow_is_member = true;
-	if (e->kind == SE_CAST) {
+	if (e->kind == SE_TARGET) {
+		/* $a[i]: the variable (or $return), indexed by a given value */
+		if (strcmp(e->name, "$return") == 0) {
+			x->base = PEXPR_RETVAL;
+			x->raw = calloc(1, sizeof(*x->raw));
+			if (!x->raw)
+				return -ENOMEM;
+			x->raw->op = FETCH_RETVAL;
+		} else {
+			x->base = PEXPR_VAR;
+			x->name = strdup(e->name + 1);
+			if (!x->name)
+				return -ENOMEM;
+		}
+	} else if (e->kind == SE_CAST) {
 		/* the value points to a TYPE */
 		len = strlen(e->str);
 		x->base = PEXPR_INPUT;
@@ -71,8 +86,9 @@ static int build_expr(const struct script_expr *e, struct probe_expr **out)
 			if (!to->member)
 				return -ENOMEM;
 		} else {
-			to->kind = ACCESS_INDEX; /* a number: the checker saw to it */
-			to->index = a->index->num;
+			to->kind = ACCESS_INDEX;
+			to->by_input = a->index->kind != SE_NUMBER;
+			to->index = to->by_input ? 0 : a->index->num;
 		}
 	}
 	return 0;

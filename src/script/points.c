@@ -360,7 +360,20 @@ static int process_point(const struct script_point *pt, const struct script_targ
 		    "unknown probe point 'process(...).%s'", what->name);
 }
 
+static int point_where(const struct script_point *point, const struct script_target *target,
+		       struct script_where *out, struct script_error *err);
+
 int script_point_where(const struct script_point *point, const struct script_target *target,
+		       struct script_where *out, struct script_error *err)
+{
+	int rc = point_where(point, target, out, err);
+
+	if (rc < 0)
+		script_where_free(out); /* what was made before the mistake */
+	return rc;
+}
+
+static int point_where(const struct script_point *point, const struct script_target *target,
 		       struct script_where *out, struct script_error *err)
 {
 	const struct script_component *c = &point->comps[0];

@@ -59,6 +59,28 @@ EOF
 		"$(want next_id)"
 done
 
+# ---- $a[i]: an index the handler computes ---------------------------------------------------
+
+stp index <<'EOF'
+probe process.function("use_outer")
+{
+	k = 1; j = k + 1
+	printf("index vals1=%d arr2_x=%d\n", $o->vals[k], $o->arr[j]->x)
+}
+probe process.function("average")
+{
+	sum = 0
+	for (k = 0; k < $n; k++)
+		sum += $vals[k]
+	printf("sum %d %d\n", $n, sum)
+}
+EOF
+traced_same "\$a[i]" "$S" -- "$T/typed" 3
+same_values "\$o->vals[k], \$o->arr[j]->x with k and j computed" "$(lines index)" "$(want vals1 arr2_x)"
+same_values "\$vals[k] over k < \$n: the sum behind average()'s result" \
+	"$(lines sum | awk '{ print $2 / $1 }')" \
+	"$(grep ' fn=average ' "$PLAIN_OUT" | field ret)"
+
 # ---- @defined: per site, at compile time -----------------------------------------------
 
 stp defined <<'EOF'

@@ -117,6 +117,8 @@ static inline struct probe_expr *expr_build(const char *text)
 
 		if (p[0] == '[') {
 			expr_add_access(e, ACCESS_INDEX, NULL, 0, strtoll(p + 1, NULL, 10), col);
+			/* [i]: a script's index computed at run time */
+			e->access[e->naccess - 1].by_input = p[1] == 'i';
 			p = strchr(p, ']') + 1;
 		} else {
 			size_t skip = p[0] == '.' ? 1 : 2;
@@ -164,6 +166,11 @@ static inline void plan_spell(const struct fetch *f, char *buf, size_t len)
 		return;
 	case FETCH_INPUT:
 		snprintf(buf, len, "input");
+		return;
+	case FETCH_INDEX:
+		plan_spell(f->inner, buf, len);
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "+input*%" PRId64, f->offset);
 		return;
 	case FETCH_DEREF:
 		snprintf(buf, len, "%+" PRId64 "(", f->offset);

@@ -543,6 +543,13 @@ static void run_global_cases(struct dwarf_module *dm, const char *path, const ch
 	check(dm, pc, opt, "!(struct outer *)(input)->arr[2].x", NULL, PROBE_S32, SHOW_PLAIN, "int");
 	check(dm, 0, opt, "!(struct cfg *)(input)->name", "+0(+0(input))", PROBE_STRING, -1, NULL);
 	check_err(dm, 0, o, opt, "!(struct nosuch *)(input)->x", -ENOENT, "struct nosuch", NULL);
+	/* a script's $a[i]: the base moves by i times the element's size */
+	check(dm, 0, opt, "!(struct outer *)(input)->vals[1]", "+40(input)", PROBE_S32, SHOW_PLAIN,
+	      "int");
+	check(dm, 0, opt, "!(struct cfg *)@0x4010->name[i]", "+0(+0(+0(0x4010))+input*1)", -1, -1,
+	      "char");
+	check(dm, 0, opt, "!(struct outer *)@0x4010->arr[i].y", "+16(+0(0x4010)+input*8)", PROBE_S16,
+	      SHOW_PLAIN, "short");
 }
 
 static void run_cases(struct dwarf_module *dm, const char *path, const char *opt)
