@@ -8,7 +8,7 @@
 # sources.
 . "$(dirname "$0")/lib.sh"
 require_utap
-for b in calls inline-O2 longrun; do
+for b in calls inline-O2 longrun usdt; do
 	[ -x "$T/$b" ] || bail "target $b not built in $T (make targets)"
 done
 
@@ -87,6 +87,15 @@ is "$UTAP_RC" 2 "statement(\"main@calls.c:$WORK_BODY\"): line $WORK_BODY is in w
 ok "statement in the wrong function: says so" \
 	grep -q "calls.c:$WORK_BODY has no code inside a function 'main'" "$UTAP_ERR" ||
 	diag_file "$UTAP_ERR"
+
+# ---- an SDT marker's pp() -------------------------------------------------------------
+
+stp markpp <<EOF
+probe process("$T/usdt").mark("t*") { printf("markpp %s\n", pp()) }
+EOF
+traced_same "pp() of a marker" "$S" -- "$T/usdt" 2
+is "$(lines markpp | sort -u)" "process(\"$(realpath "$T/usdt")\").mark(\"tick\")" \
+	"pp() of .mark(\"t*\"): the file's absolute path and the marker's name"
 
 # ---- inlined copies: .inline, .call, and both ----------------------------------------
 
