@@ -188,8 +188,7 @@ static int add_scope(Dwarf_Die *cu, Dwarf_Die *die, uint64_t pc, struct dwarf_sc
 	return 1;
 }
 
-int dwarf_func_scopes(struct dwarf_module *dm, uint64_t pc, struct dwarf_scope_info *out,
-		      int max)
+int dwarf_func_scopes(struct dwarf_module *dm, uint64_t pc, struct dwarf_scope_info *out, int max)
 {
 	Dwarf_Die cu, *scopes = NULL, outer;
 	int nscopes = 0, n = 0, ret;

@@ -41,8 +41,8 @@ static struct fetches fetches_of(struct script_probe *p, bool at_entry)
 		return (struct fetches){&p->entry_targets, &p->entry_target_pos,
 					&p->entry_target_exprs, &p->entry_target_optional,
 					&p->nentry_targets};
-	return (struct fetches){&p->targets, &p->target_pos, &p->target_exprs,
-				&p->target_optional, &p->ntargets};
+	return (struct fetches){&p->targets, &p->target_pos, &p->target_exprs, &p->target_optional,
+				&p->ntargets};
 }
 
 static void *grow(void *v, int n, size_t size)
@@ -191,9 +191,9 @@ int check_target(struct checker *c, struct script_expr *e)
 	if (e->kind == SE_CAST && (!c->probe || !c->probe->on_code))
 		return session_cast(c, e);
 	if (e->kind == SE_CAST && e->module && strchr(e->module, '<'))
-		return check_fail(c, &e->pos, "name a program or library with DWARF: \"/path/prog\"",
-				  "@cast's types from headers (\"%s\") are not supported yet",
-				  e->module);
+		return check_fail(
+		    c, &e->pos, "name a program or library with DWARF: \"/path/prog\"",
+		    "@cast's types from headers (\"%s\") are not supported yet", e->module);
 	if (!c->probe)
 		return check_fail(c, &e->pos, "pass it to the function as an argument",
 				  "%s in a function reads a probe's context",
@@ -220,7 +220,8 @@ int check_target(struct checker *c, struct script_expr *e)
 		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
 	}
 	if (e->kind == SE_TARGET && strncmp(e->name, "$$", 2) == 0 && !list)
-		return check_fail(c, &e->pos, "$$parms, $$locals, $$vars, $$return, $$name, $$provider are",
+		return check_fail(c, &e->pos,
+				  "$$parms, $$locals, $$vars, $$return, $$name, $$provider are",
 				  "unknown context variable '%s'", e->name);
 	if (list && e->naccess)
 		return check_fail(c, &e->access[0].pos, NULL, "'%s' is a string, not a struct",
@@ -228,13 +229,16 @@ int check_target(struct checker *c, struct script_expr *e)
 	if (fetch_text(c, e, text, sizeof(text)) < 0)
 		return -EINVAL;
 	if (is_return_value && c->in_entry)
-		return check_fail(c, &e->pos, NULL, "$return inside @entry: nothing has returned yet");
+		return check_fail(c, &e->pos, NULL,
+				  "$return inside @entry: nothing has returned yet");
 	/* In a .return probe, a parameter is its value at the call
 	 * (SystemTap's implicit @entry): fetched at the entry, kept. */
-	e->at_entry = c->in_entry || (c->probe->returns && !is_return_value && e->kind == SE_TARGET);
+	e->at_entry =
+	    c->in_entry || (c->probe->returns && !is_return_value && e->kind == SE_TARGET);
 	if (e->at_entry && strstr(text, "[i]"))
-		return check_fail(c, &e->pos, "copy the element at the call: probe the function's entry",
-				  "an index computed at run time, read at the call, is not supported yet");
+		return check_fail(
+		    c, &e->pos, "copy the element at the call: probe the function's entry",
+		    "an index computed at run time, read at the call, is not supported yet");
 	slot = fetch_index(fetches_of(c->probe, e->at_entry), text, e);
 	if (slot < 0)
 		return slot;
@@ -245,7 +249,9 @@ int check_target(struct checker *c, struct script_expr *e)
 	if (e->at_entry && !c->in_entry && entry_value(c, e) < 0)
 		return -ENOMEM;
 	return check_unify(c, &e->type, list ? ST_STRING : ST_LONG, &e->pos,
-			   e->kind == SE_TARGET ? e->name : e->kind == SE_CAST ? "@cast" : "@var");
+			   e->kind == SE_TARGET ? e->name
+			   : e->kind == SE_CAST ? "@cast"
+						: "@var");
 }
 
 int check_at_entry(struct checker *c, struct script_expr *e, enum script_type want)
@@ -253,8 +259,9 @@ int check_at_entry(struct checker *c, struct script_expr *e, enum script_type wa
 	int ret;
 
 	if (!c->probe || !c->probe->returns)
-		return check_fail(c, &e->pos, "use it in a .return probe",
-				  "@entry(...) reads a value at the call: only .return probes have one");
+		return check_fail(
+		    c, &e->pos, "use it in a .return probe",
+		    "@entry(...) reads a value at the call: only .return probes have one");
 	if (c->in_entry)
 		return check_fail(c, &e->pos, NULL, "@entry inside @entry");
 	c->in_entry++;
@@ -285,7 +292,8 @@ int check_defined(struct checker *c, struct script_expr *e)
 	struct script_expr *x = e->args[0];
 
 	if (x->kind != SE_TARGET && x->kind != SE_CAST && x->kind != SE_VAR)
-		return check_fail(c, &x->pos, "e.g. @defined($var), @defined($p->member), "
+		return check_fail(c, &x->pos,
+				  "e.g. @defined($var), @defined($p->member), "
 				  "@defined(@cast(p, \"struct s\")->m)",
 				  "@defined asks about a context variable, @var or @cast");
 	if (x->kind != SE_CAST && (!c->probe || !c->probe->on_code)) {

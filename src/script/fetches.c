@@ -60,7 +60,8 @@ static int build_expr(const struct script_expr *e, struct probe_expr **out)
 		/* the value points to a TYPE */
 		len = strlen(e->str);
 		x->base = PEXPR_INPUT;
-		if (asprintf(&x->cast, "%s%s*", e->str, len && e->str[len - 1] == '*' ? "" : " ") < 0)
+		if (asprintf(&x->cast, "%s%s*", e->str, len && e->str[len - 1] == '*' ? "" : " ") <
+		    0)
 			x->cast = NULL;
 		if (!x->cast)
 			return -ENOMEM;
@@ -231,17 +232,19 @@ int session_compile_casts(struct session *ss, const char *program)
 				a->absent = true;
 				continue;
 			}
-			return cast_error(ss, e, "@cast in a function or a begin/end/timer probe: "
-				"which program's types?", "name it: @cast(p, \"struct foo\", \"/path/prog\"), "
-				"or trace a program with -c / -x");
+			return cast_error(ss, e,
+					  "@cast in a function or a begin/end/timer probe: "
+					  "which program's types?",
+					  "name it: @cast(p, \"struct foo\", \"/path/prog\"), "
+					  "or trace a program with -c / -x");
 		}
 		if (strchr(module, '<'))
 			return cast_error(ss, e, "@cast's types from headers are not supported yet",
 					  "name a program or library with DWARF: \"/path/prog\"");
 		dm = module_dwarf(ss, module);
 		if (!dm) {
-			snprintf(why, sizeof(why), "@cast: %.200s has no DWARF debug info (or is no file)",
-				 module);
+			snprintf(why, sizeof(why),
+				 "@cast: %.200s has no DWARF debug info (or is no file)", module);
 			rc = -ENOENT;
 		} else {
 			rc = dwarf_compile_arg(dm, 0, false, 0, a, why, sizeof(why));

@@ -118,7 +118,8 @@ int session_hit_pp(struct session *ss, int idx, const struct probe_hit *hit, con
 		for (size_t i = 0; i < ss->pp_cap; i++) {
 			if (!ss->pps[i].where)
 				continue;
-			h = ((uintptr_t)ss->pps[i].where >> 4 ^ (size_t)ss->pps[i].idx * 31) & (cap - 1);
+			h = ((uintptr_t)ss->pps[i].where >> 4 ^ (size_t)ss->pps[i].idx * 31) &
+			    (cap - 1);
 			while (t[h].where)
 				h = (h + 1) & (cap - 1);
 			t[h] = ss->pps[i];

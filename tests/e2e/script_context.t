@@ -6,8 +6,8 @@
 # prints of itself; errors are refused at their place in the script.
 . "$(dirname "$0")/lib.sh"
 require_utap
-for b in typed typed-O2 calls; do
-	[ -x "$T/$b" ] || bail "target $b not built in $T (make targets)"
+for b in typed typed-O2 calls dllinked libplug.so; do
+	[ -f "$T/$b" ] || bail "target $b not built in $T (make targets)"
 done
 
 stp()
@@ -58,6 +58,32 @@ EOF
 	same_values "@cast(...)->next->id through a pointer member ($bin)" "$(lines next)" \
 		"$(want next_id)"
 done
+
+# ---- a library as the module: types and statics only libplug.so's DWARF describes -----------
+
+stp library <<EOF
+probe process("$T/dllinked").function("report")
+{
+	printf("plug_stats calls=%d\n", @cast(\$stats, "struct plug_stats", "libplug.so")->calls)
+}
+probe process("$T/libplug.so").function("plug_add").return
+{
+	printf("var calls=%d ret=%d\n", @var("stats@libplug.c", "libplug.so")->calls,
+	       @var("stats@libplug.c", "$(realpath "$T/libplug.so")")->last)
+}
+EOF
+traced_same "@cast and @var with a library as the module" "$S" -- "$T/dllinked" 4
+is "$(grep '^plug_stats ' "$HITS")" "$(grep '^plug_stats ' "$PLAIN_OUT")" \
+	"@cast(\$stats, \"struct plug_stats\", \"libplug.so\")->calls: the library's own count"
+same_values "@var(\"stats@libplug.c\", \"libplug.so\")->calls and ->last after each call" \
+	"$(lines var)" "$(out_values "$PLAIN_OUT" plug_add ret | awk '{ print "calls=" NR " ret=" $1 }')"
+stp notype <<EOF
+probe process("$T/dllinked").function("report") { println(@cast(\$stats, "struct plug_stats")->calls) }
+EOF
+run_utap "$S" -c "$T/dllinked 1"
+is "$UTAP_RC" 2 "@cast to a type of the library, without the module: refused"
+ok "... the program's DWARF does not define it" \
+	grep -q "unknown type 'struct plug_stats'" "$UTAP_ERR" || diag_file "$UTAP_ERR"
 
 # ---- $a[i]: an index the handler computes ---------------------------------------------------
 

@@ -53,7 +53,13 @@ static int compile_elsewhere(const struct probe *p, struct probe_arg *a,
 	rc = mods->find(mods->ctx, a->expr->module, &other, &bias, why, whylen);
 	if (rc < 0)
 		return rc;
-	return dwarf_compile_arg(other, 0, p->kind == PROBE_RETURN, bias, a, why, whylen);
+	if (bias == ARGPLAN_NO_BIAS && a->expr->base == PEXPR_GLOBAL) {
+		snprintf(why, whylen, "%s is not loaded yet where the probe is planted: its "
+			 "variables have no address", a->expr->module);
+		return -ENOENT;
+	}
+	return dwarf_compile_arg(other, 0, p->kind == PROBE_RETURN,
+				 bias == ARGPLAN_NO_BIAS ? 0 : bias, a, why, whylen);
 }
 
 int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc, uint64_t bias,

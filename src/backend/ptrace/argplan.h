@@ -20,6 +20,9 @@ bool argplan_wanted(const struct probe *p);
  * module NAME names (owned by the finder) and its load bias; 0, -EAGAIN
  * when it can only be known later (the argument is left uncompiled), or
  * -errno with ERR filled. */
+/* The bias FIND gives for a module not loaded yet: types, no addresses. */
+#define ARGPLAN_NO_BIAS UINT64_MAX
+
 struct argplan_modules {
 	int (*find)(void *ctx, const char *name, struct dwarf_module **dm, uint64_t *bias,
 		    char *err, size_t errlen);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend/ptrace/argplan.h"
 #include "backend/ptrace/resolve.h"
@@ -205,6 +206,13 @@ struct argplan_list {
 void plant_free_argplans(struct tracer *t)
 {
 	where_free_all(t);
+	for (size_t i = 0; i < t->nunloaded; i++) {
+		free(t->unloaded[i].path);
+		dwarf_module_close(t->unloaded[i].dm);
+	}
+	free(t->unloaded);
+	t->unloaded = NULL;
+	t->nunloaded = 0;
 	while (t->argplans) {
 		struct argplan_list *l = t->argplans;
 
@@ -232,6 +240,48 @@ struct module_ctx {
 	struct tracer *t;
 	struct space *s;
 };
+
+/* A library the program will load (or a file by path) that is not mapped
+ * yet: its DWARF gives types (a @cast), not yet addresses (bias
+ * ARGPLAN_NO_BIAS).  Opened once, kept by the tracer. */
+static int find_unloaded(struct module_ctx *mc, const char *name, struct dwarf_module **dm,
+			 uint64_t *bias, char *err, size_t errlen)
+{
+	struct tracer *t = mc->t;
+	char exe[4096], path[4096], link[64];
+	ssize_t n;
+
+	*bias = ARGPLAN_NO_BIAS;
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)mc->s->pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (strchr(name, '/'))
+		target_path(mc->s->pid, name, path, sizeof(path));
+	else if (n <= 0 || needed_library(exe, name, path, sizeof(path)) < 0)
+		path[0] = '\0';
+	for (size_t i = 0; path[0] && i < t->nunloaded; i++) {
+		if (strcmp(t->unloaded[i].path, path) == 0) {
+			*dm = t->unloaded[i].dm;
+			return *dm ? 0 : -ENOENT;
+		}
+	}
+	if (!path[0] || access(path, R_OK) != 0) {
+		snprintf(err, errlen, "module %s is not loaded in process %d, nor found", name,
+			 (int)mc->s->pid);
+		return -ENOENT;
+	}
+	t->unloaded = realloc(t->unloaded, (t->nunloaded + 1) * sizeof(*t->unloaded));
+	if (!t->unloaded)
+		return -ENOMEM;
+	t->unloaded[t->nunloaded].path = strdup(path);
+	if (dwarf_module_open(path, &t->unloaded[t->nunloaded].dm) < 0)
+		t->unloaded[t->nunloaded].dm = NULL;
+	*dm = t->unloaded[t->nunloaded++].dm;
+	if (*dm)
+		return 0;
+	snprintf(err, errlen, "%s has no DWARF debug info", path);
+	return -ENOENT;
+}
 
 /* A module of the process by NAME (a path, or a library name as a probe's
  * BIN), for arguments that read another module's DWARF: its DWARF and
@@ -262,8 +312,7 @@ static int find_module(void *ctx, const char *name, struct dwarf_module **dm, ui
 		*bias = m->maps[0].start - vaddr;
 		return 0;
 	}
-	snprintf(err, errlen, "module %s is not loaded in process %d", name, (int)mc->s->pid);
-	return -ENOENT;
+	return find_unloaded(mc, name, dm, bias, err, errlen);
 }
 
 /* Probe I's arguments compiled for SITE; *ARGS stays NULL when all are

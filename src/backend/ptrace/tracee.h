@@ -179,6 +179,12 @@ struct tracer {
 	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
 	struct argplan_list *argplans; /* every compiled argument array, freed at the end */
 	struct where_record *wheres;   /* every site's where (where.c), freed at the end */
+	/* the DWARF of libraries scripts' fetches name before they are loaded */
+	struct {
+		char *path;
+		struct dwarf_module *dm;
+	} *unloaded;
+	size_t nunloaded;
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
 	bool *probe_disabled; /* per probe: disabled while running (retire.c) */
