@@ -553,6 +553,25 @@ static void session_free(struct session *ss)
 	}
 }
 
+/* -G NAME=VALUE gives a global used nowhere else its type, as SystemTap
+ * does: a long for a number, else a string. */
+static void type_set_globals(struct script *s, const struct options *o)
+{
+	for (int i = 0; i < o->nset_globals; i++) {
+		const char *set = o->set_globals[i], *eq = strchr(set, '=');
+		char *end;
+
+		for (int g = 0; eq && g < s->nglobals; g++) {
+			if (strlen(s->globals[g].name) != (size_t)(eq - set) ||
+			    strncmp(s->globals[g].name, set, (size_t)(eq - set)) != 0 ||
+			    s->globals[g].type != ST_UNKNOWN || s->globals[g].array_declared)
+				continue;
+			strtoll(eq + 1, &end, 0);
+			s->globals[g].type = eq[1] && !*end ? ST_LONG : ST_STRING;
+		}
+	}
+}
+
 /* -v: SystemTap's pass messages ("Pass 1: parsed user script in 2 ms."),
  * each with the time since the last.  utap has no passes 3 and 4: nothing
  * is translated to C or compiled. */
@@ -596,6 +615,7 @@ static int prepare(struct session *ss, char **text)
 		return -EINVAL;
 	}
 	mark_returns(ss->s, o);
+	type_set_globals(ss->s, o);
 	if (script_check(ss->s, &err) < 0) {
 		session_report(&err, *text);
 		return -EINVAL;
