@@ -239,6 +239,7 @@ struct script_global {
 	/* filled by the checker */
 	enum script_type type; /* of the value (of each element, for an array) */
 	bool used;	       /* named somewhere */
+	bool elided;	       /* never used: left out, with a warning */
 	bool is_array;
 	int nkeys;
 	enum script_type key_types[9];

@@ -300,9 +300,9 @@ static int check_globals(struct checker *c)
 		if (g->array_declared)
 			g->is_array = true;
 		if (c->final && g->type == ST_UNKNOWN && !g->used) {
-			/* as SystemTap does: a warning, and it is left out */
-			fprintf(stderr, "WARNING: Eliding unused variable '%s' at %s:%d:%d\n", g->name,
-				c->s->file ? c->s->file : "-", g->pos.line, g->pos.col);
+			/* as SystemTap does: left out, with a warning (the
+			 * session prints it) */
+			g->elided = true;
 			g->type = ST_LONG;
 			if (g->is_array && !g->nkeys) {
 				g->nkeys = 1;

@@ -620,6 +620,11 @@ static int prepare(struct session *ss, char **text)
 		session_report(&err, *text);
 		return -EINVAL;
 	}
+	for (int i = 0; i < ss->s->nglobals; i++)
+		if (ss->s->globals[i].elided)
+			fprintf(stderr, "WARNING: Eliding unused variable '%s' at %s:%d:%d\n",
+				ss->s->globals[i].name, file, ss->s->globals[i].pos.line,
+				ss->s->globals[i].pos.col);
 	if (place_probes(ss) < 0)
 		return -EINVAL;
 	program = target_bin(o);
