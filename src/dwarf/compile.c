@@ -374,6 +374,46 @@ static int compile(struct dwarf_compile *c, struct probe_arg *arg)
 	return dwarf_finish_arg(&fin, arg, c->err, c->errlen);
 }
 
+int dwarf_compile_type(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+		       const struct probe_expr *e, struct dwarf_ctype *type, char *err,
+		       size_t errlen)
+{
+	struct dwarf_compile c = {
+	    .dm = dm, .pc = pc, .bias = bias, .is_return = is_return, .err = err, .errlen = errlen};
+	struct dwarf_ctype cast;
+	char msg[512];
+	int ret;
+
+	if (err && errlen)
+		err[0] = '\0';
+	c.e = e;
+	base_path(&c);
+	ret = dm ? dwarf_scopes_at(dm, pc, &c.cu, &c.scopes, &c.nscopes) : -ENOENT;
+	c.has_cu = ret == 0;
+	if (ret == -ENOMEM)
+		return ret;
+	ret = 0;
+	if (e->cast) {
+		ret = dwarf_ctype_parse(c.dm, c.has_cu ? &c.cu : NULL, e->cast, &cast, msg,
+					sizeof(msg));
+		if (ret)
+			ret = cast_error(&c, ret, msg);
+	}
+	if (ret == 0)
+		ret = compile_base(&c);
+	if (ret == 0 && e->cast)
+		ret = dwarf_apply_cast(&c, &cast);
+	if (ret == 0)
+		ret = dwarf_compile_accessors(&c);
+	if (ret == 0 && !c.has_type)
+		ret = dwarf_fail(err, errlen, -EINVAL, "", "%s has no type", c.path);
+	if (ret == 0)
+		*type = c.type;
+	dwarf_place_clear(&c.place);
+	free(c.scopes);
+	return ret;
+}
+
 int dwarf_compile_arg(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
 		      struct probe_arg *arg, char *err, size_t errlen)
 {

@@ -178,4 +178,13 @@ int dwarf_compile_arg(struct dwarf_module *dm, uint64_t pc, bool is_return, uint
 int dwarf_compile_list(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
 		       struct probe_arg *arg, char *err, size_t errlen);
 
+/* A script's pretty-printed $x$ (ARG->pretty 1: one level of a struct,
+ * nested ones as {...}) or $x$$ (2: all levels), as SystemTap prints it:
+ * ARG->parts, pieces of text each followed by a value (see struct
+ * probe_arg), from ARG->expr compiled at PC as dwarf_compile_arg would.
+ * With ARG->list set, every variable of the list so ("a=1 o={.id=100}").
+ * 0, or -errno with ERR (the expression itself cannot be compiled). */
+int dwarf_compile_pretty(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+			 struct probe_arg *arg, char *err, size_t errlen);
+
 #endif

@@ -243,6 +243,12 @@ struct dwarf_compile {
 	char why[256];		   /* and why */
 };
 
+/* compile.c: the C type of fetch E at PC (as dwarf_compile_arg would
+ * compile it), its DIE valid while DM is open.  0 or -errno with ERR. */
+int dwarf_compile_type(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+		       const struct probe_expr *e, struct dwarf_ctype *type, char *err,
+		       size_t errlen);
+
 /* Append to C's path ("->next"). */
 void dwarf_path_add(struct dwarf_compile *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

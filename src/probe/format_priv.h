@@ -25,6 +25,10 @@ static inline const struct probe_arg *probe_hit_args(const struct probe_hit *hit
 int probe_arg_value(const struct probe_arg *arg, const struct arch_regs *regs,
 		    const struct arch_mem *mem, uint64_t *out);
 
+/* pretty.c: the text of pretty-printed ARG (ARG->pretty) at HIT, into BUF. */
+int probe_pretty_text(const struct probe_hit *hit, const struct probe_arg *a, char *buf,
+		      size_t n);
+
 /* The byte swap and bit-field step of probe_arg_value, on RAW (a value as
  * probe_fetch returns it for ARG->type). */
 uint64_t probe_arg_adjust(const struct probe_arg *arg, uint64_t raw);

@@ -546,6 +546,8 @@ int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t 
 	if (!hit->probe || i >= hit->probe->nargs)
 		return -EINVAL;
 	a = &probe_hit_args(hit)[i];
+	if (a->pretty)
+		return probe_pretty_text(hit, a, buf, n);
 	if (a->list == LIST_NONE)
 		return -EINVAL;
 	buf[0] = '\0';

@@ -146,6 +146,13 @@ struct probe_arg {
 	enum probe_list { LIST_NONE, LIST_PARAMS, LIST_LOCALS, LIST_VARS } list;
 	struct probe_arg *parts;
 	size_t nparts;
+	/* A script's pretty-printed $x$ (1), $x$$ (2), $$parms$ ...: PARTS
+	 * are pieces, each its NAME (literal text, "{.id=") then its value
+	 * as PRETTY_FMT says: 'd' signed, 'u' unsigned, 'x' a pointer, 'c' a
+	 * char, 's' a quoted string, 0 none (the text alone); "?" where a
+	 * value cannot be had (dwarf_compile_pretty) */
+	int pretty;
+	char pretty_fmt;
 	/* A script's @defined(...): a fetch that may not exist at a site;
 	 * where it cannot be compiled the compiled copy is ABSENT (no fetch)
 	 * instead of the probe failing */

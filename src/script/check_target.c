@@ -184,10 +184,10 @@ int check_target(struct checker *c, struct script_expr *e)
 				  "@var(\"%s\"): no name before '@'", e->str);
 	if (e->kind == SE_CAST && check_expr(c, e->args[0], ST_LONG) < 0)
 		return -EINVAL;
-	if (e->pretty)
-		return check_fail(c, &e->pos, "name the members: $a->b, $a->c",
-				  "a whole struct ('%s') is not supported yet",
-				  e->pretty == 2 ? "$$" : "$");
+	if (e->pretty && e->kind != SE_TARGET)
+		return check_fail(c, &e->pos, "name the members: @cast(p, \"struct s\")->a",
+				  "a whole struct ('%s') of %s is not supported yet",
+				  e->pretty == 2 ? "$$" : "$", e->kind == SE_CAST ? "@cast" : "@var");
 	if (e->kind == SE_CAST && (!c->probe || !c->probe->on_code))
 		return session_cast(c, e);
 	if (e->kind == SE_CAST && e->module && strchr(e->module, '<'))
@@ -228,6 +228,8 @@ int check_target(struct checker *c, struct script_expr *e)
 				  e->name);
 	if (fetch_text(c, e, text, sizeof(text)) < 0)
 		return -EINVAL;
+	if (e->pretty && strlen(text) + 3 < sizeof(text)) /* "$o$", "$$parms$$": a string */
+		strcat(text, e->pretty == 2 ? "$$" : "$");
 	if (is_return_value && c->in_entry)
 		return check_fail(c, &e->pos, NULL,
 				  "$return inside @entry: nothing has returned yet");
@@ -235,6 +237,10 @@ int check_target(struct checker *c, struct script_expr *e)
 	 * (SystemTap's implicit @entry): fetched at the entry, kept. */
 	e->at_entry =
 	    c->in_entry || (c->probe->returns && !is_return_value && e->kind == SE_TARGET);
+	if (e->pretty && strstr(text, "[i]"))
+		return check_fail(c, &e->pos, "index with a number: $a[2]$",
+				  "an index computed at run time in a pretty-printed value is not "
+				  "supported yet");
 	if (e->at_entry && strstr(text, "[i]"))
 		return check_fail(
 		    c, &e->pos, "copy the element at the call: probe the function's entry",
@@ -248,7 +254,7 @@ int check_target(struct checker *c, struct script_expr *e)
 		(*fetches_of(c->probe, e->at_entry).optional)[slot] = true;
 	if (e->at_entry && !c->in_entry && entry_value(c, e) < 0)
 		return -ENOMEM;
-	return check_unify(c, &e->type, list ? ST_STRING : ST_LONG, &e->pos,
+	return check_unify(c, &e->type, list || e->pretty ? ST_STRING : ST_LONG, &e->pos,
 			   e->kind == SE_TARGET ? e->name
 			   : e->kind == SE_CAST ? "@cast"
 						: "@var");

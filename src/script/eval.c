@@ -449,7 +449,7 @@ static enum flow target(struct interp *in, struct frame *f, const struct script_
 	if (!in->hit)
 		return interp_error(in, &e->pos, "context variable '%s' outside a probe hit",
 				    e->kind == SE_VAR ? "@var" : e->name);
-	if (e->kind == SE_TARGET && e->name[1] == '$')
+	if (e->kind == SE_TARGET && (e->name[1] == '$' || e->pretty))
 		return target_text(in, e, v);
 	if (index) {
 		fl = interp_eval_long(in, f, index, &i);

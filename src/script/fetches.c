@@ -11,22 +11,33 @@
 #include "dwarf/dwarf.h"
 #include "script/session_priv.h"
 
-/* $$parms, $$locals, $$vars: the lists compiled per site, or LIST_NONE. */
+/* $$parms, $$locals, $$vars (pretty or not): the lists compiled per site,
+ * or LIST_NONE. */
 static enum probe_list list_of(const char *target)
 {
-	if (strcmp(target, "$$parms") == 0)
+	if (strncmp(target, "$$parms", 7) == 0 && strspn(target + 7, "$") == strlen(target + 7))
 		return LIST_PARAMS;
-	if (strcmp(target, "$$locals") == 0)
+	if (strncmp(target, "$$locals", 8) == 0 && strspn(target + 8, "$") == strlen(target + 8))
 		return LIST_LOCALS;
-	if (strcmp(target, "$$vars") == 0)
+	if (strncmp(target, "$$vars", 6) == 0 && strspn(target + 6, "$") == strlen(target + 6))
 		return LIST_VARS;
 	return LIST_NONE;
+}
+
+/* $x$ (1), $x$$ (2): pretty-printed; 0: not. */
+static int pretty_of(const char *target)
+{
+	size_t n = strlen(target), k = 0;
+
+	while (k < n && k < 2 && target[n - 1 - k] == '$')
+		k++;
+	return k < n ? (int)k : 0;
 }
 
 bool session_fetch_is_oneliner(const char *target)
 {
 	return list_of(target) == LIST_NONE && strncmp(target, "@cast(", 6) != 0 &&
-	       strncmp(target, "@var(", 5) != 0 && !strstr(target, "[i]");
+	       strncmp(target, "@var(", 5) != 0 && !strstr(target, "[i]") && !pretty_of(target);
 }
 
 /* @cast(BASE, "TYPE"[, "MODULE"])->a, @var("NAME@FILE"[, "MODULE"])->a or
@@ -115,6 +126,7 @@ int session_place_fetches(struct probe *p, const struct script_probe *sp, bool a
 		} else {
 			all[i].name = strdup(targets[i]);
 			all[i].list = list_of(targets[i]);
+			all[i].pretty = pretty_of(targets[i]);
 			all[i].type = PROBE_U64;
 			if (!all[i].name)
 				rc = -ENOMEM;

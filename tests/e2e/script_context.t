@@ -195,6 +195,31 @@ is "$(sed -n '/^usyms$/{n;p}' "$HITS" | sed -E 's/^ 0x[0-9a-f]{16} : //' | sort 
 is "$(sed -n '/^brief$/{n;n;p}' "$HITS" | sed 's/+0x[0-9a-f]* / /' | sort -u)" "main [calls]" \
 	"print_ubacktrace_brief: main, the caller, as FUNC+0xOFF [MODULE]"
 
+# ---- pretty-printed values: $o$, $o$$, $$parms$ (SystemTap's shapes) ---------------------------
+
+stp pretty <<'EOF'
+probe process.function("use_outer") {
+	printf("shallow %s\n", $o$)
+	printf("deep %s\n", $o$$)
+	printf("parms %s\n", $$parms$)
+}
+probe process.function("twice_scaled") { printf("scaled %s\n", $$parms$$) }
+EOF
+traced_same "\$o\$, \$o\$\$, \$\$parms\$" "$S" -- "$T/typed" 2
+# deep's values as key=value words, in typed's own names
+deep_as_typed()
+{
+	lines deep | sed -E 's/^\{\.id=(-?[0-9]+), \.in=\{\.x=(-?[0-9]+), \.y=(-?[0-9]+), \.tag=.(.).\}.*\.name="([^"]*)", \.label="([^"]*)", \.num=\{\.i=(-?[0-9]+),.*\.bits=\{\.lo=([0-9]+), \.delta=(-?[0-9]+),.*$/id=\1 in_x=\2 in_y=\3 in_tag=\4 name=\5 label=\6 num_i=\7 bits_lo=\8 bits_delta=\9/'
+}
+same_values "\$o\$\$: every level, the values typed printed" "$(deep_as_typed)" \
+	"$(want id in_x in_y in_tag name label num_i bits_lo bits_delta)"
+is "$(lines shallow | sed -E 's/0x[0-9a-f]+/P/g; s/-?[0-9]+/N/g; s/"[^"]*"/S/g' | sort -u)" \
+	"{.id=N, .in={...}, .arr=[...], .vals=[...], .name=S, .label=S, .num={...}, .color=N, .bits={...}, .ok=N, .ratio=?, .scale=?, <union>={...}, .next=P}" \
+	"\$o\$: one level, nested structs and arrays as {...} and [...], floats ?, pointers in hex"
+same_values "\$\$parms\$: o=\$o\$" "$(lines parms)" "$(lines shallow | sed 's/^/o=/')"
+same_values "\$\$parms\$\$ of twice_scaled(a, b): both structs, every member" "$(lines scaled)" \
+	"$(grep ' fn=twice_scaled ' "$PLAIN_OUT" | sed -E "s/.* a_x=(-?[0-9]+) a_y=(-?[0-9]+) b_x=(-?[0-9]+) b_y=(-?[0-9]+) .*/a={.x=\1, .y=\2, .tag='a'} b={.x=\3, .y=\4, .tag='b'}/")"
+
 # ---- errors at their place -------------------------------------------------------------------
 
 # refused NAME LINE COL MESSAGE [ARGS...]: the script in $S is refused with

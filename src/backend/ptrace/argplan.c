@@ -12,7 +12,7 @@
 bool argplan_wanted(const struct probe *p)
 {
 	for (size_t i = 0; i < p->nargs; i++)
-		if (p->args[i].expr || p->args[i].list != LIST_NONE)
+		if (p->args[i].expr || p->args[i].list != LIST_NONE || p->args[i].pretty)
 			return true;
 	return false;
 }
@@ -78,6 +78,23 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 		int rc;
 
 		*a = p->args[i];
+		if (a->pretty) {
+			/* $x$, $$parms$: pieces of text and values */
+			rc = dwarf_compile_pretty(dm, pc, p->kind == PROBE_RETURN, bias, a, why,
+						  sizeof(why));
+			if (rc < 0 && rc != -ENOMEM && a->optional) {
+				probe_arg_release_compiled(a);
+				a->absent = true;
+				continue;
+			}
+			if (rc < 0) {
+				snprintf(err, errlen, "%s%s%s: %s", a->origin ? a->origin : "argument ",
+					 a->origin ? ": error: " : "", a->name, why);
+				argplan_free(p, args);
+				return rc;
+			}
+			continue;
+		}
 		if (a->list != LIST_NONE) {
 			/* $$parms and kin: what is in scope at this site */
 			a->parts = NULL;
@@ -140,7 +157,7 @@ void argplan_free(const struct probe *p, struct probe_arg *args)
 	if (!args)
 		return;
 	for (size_t i = 0; i < p->nargs; i++)
-		if (args[i].expr || args[i].list != LIST_NONE)
+		if (args[i].expr || args[i].list != LIST_NONE || args[i].pretty)
 			probe_arg_release_compiled(&args[i]);
 	free(args);
 }
@@ -166,6 +183,14 @@ void argplan_print(FILE *out, const struct probe_arg *args, size_t n)
 	char text[256], format[64];
 
 	for (size_t i = 0; i < n; i++) {
+		if (args[i].pretty) {
+			fprintf(out, "  fetch    %s: %zu value%s pretty-printed\n", args[i].name,
+				args[i].nparts, args[i].nparts == 1 ? "" : "s");
+			for (size_t k = 0; k < args[i].nparts; k++)
+				if (args[i].parts[k].pretty_fmt)
+					argplan_print(out, &args[i].parts[k], 1);
+			continue;
+		}
 		if (args[i].list != LIST_NONE) {
 			fprintf(out, "  fetch    %s: %zu variable%s in scope\n", args[i].name,
 				args[i].nparts, args[i].nparts == 1 ? "" : "s");
