@@ -356,7 +356,11 @@ static int assign(struct checker *c, struct script_expr *e, enum script_type wan
 				  "'%s' is an aggregate: it cannot be assigned", e->args[0]->name);
 	expect = e->op == SO_ASSIGN ? *t : e->op == SO_CONCAT ? ST_STRING : ST_LONG;
 	if (check_unify(c, t, expect, &e->pos, e->args[0]->name) ||
-	    check_expr(c, e->args[1], *t) < 0 ||
+	    check_expr(c, e->args[1], *t) < 0)
+		return -EINVAL;
+	/* the right side may have made locals ("a = b = 1"), moving the
+	 * scope's types: the left side's again */
+	if (lvalue(c, e->args[0], &t) < 0 ||
 	    check_unify(c, t, e->args[1]->type, &e->pos, e->args[0]->name) ||
 	    check_unify(c, &e->args[0]->type, *t, &e->pos, e->args[0]->name))
 		return -EINVAL;
