@@ -1,8 +1,18 @@
-/* dllinked.c: linked against libplug.so; calls plug_add() N times and prints each result. */
+/* dllinked.c: linked against libplug.so; calls plug_add() N times and prints each result, then
+ * the library's count of calls, through a pointer whose type only the library knows. */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "probed.h"
+
 int plug_add(int a, int b);
+const void *plug_stats(void);
+long plug_calls(const void *s);
+
+PROBED void report(const void *stats)
+{
+	printf("plug_stats calls=%ld\n", plug_calls(stats));
+}
 
 int main(int argc, char **argv)
 {
@@ -15,5 +25,6 @@ int main(int argc, char **argv)
 
 		printf("plug_add a=%d b=%d ret=%d\n", a, b, plug_add(a, b));
 	}
+	report(plug_stats());
 	return 0;
 }

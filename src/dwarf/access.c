@@ -211,7 +211,7 @@ static int array_element(struct dwarf_compile *c, struct dwarf_shape *s, int64_t
 	return 0;
 }
 
-static int index_into(struct dwarf_compile *c, int64_t index)
+static int index_into(struct dwarf_compile *c, int64_t index, bool by_input)
 {
 	char tname[TYPE_LEN], ename[TYPE_LEN];
 	struct dwarf_ctype elem;
@@ -239,7 +239,18 @@ static int index_into(struct dwarf_compile *c, int64_t index)
 	}
 	if (s.kind == KIND_POINTER && (ret = follow(c)))
 		return ret;
-	c->place.offset += index * (int64_t)es.size;
+	if (by_input) {
+		/* the element at value(base) + offset + i * size: the base
+		 * moves by the index given when the plan runs */
+		if (c->place.kind != PLACE_MEMORY)
+			return dwarf_fail(c->err, c->errlen, -EINVAL, "",
+					  "%s is not in memory: it cannot be indexed", c->path);
+		c->place.base = dwarf_fetch_new(FETCH_INDEX, 0, (int64_t)es.size, c->place.base);
+		if (!c->place.base)
+			return -ENOMEM;
+	} else {
+		c->place.offset += index * (int64_t)es.size;
+	}
 	c->type = elem;
 	return 0;
 }
@@ -263,10 +274,12 @@ int dwarf_compile_accessors(struct dwarf_compile *c)
 		else if (a->kind == ACCESS_DOT)
 			ret = dot(c, a->member);
 		else
-			ret = index_into(c, a->index);
+			ret = index_into(c, a->by_input ? 0 : a->index, a->by_input);
 		if (ret)
 			return ret;
-		if (a->kind == ACCESS_INDEX)
+		if (a->kind == ACCESS_INDEX && a->by_input)
+			dwarf_path_add(c, "[i]");
+		else if (a->kind == ACCESS_INDEX)
 			dwarf_path_add(c, "[%" PRId64 "]", a->index);
 		else
 			dwarf_path_add(c, "%s%s", a->kind == ACCESS_ARROW ? "->" : ".", a->member);

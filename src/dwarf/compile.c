@@ -124,6 +124,22 @@ static int base_var(struct dwarf_compile *c)
 			  c->e->name, c->pc, dwarf_func_name(c), names);
 }
 
+/* @var("name@file.c"): a global or static of the units of that file. */
+static int base_global_in_file(struct dwarf_compile *c)
+{
+	Dwarf_Die var;
+	int ret = dwarf_unit_var(c->dm, c->e->file, c->e->name, &var);
+
+	if (ret == 0)
+		return from_var(c, &var, -1);
+	if (ret == -ENODEV)
+		return dwarf_fail(c->err, c->errlen, -ENOENT,
+				  "utap -L 'BIN:*' lists the functions and their files",
+				  "no compilation unit of %s in the DWARF", c->e->file);
+	return dwarf_fail(c->err, c->errlen, -ENOENT, "@var(\"NAME\") looks in every file",
+			  "no global or static variable '%s' in %s", c->e->name, c->e->file);
+}
+
 static int base_global(struct dwarf_compile *c)
 {
 	Dwarf_Die var;
@@ -131,6 +147,8 @@ static int base_global(struct dwarf_compile *c)
 
 	if (!c->dm)
 		return no_dwarf(c);
+	if (c->e->file)
+		return base_global_in_file(c);
 	/* A function's static variable, where the probe can see it. */
 	scope = dwarf_scope_var(c->scopes, c->nscopes, c->e->name, &var);
 	if (scope >= 0 && is_static(&var))
@@ -238,6 +256,18 @@ static int base_retval(struct dwarf_compile *c)
 	return c->place.base ? 0 : -ENOMEM;
 }
 
+/* A value the evaluation is given (a script's @cast(VALUE, ...)): typed
+ * by the cast alone. */
+static int base_input(struct dwarf_compile *c)
+{
+	if (!c->e->cast)
+		return dwarf_fail(c->err, c->errlen, -EINVAL, "", "a given value needs a cast");
+	c->place.kind = PLACE_VALUE;
+	c->place.base = dwarf_fetch_new(FETCH_INPUT, 0, 0, NULL);
+	c->has_type = false;
+	return c->place.base ? 0 : -ENOMEM;
+}
+
 static int base_addr(struct dwarf_compile *c)
 {
 	struct fetch *f = dwarf_fetch_new(FETCH_CONST, 0, (int64_t)(c->e->addr + c->bias), NULL);
@@ -260,6 +290,11 @@ static void base_path(struct dwarf_compile *c)
 		break;
 	case PEXPR_GLOBAL:
 		dwarf_path_add(c, "@%s", e->name ? e->name : "?");
+		if (e->file)
+			dwarf_path_add(c, "@%s", e->file);
+		break;
+	case PEXPR_INPUT:
+		dwarf_path_add(c, "@cast(%s)", e->cast ? e->cast : "?");
 		break;
 	case PEXPR_ADDR:
 		dwarf_path_add(c, "@0x%" PRIx64, e->addr);
@@ -297,6 +332,8 @@ static int compile_base(struct dwarf_compile *c)
 		return base_retval(c);
 	case PEXPR_ADDR:
 		return base_addr(c);
+	case PEXPR_INPUT:
+		return base_input(c);
 	}
 	return dwarf_fail(c->err, c->errlen, -EINVAL, "", "unknown kind of fetch");
 }
@@ -307,6 +344,8 @@ static int cast_error(struct dwarf_compile *c, int ret, const char *msg)
 	const char *hint = strstr(msg, "\n      hint: ");
 	int n = hint ? (int)(hint - msg) : (int)strlen(msg);
 
+	if (!c->e->cast_column) /* a script's: its place is the argument's origin */
+		return dwarf_fail(c->err, c->errlen, ret, hint ? hint + 13 : NULL, "%.*s", n, msg);
 	return dwarf_fail(c->err, c->errlen, ret, hint ? hint + 13 : NULL, "%.*s (column %d)", n,
 			  msg, c->e->cast_column);
 }
@@ -333,6 +372,46 @@ static int compile(struct dwarf_compile *c, struct probe_arg *arg)
 		return ret;
 	fin = (struct dwarf_final){&c->place, &c->type, c->bit_offset, c->bit_size, c->path};
 	return dwarf_finish_arg(&fin, arg, c->err, c->errlen);
+}
+
+int dwarf_compile_type(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+		       const struct probe_expr *e, struct dwarf_ctype *type, char *err,
+		       size_t errlen)
+{
+	struct dwarf_compile c = {
+	    .dm = dm, .pc = pc, .bias = bias, .is_return = is_return, .err = err, .errlen = errlen};
+	struct dwarf_ctype cast;
+	char msg[512];
+	int ret;
+
+	if (err && errlen)
+		err[0] = '\0';
+	c.e = e;
+	base_path(&c);
+	ret = dm ? dwarf_scopes_at(dm, pc, &c.cu, &c.scopes, &c.nscopes) : -ENOENT;
+	c.has_cu = ret == 0;
+	if (ret == -ENOMEM)
+		return ret;
+	ret = 0;
+	if (e->cast) {
+		ret = dwarf_ctype_parse(c.dm, c.has_cu ? &c.cu : NULL, e->cast, &cast, msg,
+					sizeof(msg));
+		if (ret)
+			ret = cast_error(&c, ret, msg);
+	}
+	if (ret == 0)
+		ret = compile_base(&c);
+	if (ret == 0 && e->cast)
+		ret = dwarf_apply_cast(&c, &cast);
+	if (ret == 0)
+		ret = dwarf_compile_accessors(&c);
+	if (ret == 0 && !c.has_type)
+		ret = dwarf_fail(err, errlen, -EINVAL, "", "%s has no type", c.path);
+	if (ret == 0)
+		*type = c.type;
+	dwarf_place_clear(&c.place);
+	free(c.scopes);
+	return ret;
 }
 
 int dwarf_compile_arg(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,

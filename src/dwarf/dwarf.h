@@ -105,6 +105,49 @@ int dwarf_debug_frame_rules(struct dwarf_module *dm, uint64_t addr, struct dwarf
  * -ENOMEM / -EIO. */
 int dwarf_inline_sites(struct dwarf_module *dm, const char *name, uint64_t **addrs, size_t *n);
 
+/* The functions a script's "FUNC@FILE:LINE" names. */
+struct dwarf_func_spec {
+	const char *name; /* a fnmatch(3) pattern */
+	const char *file; /* a pattern for the file the function is declared in
+			   * (matched against the whole path or its trailing
+			   * components, see dwarf_path_glob), or NULL: any */
+	int line;	  /* 0, or: declared at LINE, or holding a statement of it */
+	bool out_of_line; /* take the entries of out-of-line copies */
+	bool inlined;	  /* take the entries of inlined copies */
+};
+
+/* The entry addresses (link-time) of every function SPEC selects, in
+ * every compilation unit.  Sorted, no duplicates; free *ADDRS with free().
+ * 0 (*N may be 0), or -ENOMEM / -EIO. */
+int dwarf_funcs_select(struct dwarf_module *dm, const struct dwarf_func_spec *spec,
+		       uint64_t **addrs, size_t *n);
+
+/* Whether PATTERN (NULL: anything) names PATH: the whole path or its
+ * trailing components ("calls.c", "targets/calls.c", "*.c" name
+ * "/src/targets/calls.c"). */
+bool dwarf_path_glob(const char *pattern, const char *path);
+
+/* A function scope a code address is in (malloc'ed strings). */
+struct dwarf_scope_info {
+	char *name;
+	char *decl_file; /* as the compiler was given it ("targets/calls.c"), or NULL */
+	int decl_line;	 /* 0 if unknown */
+	bool inlined;	 /* an inlined copy */
+	bool entered;	 /* the address is where it begins */
+};
+
+/* The function scopes holding link-time address PC, innermost first: the
+ * inlined copies, then the out-of-line function.  How many were stored
+ * in OUT[0..MAX) (0 when no DWARF describes PC), or -ENOMEM.  Free with
+ * dwarf_scope_info_free. */
+int dwarf_func_scopes(struct dwarf_module *dm, uint64_t pc, struct dwarf_scope_info *out,
+		      int max);
+void dwarf_scope_info_free(struct dwarf_scope_info *s, int n);
+
+/* Whether a function PATTERN names (out of line or an inlined copy)
+ * holds link-time address PC. */
+bool dwarf_addr_in_func(struct dwarf_module *dm, uint64_t pc, const char *pattern);
+
 /* Compile the C-level fetch ARG->expr (see probe/probe.h) for a probe at
  * link-time address PC of the module DM describes: resolve names in the
  * scopes at PC (innermost first: lexical blocks, inlined copies, the
@@ -134,5 +177,14 @@ int dwarf_compile_arg(struct dwarf_module *dm, uint64_t pc, bool is_return, uint
  * is empty.  0 or -ENOMEM. */
 int dwarf_compile_list(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
 		       struct probe_arg *arg, char *err, size_t errlen);
+
+/* A script's pretty-printed $x$ (ARG->pretty 1: one level of a struct,
+ * nested ones as {...}) or $x$$ (2: all levels), as SystemTap prints it:
+ * ARG->parts, pieces of text each followed by a value (see struct
+ * probe_arg), from ARG->expr compiled at PC as dwarf_compile_arg would.
+ * With ARG->list set, every variable of the list so ("a=1 o={.id=100}").
+ * 0, or -errno with ERR (the expression itself cannot be compiled). */
+int dwarf_compile_pretty(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+			 struct probe_arg *arg, char *err, size_t errlen);
 
 #endif

@@ -58,7 +58,7 @@ static int first_addr(Dwarf_Die *inl, Dwarf_Addr *pc)
 /* Where inlined copy INL starts running: DW_AT_entry_pc (an address, or in
  * DWARF 5 an offset from the first address), else its first address.  Not
  * dwarf_entrypc(): older libdw reads only the address form. */
-static int entry_addr(Dwarf_Die *inl, Dwarf_Addr *pc)
+int dwarf_inline_entry(Dwarf_Die *inl, Dwarf_Addr *pc)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Word off;
@@ -90,7 +90,7 @@ static int walk(Dwarf_Die *parent, const char *name, struct dwarf_addrs *set, in
 		if (tag == DW_TAG_inlined_subroutine) {
 			/* The name comes from the abstract origin. */
 			dname = dwarf_diename(&child);
-			if (dname && strcmp(dname, name) == 0 && entry_addr(&child, &pc) == 0) {
+			if (dname && strcmp(dname, name) == 0 && dwarf_inline_entry(&child, &pc) == 0) {
 				ret = dwarf_addrs_add(set, pc);
 				if (ret < 0)
 					return ret;

@@ -42,6 +42,9 @@ struct dwarf_addrs {
 };
 
 int dwarf_addrs_add(struct dwarf_addrs *set, uint64_t addr);
+/* inlined.c: where inlined copy INL starts running (DW_AT_entry_pc, else
+ * its first address).  0 or -ENOENT. */
+int dwarf_inline_entry(Dwarf_Die *inl, Dwarf_Addr *pc);
 void dwarf_addrs_finish(struct dwarf_addrs *set, uint64_t **addrs, size_t *n);
 
 /* ---- compiling a C-level fetch (dwarf_compile_arg) ------------------------
@@ -133,6 +136,10 @@ int dwarf_scope_var(Dwarf_Die *scopes, int n, const char *name, Dwarf_Die *var);
 /* A global or static variable named NAME: the CU CU first (may be NULL),
  * then every unit; definitions only. 0, or -ENOENT. */
 int dwarf_global_var(struct dwarf_module *dm, Dwarf_Die *cu, const char *name, Dwarf_Die *var);
+/* A global or static variable named NAME of the units whose source file
+ * FILE names (a pattern, as dwarf_path_glob matches); definitions only.
+ * 0, -ENOENT (no such variable there), -ENODEV (no such unit). */
+int dwarf_unit_var(struct dwarf_module *dm, const char *file, const char *name, Dwarf_Die *var);
 /* The innermost function (DW_TAG_subprogram or an inlined copy) in
  * SCOPES: its index, or -1. */
 int dwarf_scope_func(Dwarf_Die *scopes, int n);
@@ -235,6 +242,12 @@ struct dwarf_compile {
 	char lost[DWARF_PATH_LEN]; /* the variable optimized out, if one is */
 	char why[256];		   /* and why */
 };
+
+/* compile.c: the C type of fetch E at PC (as dwarf_compile_arg would
+ * compile it), its DIE valid while DM is open.  0 or -errno with ERR. */
+int dwarf_compile_type(struct dwarf_module *dm, uint64_t pc, bool is_return, uint64_t bias,
+		       const struct probe_expr *e, struct dwarf_ctype *type, char *err,
+		       size_t errlen);
 
 /* Append to C's path ("->next"). */
 void dwarf_path_add(struct dwarf_compile *c, const char *fmt, ...)

@@ -317,3 +317,22 @@ void dwarf_scope_names(Dwarf_Die *scopes, int n, char *buf, size_t len)
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 }
+
+int dwarf_unit_var(struct dwarf_module *dm, const char *file, const char *name, Dwarf_Die *var)
+{
+	Dwarf_Off off, next;
+	size_t header;
+	Dwarf_Die unit;
+	bool seen = false;
+
+	for (off = 0; dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL) == 0;
+	     off = next) {
+		if (!dwarf_offdie(dm->dw, off + header, &unit) ||
+		    !dwarf_path_glob(file, dwarf_diename(&unit)))
+			continue;
+		seen = true;
+		if (global_in(&unit, name, var))
+			return 0;
+	}
+	return seen ? -ENOENT : -ENODEV;
+}

@@ -57,6 +57,14 @@ static int describe(const struct fetch *f, char *buf, size_t n)
 		return snprintf(buf, n, "%%%s", arch_fpreg_name(f->reg));
 	case FETCH_NONE:
 		return snprintf(buf, n, "(optimized out)");
+	case FETCH_INPUT:
+		return snprintf(buf, n, "(value)");
+	case FETCH_INDEX:
+		len = describe(f->inner, buf, n);
+		if (len < 0 || (size_t)len >= n)
+			return len;
+		return len + snprintf(buf + len, n - (size_t)len, "+(value)*%lld",
+				      (long long)f->offset);
 	case FETCH_DEREF:
 		len = snprintf(buf, n, "%+lld(", (long long)f->offset);
 		if (len < 0 || (size_t)len >= n)

@@ -41,6 +41,8 @@ void probe_expr_free(struct probe_expr *e)
 	probe_fetch_free(e->raw);
 	free(e->name);
 	free(e->cast);
+	free(e->module);
+	free(e->file);
 	for (size_t i = 0; i < e->naccess; i++)
 		free(e->access[i].member);
 	free(e->access);

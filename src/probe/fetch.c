@@ -17,7 +17,7 @@ static int read_mem(const struct arch_mem *mem, uint64_t addr, void *buf, size_t
  * constant is, or the pointer-sized word in memory; inner derefs are
  * always pointers. */
 static int fetch_word(const struct fetch *fetch, const struct arch_regs *regs,
-		      const struct arch_mem *mem, uint64_t *out)
+		      const struct arch_mem *mem, uint64_t input, uint64_t *out)
 {
 	uint64_t base;
 	int ret;
@@ -37,12 +37,23 @@ static int fetch_word(const struct fetch *fetch, const struct arch_regs *regs,
 		return 0;
 	case FETCH_NONE:
 		return -ENODATA; /* told apart from a fault: "(optimized out)" */
+	case FETCH_INPUT:
+		*out = input;
+		return 0;
+	case FETCH_INDEX:
+		if (!fetch->inner)
+			return -EINVAL;
+		ret = fetch_word(fetch->inner, regs, mem, input, &base);
+		if (ret)
+			return ret;
+		*out = base + input * (uint64_t)fetch->offset;
+		return 0;
 	case FETCH_STACK:
 		return read_mem(mem, arch_sp(regs) + (uint64_t)fetch->offset, out, sizeof(*out));
 	case FETCH_DEREF:
 		if (!fetch->inner)
 			return -EINVAL;
-		ret = fetch_word(fetch->inner, regs, mem, &base);
+		ret = fetch_word(fetch->inner, regs, mem, input, &base);
 		if (ret)
 			return ret;
 		return read_mem(mem, base + (uint64_t)fetch->offset, out, sizeof(*out));
@@ -95,16 +106,28 @@ static uint64_t narrow(uint64_t v, enum probe_type type)
 int probe_fetch(const struct fetch *fetch, enum probe_type type, const struct arch_regs *regs,
 		const struct arch_mem *mem, uint64_t *out)
 {
+	if (!regs)
+		return -EINVAL;
+	return probe_fetch_input(fetch, type, regs, mem, 0, out);
+}
+
+int probe_fetch_input(const struct fetch *fetch, enum probe_type type,
+		      const struct arch_regs *regs, const struct arch_mem *mem, uint64_t input,
+		      uint64_t *out)
+{
+	static const struct arch_regs no_regs;
 	uint64_t base, value = 0;
 	size_t size = probe_type_size(type);
 	int ret;
 
-	if (!fetch || !regs || !out)
+	if (!fetch || !out)
 		return -EINVAL;
+	if (!regs)
+		regs = &no_regs; /* a plan from INPUT alone reads none */
 	if (fetch->op != FETCH_DEREF) {
 		/* A register, constant or stack word holds the value, or for
 		 * :string the address of the string (a char *). */
-		ret = fetch_word(fetch, regs, mem, &value);
+		ret = fetch_word(fetch, regs, mem, input, &value);
 		if (ret)
 			return ret;
 		*out = type == PROBE_STRING ? value : narrow(value, type);
@@ -112,7 +135,7 @@ int probe_fetch(const struct fetch *fetch, enum probe_type type, const struct ar
 	}
 	if (!fetch->inner)
 		return -EINVAL;
-	ret = fetch_word(fetch->inner, regs, mem, &base);
+	ret = fetch_word(fetch->inner, regs, mem, input, &base);
 	if (ret)
 		return ret;
 	base += (uint64_t)fetch->offset;
@@ -168,6 +191,8 @@ int probe_arg_value(const struct probe_arg *arg, const struct arch_regs *regs,
 int probe_hit_value(const struct probe_hit *hit, const struct probe_arg *arg,
 		    const struct probe_value *pre, uint64_t *out)
 {
+	if (arg->absent)
+		return -ENOENT;
 	if (!pre)
 		return probe_arg_value(arg, hit->regs, hit->mem, out);
 	if (pre->err)
@@ -175,6 +200,19 @@ int probe_hit_value(const struct probe_hit *hit, const struct probe_arg *arg,
 	/* A string has no number here: its bytes came with it. */
 	*out = arg->type == PROBE_STRING ? 0 : probe_arg_adjust(arg, pre->raw);
 	return 0;
+}
+
+int probe_arg_value_input(const struct probe_arg *arg, const struct arch_regs *regs,
+			  const struct arch_mem *mem, uint64_t input, uint64_t *out)
+{
+	int ret;
+
+	if (arg->absent)
+		return -ENOENT;
+	ret = probe_fetch_input(arg->fetch, arg->type, regs, mem, input, out);
+	if (!ret)
+		*out = probe_arg_adjust(arg, *out);
+	return ret;
 }
 
 const char *probe_arg_enum_name(const struct probe_arg *arg, uint64_t v)

@@ -43,6 +43,10 @@ int probe_hit_string(const struct probe_hit *hit, const struct probe_arg *arg,
 		     const struct probe_value *pre, uint64_t addr, char *buf, size_t *len,
 		     bool *cut);
 
+/* pretty.c: the text of pretty-printed ARG (ARG->pretty) at HIT, into BUF. */
+int probe_pretty_text(const struct probe_hit *hit, const struct probe_arg *a, char *buf,
+		      size_t n);
+
 /* The byte swap and bit-field step of probe_arg_value, on RAW (a value as
  * probe_fetch returns it for ARG->type). */
 uint64_t probe_arg_adjust(const struct probe_arg *arg, uint64_t raw);

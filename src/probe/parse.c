@@ -205,6 +205,81 @@ static int parse_source_line(struct probe_parser *ps, struct span tok, const cha
 	return out->bin && out->src_file ? 0 : -ENOMEM;
 }
 
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* Does [S, S+N) name a source file, or a pattern of them? */
+static bool is_source_name(const char *s, size_t n)
+{
+	static const char *const exts[] = {".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".C"};
+
+	if (memchr(s, '*', n) || memchr(s, '?', n) || memchr(s, '[', n))
+		return true;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (ends_with(s, n, exts[i]))
+			return true;
+	return false;
+}
+
+/* The ':' that starts a trailing ":LINE" (digits only) in [S, END), or END. */
+static const char *line_colon(const char *s, const char *end)
+{
+	const char *p = end;
+
+	while (p > s && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	return p < end && p > s && p[-1] == ':' ? p - 1 : end;
+}
+
+/* The '@' of "SYM@FILE" or "SYM@FILE:LINE" in TOK, or NULL.  The '@' of a
+ * versioned symbol ("malloc@@GLIBC_2.2.5") is followed by no source file. */
+static const char *find_file_at(struct span tok)
+{
+	const char *end = tok.s + tok.n;
+
+	for (const char *a = tok.s; (a = memchr(a, '@', end - a)); a++) {
+		const char *fend = line_colon(a + 1, end);
+
+		if (fend > a + 1 && is_source_name(a + 1, fend - a - 1))
+			return a;
+	}
+	return NULL;
+}
+
+/* "BIN:SYM@FILE[:LINE]": the functions SYM names that are declared in FILE
+ * (and at or around LINE), found through DWARF when the module is known. */
+static int parse_func_in_file(struct probe_parser *ps, struct span tok, const char *at,
+			      struct probe *out)
+{
+	struct span head = {tok.s, (size_t)(at - tok.s)};
+	const char *colon = find_colon(head), *end = tok.s + tok.n, *fend = line_colon(at + 1, end);
+	uint64_t line = 0;
+
+	if (!colon || colon == tok.s)
+		return probe_fail(ps, tok.s, "write BIN:FUNC@FILE, e.g. ./prog:main@main.c",
+				  "missing binary before the function");
+	if (colon + 1 == at)
+		return probe_fail(ps, at, "every function of a file is *@FILE",
+				  "missing function before '@'");
+	if (fend < end && (!probe_parse_u64(fend + 1, end - fend - 1, &line) || line == 0 ||
+			   line > INT32_MAX))
+		return probe_fail(ps, fend + 1, "a line number, e.g. prog:main@main.c:42",
+				  "invalid line number '%.*s'",
+				  (int)(end - fend - 1 > 16 ? 16 : end - fend - 1), fend + 1);
+	out->bin = strndup(tok.s, colon - tok.s);
+	out->sym = strndup(colon + 1, at - colon - 1);
+	out->sym_file = strndup(at + 1, fend - at - 1);
+	out->sym_line = (int)line;
+	if (!out->bin || !out->sym || !out->sym_file)
+		return -ENOMEM;
+	out->sym_glob = strpbrk(out->sym, "*?[") != NULL;
+	return 0;
+}
+
 static int parse_location(struct probe_parser *ps, struct span tok, struct probe *out)
 {
 	static const char ret_suffix[] = "%return";
@@ -213,6 +288,8 @@ static int parse_location(struct probe_parser *ps, struct span tok, struct probe
 	const char *sym, *plus = NULL, *p;
 	size_t n;
 
+	if (find_file_at(tok))
+		return parse_func_in_file(ps, tok, find_file_at(tok), out);
 	if (!colon)
 		return probe_fail(ps, tok.s, "write BIN:SYM, e.g. /bin/ls:main or libc.so.6:malloc",
 				  "missing ':' between binary and symbol");
@@ -388,6 +465,8 @@ void probe_free(struct probe *probe)
 	free(probe->bin);
 	free(probe->sym);
 	free(probe->src_file);
+	free(probe->sym_file);
+	free(probe->line_func);
 	free(probe->text);
 	memset(probe, 0, sizeof(*probe));
 }

@@ -648,6 +648,8 @@ int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t 
 	if (!hit->probe || i >= hit->probe->nargs)
 		return -EINVAL;
 	a = &probe_hit_args(hit)[i];
+	if (a->pretty)
+		return probe_pretty_text(hit, a, buf, n);
 	if (a->list == LIST_NONE)
 		return -EINVAL;
 	buf[0] = '\0';
@@ -672,6 +674,19 @@ int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out)
 	if (!hit->probe || i >= hit->probe->nargs)
 		return -EINVAL;
 	return probe_hit_value(hit, &probe_hit_args(hit)[i], probe_hit_pre(hit, i), out);
+}
+
+int probe_hit_arg_value_input(const struct probe_hit *hit, size_t i, uint64_t input,
+			      uint64_t *out)
+{
+	if (!hit->probe || i >= hit->probe->nargs)
+		return -EINVAL;
+	return probe_arg_value_input(&probe_hit_args(hit)[i], hit->regs, hit->mem, input, out);
+}
+
+bool probe_hit_arg_defined(const struct probe_hit *hit, size_t i)
+{
+	return hit->probe && i < hit->probe->nargs && !probe_hit_args(hit)[i].absent;
 }
 
 void probe_print_hit(FILE *out, const struct probe_hit *hit, bool json)

@@ -13,6 +13,16 @@
 
 enum probe_kind { PROBE_ENTRY, PROBE_RETURN };
 
+/* Which copies of a function a probe on it takes. */
+enum probe_copies {
+	/* a one-liner's: the symbol (or each one a pattern matches), plus the
+	 * inlined copies of a single name for an entry probe */
+	COPIES_DEFAULT,
+	COPIES_OUT_OF_LINE, /* a script's .call and .return: no inlined copy */
+	COPIES_INLINED,	    /* a script's .inline: only the inlined copies */
+	COPIES_ALL,	    /* a script's .function(PAT): both, for patterns too */
+};
+
 /* uprobe_events fetch types, plus how to print them. */
 enum probe_type {
 	PROBE_U8, PROBE_U16, PROBE_U32, PROBE_U64,
@@ -31,6 +41,10 @@ enum fetch_op {
 	FETCH_FPREG,  /* the low 64 bits of floating-point/vector register reg
 		       * (arch_fpreg_value); needs the regs' FP state */
 	FETCH_NONE,   /* nothing: the value is optimized out at this site */
+	FETCH_INPUT,  /* the value the evaluation is given (a script's @cast
+		       * base, computed by its handler): probe_fetch_input */
+	FETCH_INDEX,  /* inner's value + the given value times offset (a
+		       * script's $a[i], i computed by its handler) */
 };
 
 struct fetch {
@@ -62,6 +76,9 @@ struct probe_access {
 	enum probe_access_kind kind;
 	char *member;   /* ACCESS_ARROW, ACCESS_DOT */
 	int64_t index;  /* ACCESS_INDEX */
+	/* ACCESS_INDEX: the index is the value given at each evaluation (a
+	 * script's $a[i]): FETCH_INDEX; INDEX is unused */
+	bool by_input;
 	int column;     /* 1-based, in the probe text, for errors */
 };
 
@@ -76,6 +93,8 @@ enum probe_expr_base {
 	PEXPR_GLOBAL, /* @name: a global or static variable */
 	PEXPR_ADDR,   /* @0xADDR: the object at link-time address ADDR of the
 		       * probed module (a u64 unless cast) */
+	PEXPR_INPUT,  /* a value given at each evaluation (a script's
+		       * @cast(VALUE, "type")): FETCH_INPUT, typed by the cast */
 };
 
 struct probe_expr {
@@ -93,6 +112,13 @@ struct probe_expr {
 	 * those of a pointer to one (a script's $var); a one-liner's "->"
 	 * needs a pointer */
 	bool arrow_is_member;
+	/* Set by a script: names and types come from this module's DWARF
+	 * (a path, or a library name as process(...).library takes it)
+	 * rather than the probed one's; NULL: the probed module */
+	char *module;
+	/* PEXPR_GLOBAL: a global or static of the compilation unit of this
+	 * source file (a script's @var("name@file.c")); NULL: any unit */
+	char *file;
 };
 
 struct probe_arg {
@@ -120,6 +146,18 @@ struct probe_arg {
 	enum probe_list { LIST_NONE, LIST_PARAMS, LIST_LOCALS, LIST_VARS } list;
 	struct probe_arg *parts;
 	size_t nparts;
+	/* A script's pretty-printed $x$ (1), $x$$ (2), $$parms$ ...: PARTS
+	 * are pieces, each its NAME (literal text, "{.id=") then its value
+	 * as PRETTY_FMT says: 'd' signed, 'u' unsigned, 'x' a pointer, 'c' a
+	 * char, 's' a quoted string, 0 none (the text alone); "?" where a
+	 * value cannot be had (dwarf_compile_pretty) */
+	int pretty;
+	char pretty_fmt;
+	/* A script's @defined(...): a fetch that may not exist at a site;
+	 * where it cannot be compiled the compiled copy is ABSENT (no fetch)
+	 * instead of the probe failing */
+	bool optional;
+	bool absent;
 };
 
 struct probe {
@@ -128,9 +166,7 @@ struct probe {
 	enum probe_kind kind;
 	char *bin;          /* as written: a path, a basename or a library prefix */
 	bool any_module;    /* every module that defines SYM (bin "*"), those
-			     * without it skipped quietly, and only the function
-			     * itself, not copies inlined in its module: utap
-			     * leaks' allocator, called from outside */
+			     * without it skipped quietly: utap leaks' allocator */
 	char *sym;          /* NULL when by_file_offset */
 	uint64_t sym_offset;  /* SYM+OFF */
 	bool by_file_offset;  /* BIN:0xOFFSET */
@@ -138,6 +174,23 @@ struct probe {
 	bool sym_glob;        /* SYM is a pattern (* ? [): every match */
 	char *src_file;       /* BIN:FILE:LINE: a source line (sym is NULL) */
 	int src_line;
+	/* BIN:SYM@FILE, BIN:SYM@FILE:LINE (SystemTap's "func@file.c:12"): only
+	 * the functions SYM names (a pattern) that DWARF says are declared in
+	 * source FILE (a pattern, matched against the whole path or its
+	 * trailing components) and, with a LINE, declared at that line or
+	 * holding a statement of it; NULL / 0 otherwise */
+	char *sym_file;
+	int sym_line;
+	/* Set by a script, not by the one-liner syntax: */
+	/* statement("FUNC@FILE:LINE"): the statements of BIN:FILE:LINE inside
+	 * functions FUNC names (a pattern); NULL: any */
+	char *line_func;
+	enum probe_copies copies;
+	/* each site carries a struct probe_where (a script's pp()) */
+	bool want_where;
+	/* a script's optional point ("probe A?"): where it cannot be
+	 * resolved or planted it is left out, without an error */
+	bool optional;
 	struct probe_arg *args;
 	size_t nargs;
 	char *text;         /* the probe as written */
@@ -177,6 +230,10 @@ void probe_free(struct probe *probe);
 int probe_fetch(const struct fetch *fetch, enum probe_type type,
 		const struct arch_regs *regs, const struct arch_mem *mem,
 		uint64_t *out);
+/* probe_fetch of a plan that may read FETCH_INPUT: INPUT is its value. */
+int probe_fetch_input(const struct fetch *fetch, enum probe_type type,
+		      const struct arch_regs *regs, const struct arch_mem *mem, uint64_t input,
+		      uint64_t *out);
 /* Bytes a value of TYPE occupies in memory (8 for PROBE_STRING's pointer). */
 size_t probe_type_size(enum probe_type type);
 /* "u32", "string": the type as uprobe_events spells it. */
@@ -240,6 +297,26 @@ struct probe_value {
 	const struct probe_value *parts; /* $$parms and kin: one per part */
 };
 
+/* A function scope of a site, as DWARF names it. */
+struct probe_scope {
+	const char *name;
+	const char *decl_file; /* as the compiler was given it ("targets/calls.c"), or NULL */
+	int decl_line;
+	bool inlined; /* an inlined copy */
+	bool entered; /* the site is where it begins */
+};
+
+/* Where a site is, for a script's pp() and probefunc(): filled once per
+ * site, at planting, when a probe there asks (probe.want_where). */
+#define PROBE_WHERE_SCOPES 8
+struct probe_where {
+	const char *module; /* the file's path, as the process maps it */
+	const char *file;   /* the site's source line (NULL, 0: unknown) */
+	int line;
+	struct probe_scope scopes[PROBE_WHERE_SCOPES]; /* innermost first */
+	int nscopes;
+};
+
 struct probe_hit {
 	const struct probe *probe;
 	pid_t pid, tid;
@@ -264,6 +341,8 @@ struct probe_hit {
 	/* The arguments' values, fetched at the hit (one per argument, in
 	 * order), or NULL: they are fetched from REGS and MEM. */
 	const struct probe_value *values;
+	/* Where the site is, when the probe asked (probe.want_where), else NULL. */
+	const struct probe_where *where;
 	/* The call stack, innermost first, when asked for (-s), else NULL. */
 	const struct probe_frame *stack;
 	int nstack;
@@ -284,6 +363,18 @@ int probe_hit_arg_text(const struct probe_hit *hit, size_t i, char *buf, size_t 
  * string's (char *, char[N]) address, an enum's value, a pointer's.  0,
  * -EFAULT (unreadable memory), -ENODATA (optimized out), -EINVAL. */
 int probe_hit_arg_value(const struct probe_hit *hit, size_t i, uint64_t *out);
+/* The same for an argument whose plan starts from a given value (a
+ * script's @cast): INPUT is that value; -ENOENT when it is absent here. */
+int probe_hit_arg_value_input(const struct probe_hit *hit, size_t i, uint64_t input,
+			      uint64_t *out);
+/* Argument ARG (compiled) as a number, its plan starting from INPUT:
+ * what probe_hit_arg_value_input does, without a hit (REGS may be NULL
+ * when the plan reads no register).  0, -EFAULT, -ENODATA, -ENOENT. */
+int probe_arg_value_input(const struct probe_arg *arg, const struct arch_regs *regs,
+			  const struct arch_mem *mem, uint64_t input, uint64_t *out);
+/* Whether argument I of HIT exists at its site (a script's @defined):
+ * false only for an optional one that could not be compiled there. */
+bool probe_hit_arg_defined(const struct probe_hit *hit, size_t i);
 
 /* Format one hit and write it to OUT as one line: ftrace style
  *   COMM-TID [CPU] SECS.USECS: NAME: (SYM+0x0/0xSIZE) v=1 a=2

@@ -72,8 +72,11 @@ enum script_expr_kind {
 	SE_IN,      /* [args] in name (also "k in name" for one key) */
 	SE_STAT,    /* @count(args[0]) ...; @hist_linear(args[0], args[1..3]) */
 	SE_ENTRY,   /* @entry(args[0]) */
-	SE_DEFINED, /* @defined(args[0]) */
-	SE_CAST,    /* @cast(args[0], "type"[, "module"]) with accessors: str = type, module */
+	SE_DEFINED, /* @defined(args[0]): args[0] an SE_TARGET, SE_CAST or SE_VAR; the
+		     * checker sets SLOT -1 where it is 0 whatever the site */
+	SE_CAST,    /* @cast(args[0], "type"[, "module"]) with accessors: str = type,
+		     * module; GLOBAL: compiled once (SLOT into script.casts), else
+		     * per site (SLOT into the probe's targets) */
 	SE_VAR,     /* @var("name[@file]"[, "module"]) with accessors: str = name, module */
 };
 
@@ -183,8 +186,12 @@ struct script_probe {
 	enum script_type *local_types;
 	char **locals;	  /* their names, for messages */
 	char **targets;	  /* its context variables as one-liner fetches ("$p->a[2]"),
-			   * an SE_TARGET's slot indexes these */
+			   * an SE_TARGET's slot indexes these; @cast(...) and
+			   * @var("x@file") have no one-liner form: their text
+			   * names them, TARGET_EXPRS says what they are */
 	struct script_pos *target_pos; /* where each was first written */
+	struct script_expr **target_exprs; /* the first expression of each */
+	bool *target_optional; /* read inside @defined(...): may not exist at a site */
 	int ntargets;
 	/* a .return probe's values taken at the function's entry: @entry(E)
 	 * and its parameters ($x); their fetches are ENTRY_TARGETS */
@@ -192,9 +199,13 @@ struct script_probe {
 	int nentry;
 	char **entry_targets;
 	struct script_pos *entry_target_pos;
+	struct script_expr **entry_target_exprs;
+	bool *entry_target_optional;
 	int nentry_targets;
-	/* set before checking: every point of the probe is a .return */
+	/* set before checking: every point of the probe is a .return; every
+	 * one is on code (a function, statement or marker: context there) */
 	bool returns;
+	bool on_code;
 };
 
 struct script_param {
@@ -227,6 +238,8 @@ struct script_global {
 	struct script_expr *init; /* "global x = 5": a literal, or NULL */
 	/* filled by the checker */
 	enum script_type type; /* of the value (of each element, for an array) */
+	bool used;	       /* named somewhere */
+	bool elided;	       /* never used: left out, with a warning */
 	bool is_array;
 	int nkeys;
 	enum script_type key_types[9];
@@ -245,6 +258,12 @@ struct script {
 	int nprobes;
 	struct script_function *functions;
 	int nfunctions;
+	/* filled by the checker: the @cast(...) of functions and of probes not
+	 * on code, compiled once for the session (an SE_CAST with GLOBAL set
+	 * indexes these); CAST_OPTIONAL: read inside @defined(...) */
+	struct script_expr **casts;
+	bool *cast_optional;
+	int ncasts;
 };
 
 /* A parse or check error: where, what, and what would have been right. */

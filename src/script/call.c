@@ -32,6 +32,18 @@ static int64_t status_number(pid_t pid, const char *field)
 	return proc_status_field(pid, field, text, sizeof(text)) == 0 ? strtoll(text, NULL, 10) : 0;
 }
 
+/* target_set_pid(): PID is the target or one of its descendants (the
+ * processes utap follows), by the chain of parents in /proc. */
+static bool in_target_set(const struct interp *in, pid_t pid)
+{
+	for (int depth = 0; pid > 1 && in->session.target && depth < 64; depth++) {
+		if (pid == in->session.target)
+			return true;
+		pid = (pid_t)status_number(pid, "PPid");
+	}
+	return false;
+}
+
 static struct rt_str *cmdline(struct interp *in, pid_t pid)
 {
 	char path[64], buf[4096];
@@ -179,12 +191,12 @@ static void frame_line(struct rt_buf *b, const struct probe_frame *fr, bool full
 	if (full)
 		rt_buf_printf(b, " 0x%016" PRIx64 " : ", fr->addr);
 	if (fr->sym && full)
-		rt_buf_printf(b, "%s+%#" PRIx64 "/%#" PRIx64 " [%s]\n", fr->sym, fr->off, fr->size,
+		rt_buf_printf(b, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]\n", fr->sym, fr->off, fr->size,
 			      mod ? mod : "?");
 	else if (fr->sym)
-		rt_buf_printf(b, "%s+%#" PRIx64 " [%s]\n", fr->sym, fr->off, mod ? mod : "?");
+		rt_buf_printf(b, "%s+0x%" PRIx64 " [%s]\n", fr->sym, fr->off, mod ? mod : "?");
 	else if (mod)
-		rt_buf_printf(b, "0x%" PRIx64 " [%s+%#" PRIx64 "]\n", fr->addr, mod, fr->module_off);
+		rt_buf_printf(b, "0x%" PRIx64 " [%s+0x%" PRIx64 "]\n", fr->addr, mod, fr->module_off);
 	else
 		rt_buf_printf(b, "0x%" PRIx64 "\n", fr->addr);
 }
@@ -252,6 +264,18 @@ static enum flow stack_builtin(struct interp *in, const struct script_builtin *b
 		for (int i = 0; i < n; i++)
 			rt_buf_printf(&buf, "%s0x%" PRIx64, i ? " " : "", frames[i].addr);
 		*v = rt_value_string(rt_buf_str(&buf, 0, interp_maxlen(in)));
+		break;
+	case B_PRINT_UBACKTRACE_BRIEF:
+		n = take_stack(in, frames);
+		for (int i = 0; i < n; i++)
+			frame_line(&in->out, &frames[i], false);
+		break;
+	case B_USTACK:
+		/* the address at depth N of the stack, 0 past its end */
+		n = take_stack(in, frames);
+		*v = rt_value_long(args[0].num >= 0 && args[0].num < n
+					   ? (int64_t)frames[args[0].num].addr
+					   : 0);
 		break;
 	case B_PRINT_USTACK:
 		frames_of_hex(in, args[0].str, &in->out, true);
@@ -490,7 +514,8 @@ static enum flow context(struct interp *in, const struct script_expr *e,
 	case B_PROBEFUNC:
 	case B_PPFUNC:
 		/* a PLT probe's: the function called, not its stub */
-		*v = rt_value_string(rt_str_cstr(h && h->plt  ? h->plt
+		*v = rt_value_string(rt_str_cstr(h && h->plt	     ? h->plt
+						 : in->func	     ? in->func
 						 : h && h->sym ? h->sym
 							       : "",
 						 interp_maxlen(in)));
@@ -607,6 +632,9 @@ enum flow interp_call_builtin(struct interp *in, struct frame *f, const struct s
 		break;
 	case B_TARGET:
 		*v = rt_value_long(in->session.target);
+		break;
+	case B_TARGET_SET_PID:
+		*v = rt_value_long(in_target_set(in, (pid_t)args[0].num));
 		break;
 	case B_PP:
 		*v = rt_value_string(rt_str_cstr(in->pp ? in->pp : "", interp_maxlen(in)));

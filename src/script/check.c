@@ -58,9 +58,12 @@ int check_unify(struct checker *c, enum script_type *have, enum script_type t,
 
 struct script_global *check_global(struct checker *c, const char *name)
 {
-	for (int i = 0; i < c->s->nglobals; i++)
-		if (strcmp(c->s->globals[i].name, name) == 0)
+	for (int i = 0; i < c->s->nglobals; i++) {
+		if (strcmp(c->s->globals[i].name, name) == 0) {
+			c->s->globals[i].used = true;
 			return &c->s->globals[i];
+		}
+	}
 	return NULL;
 }
 
@@ -159,8 +162,16 @@ int check_stmt(struct checker *c, struct script_stmt *st)
 	case SS_EXPR:
 		return check_expr(c, st->expr, ST_UNKNOWN);
 	case SS_IF:
-		if (check_expr(c, st->expr, ST_LONG) < 0 || check_stmt(c, st->then) < 0)
+		if (check_expr(c, st->expr, ST_LONG) < 0)
 			return -EINVAL;
+		if (!check_never(st->expr)) {
+			/* if (@defined($x)) ...$x...: $x may be absent elsewhere */
+			c->guarded += check_guards(st->expr);
+			ret = check_stmt(c, st->then);
+			c->guarded -= check_guards(st->expr);
+			if (ret < 0)
+				return -EINVAL;
+		}
 		return check_stmt(c, st->otherwise);
 	case SS_WHILE:
 	case SS_FOR:
@@ -288,6 +299,17 @@ static int check_globals(struct checker *c)
 			return -EINVAL;
 		if (g->array_declared)
 			g->is_array = true;
+		if (c->final && g->type == ST_UNKNOWN && !g->used) {
+			/* as SystemTap does: left out, with a warning (the
+			 * session prints it) */
+			g->elided = true;
+			g->type = ST_LONG;
+			if (g->is_array && !g->nkeys) {
+				g->nkeys = 1;
+				g->key_types[0] = ST_LONG;
+			}
+			continue;
+		}
 		if (c->final && g->type == ST_UNKNOWN)
 			return check_fail(c, &g->pos, "assign it, or remove it",
 					  "cannot tell the type of global '%s': it is never used",
@@ -426,6 +448,12 @@ void script_check_release(struct script *s)
 		free(p->target_pos);
 		free(p->entry_target_pos);
 		p->target_pos = p->entry_target_pos = NULL;
+		free(p->target_exprs);
+		free(p->entry_target_exprs);
+		p->target_exprs = p->entry_target_exprs = NULL;
+		free(p->target_optional);
+		free(p->entry_target_optional);
+		p->target_optional = p->entry_target_optional = NULL;
 		free(p->entry_exprs);
 		p->entry_exprs = NULL;
 		p->entry_targets = NULL;
@@ -435,6 +463,11 @@ void script_check_release(struct script *s)
 		p->nlocals = p->ntargets = 0;
 		release_stmt(p->body);
 	}
+	free(s->casts);
+	free(s->cast_optional);
+	s->casts = NULL;
+	s->cast_optional = NULL;
+	s->ncasts = 0;
 	for (int i = 0; i < s->nfunctions; i++) {
 		struct script_function *f = &s->functions[i];
 

@@ -130,157 +130,6 @@ static int read_ref(struct checker *c, struct script_expr *e, enum script_type w
 	return 0;
 }
 
-/* $x, $x->a[2]: a fetch of the probe, compiled per site from DWARF as the
- * one-liners' are; its value is a long (a pointer's is the address). */
-/* E's value is taken at the function's entry: its index among the
- * probe's entry values (the same on every pass). */
-static int entry_value(struct checker *c, struct script_expr *e)
-{
-	struct script_probe *p = c->probe;
-	struct script_expr **grown;
-
-	for (int i = 0; i < p->nentry; i++)
-		if (p->entry_exprs[i] == e)
-			return e->entry_slot = i;
-	grown = realloc(p->entry_exprs, (size_t)(p->nentry + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	p->entry_exprs = grown;
-	grown[p->nentry] = e;
-	return e->entry_slot = p->nentry++;
-}
-
-/* Index of fetch TEXT in LIST (added if new, written at POS). */
-static int fetch_index(char ***list, struct script_pos **where, int *n, const char *text,
-		       const struct script_pos *pos)
-{
-	struct script_pos *wgrown;
-	char **grown;
-
-	for (int i = 0; i < *n; i++)
-		if (strcmp((*list)[i], text) == 0)
-			return i;
-	grown = realloc(*list, (size_t)(*n + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	*list = grown;
-	wgrown = realloc(*where, (size_t)(*n + 1) * sizeof(*wgrown));
-	if (!wgrown)
-		return -ENOMEM;
-	*where = wgrown;
-	wgrown[*n] = *pos;
-	grown[*n] = strdup(text);
-	if (!grown[*n])
-		return -ENOMEM;
-	return (*n)++;
-}
-
-static int target(struct checker *c, struct script_expr *e)
-{
-	char text[1024];
-	size_t len;
-	bool is_return_value = strcmp(e->name, "$return") == 0;
-	int slot;
-
-	bool list = strcmp(e->name, "$$parms") == 0 || strcmp(e->name, "$$locals") == 0 ||
-		    strcmp(e->name, "$$vars") == 0;
-
-	if (!c->probe)
-		return check_fail(c, &e->pos, "pass it to the function as an argument",
-				  "context variable '%s' in a function", e->name);
-	if (e->pretty)
-		return check_fail(c, &e->pos, "name the variables: $a, $b->c",
-				  "'%s%s' is not supported yet", e->name, e->pretty == 2 ? "$$" : "$");
-	if (strcmp(e->name, "$$name") == 0 || strcmp(e->name, "$$provider") == 0) {
-		/* an SDT marker's, from the session */
-		e->slot = -2;
-		e->at_entry = false;
-		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
-	}
-	if (strcmp(e->name, "$$return") == 0) {
-		/* "return=0x2a", made from the return value register */
-		e->slot = -1;
-		e->at_entry = false;
-		return check_unify(c, &e->type, ST_STRING, &e->pos, e->name);
-	}
-	if (strncmp(e->name, "$$", 2) == 0 && !list)
-		return check_fail(c, &e->pos, "$$parms, $$locals, $$vars, $$return, $$name, $$provider are",
-				  "unknown context variable '%s'", e->name);
-	if (list && e->naccess)
-		return check_fail(c, &e->access[0].pos, NULL, "'%s' is a string, not a struct",
-				  e->name);
-	len = (size_t)snprintf(text, sizeof(text), "%s",
-			       strcmp(e->name, "$return") == 0 ? "$retval" : e->name);
-	for (int i = 0; i < e->naccess && len < sizeof(text); i++) {
-		const struct script_access *a = &e->access[i];
-
-		if (a->kind == SA_MEMBER) {
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "->%s", a->member);
-		} else if (a->index->kind == SE_NUMBER) {
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "[%lld]",
-						(long long)a->index->num);
-		} else {
-			return check_fail(c, &a->pos, "index with a number: $a[2]",
-					  "an index computed at run time is not supported yet");
-		}
-	}
-	if (len >= sizeof(text))
-		return check_fail(c, &e->pos, NULL, "context variable too long");
-	if (is_return_value && c->in_entry)
-		return check_fail(c, &e->pos, NULL, "$return inside @entry: nothing has returned yet");
-	/* In a .return probe, a parameter is its value at the call
-	 * (SystemTap's implicit @entry): fetched at the entry, kept. */
-	e->at_entry = c->in_entry || (c->probe->returns && !is_return_value && e->kind == SE_TARGET);
-	if (e->at_entry)
-		slot = fetch_index(&c->probe->entry_targets, &c->probe->entry_target_pos,
-				   &c->probe->nentry_targets, text, &e->pos);
-	else
-		slot = fetch_index(&c->probe->targets, &c->probe->target_pos, &c->probe->ntargets,
-				   text, &e->pos);
-	if (slot < 0)
-		return slot;
-	e->slot = slot;
-	if (e->at_entry && !c->in_entry && entry_value(c, e) < 0)
-		return -ENOMEM;
-	return check_unify(c, &e->type, list ? ST_STRING : ST_LONG, &e->pos, e->name);
-}
-
-/* @var("name"): a global or static variable of the program, read where the
- * probe stands (the one-liners' @name, compiled per site). */
-static int var_ref(struct checker *c, struct script_expr *e)
-{
-	const char *at = e->str ? strchr(e->str, '@') : NULL;
-
-	if (!e->str || !*e->str)
-		return check_fail(c, &e->pos, "e.g. @var(\"counter\")", "@var needs a name");
-	if (at || e->module)
-		return check_fail(c, &e->pos, "name the variable alone: @var(\"name\")",
-				  "@var with a file or a module is not supported yet");
-	if (!e->name) {
-		if (asprintf(&e->name, "@%s", e->str) < 0)
-			return -ENOMEM;
-	}
-	return target(c, e);
-}
-
-/* @entry(E): E evaluated when the function was entered. */
-static int at_entry(struct checker *c, struct script_expr *e, enum script_type want)
-{
-	int ret;
-
-	if (!c->probe || !c->probe->returns)
-		return check_fail(c, &e->pos, "use it in a .return probe",
-				  "@entry(...) reads a value at the call: only .return probes have one");
-	if (c->in_entry)
-		return check_fail(c, &e->pos, NULL, "@entry inside @entry");
-	c->in_entry++;
-	ret = check_expr(c, e->args[0], want);
-	c->in_entry--;
-	if (ret < 0 || entry_value(c, e) < 0)
-		return -EINVAL;
-	return check_unify(c, &e->type, e->args[0]->type, &e->pos, "@entry");
-}
-
 static int check_format(struct checker *c, struct script_expr *e)
 {
 	struct rt_format *fmt;
@@ -507,7 +356,11 @@ static int assign(struct checker *c, struct script_expr *e, enum script_type wan
 				  "'%s' is an aggregate: it cannot be assigned", e->args[0]->name);
 	expect = e->op == SO_ASSIGN ? *t : e->op == SO_CONCAT ? ST_STRING : ST_LONG;
 	if (check_unify(c, t, expect, &e->pos, e->args[0]->name) ||
-	    check_expr(c, e->args[1], *t) < 0 ||
+	    check_expr(c, e->args[1], *t) < 0)
+		return -EINVAL;
+	/* the right side may have made locals ("a = b = 1"), moving the
+	 * scope's types: the left side's again */
+	if (lvalue(c, e->args[0], &t) < 0 ||
 	    check_unify(c, t, e->args[1]->type, &e->pos, e->args[0]->name) ||
 	    check_unify(c, &e->args[0]->type, *t, &e->pos, e->args[0]->name))
 		return -EINVAL;
@@ -543,11 +396,6 @@ static int binary(struct checker *c, struct script_expr *e)
 	}
 }
 
-static int not_yet(struct checker *c, struct script_expr *e, const char *what)
-{
-	return check_fail(c, &e->pos, NULL, "%s is not supported yet", what);
-}
-
 int check_expr(struct checker *c, struct script_expr *e, enum script_type want)
 {
 	enum script_type *t;
@@ -566,7 +414,9 @@ int check_expr(struct checker *c, struct script_expr *e, enum script_type want)
 	case SE_INDEX:
 		return read_ref(c, e, want);
 	case SE_TARGET:
-		ret = target(c, e);
+	case SE_VAR:
+	case SE_CAST:
+		ret = check_target(c, e);
 		break;
 	case SE_CALL:
 		return call(c, e, want);
@@ -591,9 +441,20 @@ int check_expr(struct checker *c, struct script_expr *e, enum script_type want)
 		ret = binary(c, e);
 		break;
 	case SE_TERNARY:
-		if (check_expr(c, e->args[0], ST_LONG) < 0 ||
-		    check_expr(c, e->args[1], want != ST_UNKNOWN ? want : e->args[2]->type) < 0 ||
-		    check_expr(c, e->args[2], e->args[1]->type) < 0 ||
+		/* @defined($x) ? $x : 0 where nothing can define $x: the
+		 * branch is never taken, and not checked (SystemTap drops it) */
+		if (check_expr(c, e->args[0], ST_LONG) < 0)
+			return -EINVAL;
+		if (check_never(e->args[0])) {
+			if (check_expr(c, e->args[2], want) < 0)
+				return -EINVAL;
+			ret = check_unify(c, &e->type, e->args[2]->type, &e->pos, "'?:'");
+			break;
+		}
+		c->guarded += check_guards(e->args[0]);
+		ret = check_expr(c, e->args[1], want != ST_UNKNOWN ? want : e->args[2]->type);
+		c->guarded -= check_guards(e->args[0]);
+		if (ret < 0 || check_expr(c, e->args[2], e->args[1]->type) < 0 ||
 		    check_unify(c, &e->args[1]->type, e->args[2]->type, &e->pos, "the first branch"))
 			return -EINVAL;
 		ret = check_unify(c, &e->type, e->args[1]->type, &e->pos, "'?:'");
@@ -621,14 +482,11 @@ int check_expr(struct checker *c, struct script_expr *e, enum script_type want)
 	case SE_STAT:
 		return stat(c, e);
 	case SE_ENTRY:
-		ret = at_entry(c, e, want);
+		ret = check_at_entry(c, e, want);
 		break;
 	case SE_DEFINED:
-		return not_yet(c, e, "@defined");
-	case SE_CAST:
-		return not_yet(c, e, "@cast");
-	case SE_VAR:
-		return var_ref(c, e);
+		ret = check_defined(c, e);
+		break;
 	}
 	if (ret == 0 && want != ST_UNKNOWN && want != ST_VOID && e->type != ST_UNKNOWN &&
 	    e->type != want)

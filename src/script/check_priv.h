@@ -26,6 +26,9 @@ struct checker {
 	struct script_function *func;  /* or this */
 	int loop_depth;
 	int in_entry; /* inside @entry(...): what it reads is read at the call */
+	/* inside the branch an @defined(...) guards: what it reads may be
+	 * absent at a site (compiled as optional) */
+	int guarded;
 	/* the arrays the foreach loops around the statement iterate: the
 	 * loop body must not change them (SystemTap's rule) */
 	const char *iterated[16];
@@ -50,5 +53,21 @@ int check_stmt(struct checker *c, struct script_stmt *st);
 int check_expr(struct checker *c, struct script_expr *e, enum script_type want);
 /* delete E. */
 int check_delete(struct checker *c, struct script_expr *e);
+
+/* check_target.c: $x, @var(...), @cast(...): a fetch compiled per site
+ * (or, for a @cast off code, once for the session). */
+int check_target(struct checker *c, struct script_expr *e);
+/* @entry(E): E evaluated when the function was entered. */
+int check_at_entry(struct checker *c, struct script_expr *e, enum script_type want);
+/* @defined(E). */
+int check_defined(struct checker *c, struct script_expr *e);
+/* Whether condition E is an @defined(...) that is 0 wherever it runs (a
+ * context variable in a function, or in a probe not on code): what it
+ * guards is never run, and not checked. */
+bool check_never(const struct script_expr *e);
+/* Whether condition E holds only where an @defined(...) in it is 1 (it is
+ * one, or one side of an &&): the branch it guards may read what is
+ * absent elsewhere. */
+bool check_guards(const struct script_expr *e);
 
 #endif

@@ -337,46 +337,138 @@ static enum flow saved(struct interp *in, const struct script_expr *e, struct rt
 	return FLOW_NORMAL;
 }
 
-static enum flow target(struct interp *in, const struct script_expr *e, struct rt_value *v)
+/* The text of fetch E of the probe being run, accessors and all
+ * ("$o->next->id"), for messages. */
+static const char *fetch_name(const struct interp *in, const struct script_expr *e)
+{
+	const struct script_probe *p = &in->s->probes[in->probe];
+
+	if (e->kind == SE_CAST && e->global)
+		return in->casts[e->slot].name;
+	return e->at_entry ? p->entry_targets[e->slot] : p->targets[e->slot];
+}
+
+static enum flow fetch_error(struct interp *in, const struct script_expr *e, int err)
+{
+	if (err == -ENOENT)
+		return interp_error(in, &e->pos, "'%s' does not exist here (@defined() says so)",
+				    fetch_name(in, e));
+	if (err == -ENODATA)
+		return interp_error(in, &e->pos, "'%s' is optimized out here", fetch_name(in, e));
+	return interp_error(in, &e->pos, "user memory fault reading '%s'", fetch_name(in, e));
+}
+
+/* $$return, $$parms, $$locals, $$vars, $$name, $$provider: strings */
+static enum flow target_text(struct interp *in, const struct script_expr *e, struct rt_value *v)
 {
 	char text[RT_MAXSTRINGLEN * 4];
+
+	uint64_t n;
+
+	if (e->slot == -2) {
+		/* $$name: a marker's, or the function a PLT probe's call is to */
+		const char *s = strcmp(e->name, "$$name") != 0 ? in->mark_provider
+				: in->mark_name ? in->mark_name : in->hit->plt;
+
+		snprintf(text, sizeof(text), "%s", s ? s : "");
+	} else if (strcmp(e->name, "$$return") == 0) {
+		/* nothing where the function returns nothing, as SystemTap */
+		text[0] = '\0';
+		if (e->slot >= 0 && probe_hit_arg_value(in->hit, (size_t)e->slot, &n) == 0)
+			snprintf(text, sizeof(text), "return=0x%llx", (unsigned long long)n);
+	} else if (probe_hit_arg_text(in->hit, (size_t)e->slot, text, sizeof(text)) < 0) {
+		text[0] = '\0';
+	}
+	*v = rt_value_string(rt_str_cstr(text, interp_maxlen(in)));
+	return FLOW_NORMAL;
+}
+
+/* @cast(BASE, "type")->m: the plan compiled for the site (or once, for a
+ * @cast off code), run from BASE's value. */
+static enum flow cast(struct interp *in, struct frame *f, const struct script_expr *e,
+		      struct rt_value *v)
+{
+	const struct probe_hit *h = in->hit;
+	enum flow fl;
+	int64_t base;
 	uint64_t n = 0;
+	int err;
+
+	fl = interp_eval_long(in, f, e->args[0], &base);
+	if (fl != FLOW_NORMAL)
+		return fl;
+	if (e->global)
+		err = probe_arg_value_input(&in->casts[e->slot], h ? h->regs : NULL,
+					    h ? h->mem : NULL, (uint64_t)base, &n);
+	else if (!h)
+		return interp_error(in, &e->pos, "@cast outside a probe hit");
+	else
+		err = probe_hit_arg_value_input(h, (size_t)e->slot, (uint64_t)base, &n);
+	if (err < 0)
+		return fetch_error(in, e, err);
+	*v = rt_value_long((int64_t)n);
+	return FLOW_NORMAL;
+}
+
+/* @defined(X): whether X could be compiled where the probe hit. */
+static enum flow defined(struct interp *in, const struct script_expr *e, struct rt_value *v)
+{
+	const struct script_expr *x = e->args[0];
+
+	if (e->at_entry && !in->entry_mode)
+		return saved(in, e, v);
+	if (e->slot == -1)
+		*v = rt_value_long(0);
+	else if (x->kind == SE_CAST && x->global)
+		*v = rt_value_long(!in->casts[x->slot].absent);
+	else if (x->slot < 0)
+		*v = rt_value_long(in->hit != NULL); /* $$vars and kin */
+	else
+		*v = rt_value_long(in->hit && probe_hit_arg_defined(in->hit, (size_t)x->slot));
+	return FLOW_NORMAL;
+}
+
+/* The index of $a[i] the handler computes, or NULL. */
+static const struct script_expr *computed_index(const struct script_expr *e)
+{
+	for (int i = 0; i < e->naccess; i++)
+		if (e->access[i].kind == SA_INDEX && e->access[i].index->kind != SE_NUMBER)
+			return e->access[i].index;
+	return NULL;
+}
+
+static enum flow target(struct interp *in, struct frame *f, const struct script_expr *e,
+			struct rt_value *v)
+{
+	const struct script_expr *index = computed_index(e);
+	uint64_t n = 0;
+	int64_t i;
+	enum flow fl;
 	int err;
 
 	if (e->at_entry && !in->entry_mode)
 		return saved(in, e, v);
-	if (e->name[1] == '$' && in->hit) {
-		/* $$return, $$parms, $$locals, $$vars, $$name, $$provider: strings */
-		if (e->slot == -2) {
-			/* $$name: a marker's, or the function a PLT probe's call is to */
-			const char *s = strcmp(e->name, "$$name") != 0 ? in->mark_provider
-					: in->mark_name ? in->mark_name : in->hit->plt;
-
-			snprintf(text, sizeof(text), "%s", s ? s : "");
-		} else if (e->slot < 0) {
-			text[0] = '\0';
-			if (in->hit->regs && in->hit->probe && in->hit->probe->kind == PROBE_RETURN)
-				snprintf(text, sizeof(text), "return=0x%llx",
-					 (unsigned long long)arch_retval(in->hit->regs));
-		} else if (probe_hit_arg_text(in->hit, (size_t)e->slot, text, sizeof(text)) < 0) {
-			text[0] = '\0';
-		}
-		*v = rt_value_string(rt_str_cstr(text, interp_maxlen(in)));
-		return FLOW_NORMAL;
-	}
 	if (!in->hit)
 		return interp_error(in, &e->pos, "context variable '%s' outside a probe hit",
-				    e->name);
-	err = probe_hit_arg_value(in->hit, (size_t)e->slot, &n);
-	if (err < 0) {
-		/* the whole expression, accessors and all ("$o->next->id") */
-		const struct script_probe *p = &in->s->probes[in->probe];
-		const char *what = e->at_entry ? p->entry_targets[e->slot] : p->targets[e->slot];
-
-		if (err == -ENODATA)
-			return interp_error(in, &e->pos, "'%s' is optimized out here", what);
-		return interp_error(in, &e->pos, "user memory fault reading '%s'", what);
+				    e->kind == SE_VAR ? "@var" : e->name);
+	if (e->kind == SE_TARGET && (e->name[1] == '$' || e->pretty))
+		return target_text(in, e, v);
+	if (index) {
+		fl = interp_eval_long(in, f, index, &i);
+		if (fl != FLOW_NORMAL)
+			return fl;
+		err = probe_hit_arg_value_input(in->hit, (size_t)e->slot, (uint64_t)i, &n);
+	} else {
+		err = probe_hit_arg_value(in->hit, (size_t)e->slot, &n);
 	}
+	if (err == -ENOENT && in->entry_mode) {
+		/* taken at the call for a .return probe that asks
+		 * @defined() before it reads it */
+		*v = rt_value_long(0);
+		return FLOW_NORMAL;
+	}
+	if (err < 0)
+		return fetch_error(in, e, err);
 	*v = rt_value_long((int64_t)n);
 	return FLOW_NORMAL;
 }
@@ -415,7 +507,11 @@ enum flow interp_eval(struct interp *in, struct frame *f, const struct script_ex
 		return FLOW_NORMAL;
 	case SE_TARGET:
 	case SE_VAR:
-		return target(in, e, v);
+		return target(in, f, e, v);
+	case SE_CAST:
+		return cast(in, f, e, v);
+	case SE_DEFINED:
+		return defined(in, e, v);
 	case SE_CALL:
 		if (e->builtin)
 			return interp_call_builtin(in, f, e, v);

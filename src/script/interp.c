@@ -247,6 +247,16 @@ void interp_set_mark(struct interp *in, const char *provider, const char *name)
 	in->mark_name = name;
 }
 
+void interp_set_casts(struct interp *in, const struct probe_arg *casts)
+{
+	in->casts = casts;
+}
+
+void interp_set_func(struct interp *in, const char *func)
+{
+	in->func = func;
+}
+
 void interp_set_target(struct interp *in, pid_t target)
 {
 	in->session.target = target;

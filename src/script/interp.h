@@ -55,6 +55,14 @@ void interp_save_entry(struct interp *in, int probe, const struct probe_hit *hit
 /* $$provider and $$name of the SDT marker being handled (NULL: none). */
 void interp_set_mark(struct interp *in, const char *provider, const char *name);
 
+/* probefunc() and ppfunc() of the hit being handled: FUNC, or (NULL) the
+ * hit's symbol. */
+void interp_set_func(struct interp *in, const char *func);
+
+/* The script's @casts off code (S->casts), compiled once for the session:
+ * CASTS[0..S->ncasts), kept by the caller. */
+void interp_set_casts(struct interp *in, const struct probe_arg *casts);
+
 /* target(): the program -c / "--" launched, or -x named. */
 void interp_set_target(struct interp *in, pid_t target);
 

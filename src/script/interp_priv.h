@@ -57,6 +57,8 @@ struct interp {
 	const struct rt_value *entry_values;
 	bool entry_mode; /* evaluating the entry values, at the call */
 	const char *mark_provider, *mark_name; /* $$provider, $$name */
+	const char *func; /* probefunc(), or NULL: the hit's symbol */
+	const struct probe_arg *casts; /* the script's casts, compiled once (s->casts) */
 	/* printf formats compiled into the AST (expr->cache), to free */
 	struct script_expr **formats;
 	int nformats;

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ int session_add_mark_probes(struct session *ss, int p, const struct script_where
 	struct script_error err = {{0}};
 	struct sym_module *sm;
 	struct sym_sdt mark;
-	char why[256], pp[512];
+	char why[256], pp[512], abs[PATH_MAX];
 	int found = 0, ret = 0;
 
 	snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
@@ -80,8 +81,9 @@ int session_add_mark_probes(struct session *ss, int p, const struct script_where
 		found++;
 		if (sym_vaddr_to_offset(sm, mark.vaddr, &off) < 0)
 			continue;
-		snprintf(pp, sizeof(pp), "process(\"%.200s\").mark(\"%.100s\")", w->oneliner,
-			 mark.name);
+		/* as SystemTap resolves it: the file's absolute path */
+		snprintf(pp, sizeof(pp), "process(\"%.200s\").mark(\"%.100s\")",
+			 realpath(w->oneliner, abs) ? abs : w->oneliner, mark.name);
 		if (asprintf(&at.oneliner, "p %s:0x%llx", w->oneliner, (unsigned long long)off) < 0)
 			return -ENOMEM;
 		at.kind = POINT_CODE;

@@ -171,77 +171,200 @@ static int plt_point(const struct script_point *pt, const struct script_componen
 	return 0;
 }
 
-/* process("PATH").function("PAT")[.call|.return],
+/* Does NAME (N bytes) look like a source file or a pattern of them, as
+ * the one-liners' FUNC@FILE needs? */
+static bool source_like(const char *name, size_t n)
+{
+	static const char *const exts[] = {".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".C"};
+
+	if (memchr(name, '*', n) || memchr(name, '?', n) || memchr(name, '[', n))
+		return true;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		size_t k = strlen(exts[i]);
+
+		if (n > k && memcmp(name + n - k, exts[i], k) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* "FUNC@FILE[:LINE]" of function(...) or statement(...): the parts, FILE
+ * checked; *LINE is -1 when there is none.  0, or -EINVAL (ERR filled). */
+static int split_spec(const struct script_component *c, const char *spec, char **func,
+		      char **file, long *line, struct script_error *err)
+{
+	const char *at = strchr(spec, '@'), *colon;
+	char *end;
+
+	*func = *file = NULL;
+	*line = -1;
+	if (!at) {
+		*func = strdup(spec);
+		return *func ? 0 : -ENOMEM;
+	}
+	colon = strchr(at, ':');
+	if (colon) {
+		if (strcmp(colon + 1, "*") == 0 || strchr(colon + 1, '-') || strchr(colon + 1, ','))
+			return fail(err, &c->arg->pos, "name one line: \"func@file.c:42\"",
+				    "%s(\"%s\"): lines given as '*', ranges or lists are not "
+				    "supported yet", c->name, spec);
+		*line = strtol(colon + 1, &end, 10);
+		if (colon[1] < '0' || colon[1] > '9' || *end || *line <= 0 || *line > 0x7fffffff)
+			return fail(err, &c->arg->pos, "e.g. \"main@prog.c:42\"",
+				    "%s(\"%s\"): '%s' is not a line number", c->name, spec, colon + 1);
+	}
+	if (at == spec)
+		return fail(err, &c->arg->pos, "every function of a file is \"*@file.c\"",
+			    "%s(\"%s\"): no function before '@'", c->name, spec);
+	if (!source_like(at + 1, (size_t)((colon ? colon : at + strlen(at)) - at - 1)))
+		return fail(err, &c->arg->pos,
+			    "the file ends in .c, .h, .cc, .cpp, .cxx or .hpp, or is a pattern",
+			    "%s(\"%s\"): no source file after '@'", c->name, spec);
+	*func = strndup(spec, (size_t)(at - spec));
+	*file = strndup(at + 1, (size_t)((colon ? colon : at + strlen(at)) - at - 1));
+	return *func && *file ? 0 : -ENOMEM;
+}
+
+/* function("FUNC[@FILE[:LINE]]")[.call|.return|.inline] of program BIN. */
+static int function_point(const struct script_point *pt, const struct script_component *what,
+			  int i, const char *bin, struct script_where *out,
+			  struct script_error *err)
+{
+	const char *pat = str_arg(what);
+	char *func, *file;
+	long line;
+	int rc;
+
+	if (!pat || !*pat)
+		return fail(err, &what->pos, "e.g. .function(\"main\") or .function(\"str*\")",
+			    "'function' takes the function's name or a pattern, in quotes");
+	out->copies = COPIES_ALL;
+	out->suffix = "";
+	if (i < pt->ncomps) {
+		const struct script_component *how = &pt->comps[i++];
+
+		if (is(how, "return")) {
+			out->is_return = true;
+			out->copies = COPIES_OUT_OF_LINE;
+			out->suffix = ".return";
+		} else if (is(how, "call")) {
+			out->copies = COPIES_OUT_OF_LINE;
+			out->suffix = ".call";
+		} else if (is(how, "inline")) {
+			out->copies = COPIES_INLINED;
+			out->suffix = ".inline";
+		} else {
+			return fail(err, &how->pos, ".call, .return and .inline are",
+				    "function(...).%s is not supported yet", how->name);
+		}
+		if (how->arg)
+			return fail(err, &how->arg->pos, NULL, "'%s' takes no argument", how->name);
+	}
+	if (i < pt->ncomps)
+		return fail(err, &pt->comps[i].pos, NULL, "nothing follows .%s",
+			    pt->comps[i - 1].name);
+	rc = split_spec(what, pat, &func, &file, &line, err);
+	if (rc == 0) {
+		if (!file)
+			rc = asprintf(&out->oneliner, "%c %s:%s", out->is_return ? 'r' : 'p', bin,
+				      func);
+		else if (line < 0)
+			rc = asprintf(&out->oneliner, "%c %s:%s@%s", out->is_return ? 'r' : 'p',
+				      bin, func, file);
+		else
+			rc = asprintf(&out->oneliner, "%c %s:%s@%s:%ld", out->is_return ? 'r' : 'p',
+				      bin, func, file, line);
+		rc = rc < 0 ? -ENOMEM : 0;
+	}
+	free(func);
+	free(file);
+	out->kind = POINT_CODE;
+	out->pp_kind = 'f';
+	return rc;
+}
+
+/* statement("FUNC@FILE:LINE") of program BIN: the statements of that line
+ * inside FUNC (a pattern). */
+static int statement_point(const struct script_point *pt, const struct script_component *what,
+			   int i, const char *bin, struct script_where *out,
+			   struct script_error *err)
+{
+	const char *pat = str_arg(what);
+	char *func, *file;
+	long line;
+	int rc;
+
+	if (!pat || !strchr(pat, '@') || i < pt->ncomps)
+		return fail(err, &what->pos, "e.g. .statement(\"*@prog.c:42\")",
+			    "'statement' takes \"FUNC@FILE:LINE\"");
+	rc = split_spec(what, pat, &func, &file, &line, err);
+	if (rc == 0 && line < 0)
+		rc = fail(err, &what->arg->pos, "e.g. .statement(\"main@prog.c:42\")",
+			  "statement(\"%s\") needs a line: \"FUNC@FILE:LINE\"", pat);
+	if (rc == 0 && asprintf(&out->oneliner, "p %s:%s:%ld", bin, file, line) < 0)
+		rc = -ENOMEM;
+	if (rc == 0 && strcmp(func, "*") != 0) {
+		out->line_func = func;
+		func = NULL;
+	}
+	free(func);
+	free(file);
+	out->kind = POINT_CODE;
+	out->pp_kind = 's';
+	out->suffix = "";
+	return rc;
+}
+
+/* process("PATH").function("PAT")[.call|.return|.inline],
  * process("PATH").library("LIB").function(...),
- * process("PATH").statement("FUNC@FILE:LINE"). */
-static int process_point(const struct script_point *pt, const char *target_bin,
+ * process("PATH").statement("FUNC@FILE:LINE"), process(PID)...,
+ * process("PATH").mark("NAME"), begin/end. */
+static int process_point(const struct script_point *pt, const struct script_target *target,
 			 struct script_where *out, struct script_error *err)
 {
 	const struct script_component *c = &pt->comps[0], *what;
-	const char *bin = str_arg(c), *pat, *at;
+	const char *bin = str_arg(c), *pat;
 	int64_t pid;
-	int i = 1;
+	int i = 1, rc;
 
 	if (!c->arg) {
-		bin = target_bin;
+		bin = target->bin;
 		if (!bin)
 			return fail(err, &c->pos, "give the program: process(\"./prog\"), or -c CMD / -x PID",
 				    "a bare 'process' names the target, and there is none");
 	} else if (num_arg(c, &pid)) {
-		return fail(err, &c->arg->pos, "name the program: process(\"/path/to/prog\") with -x PID",
-			    "process(PID) is not supported yet");
+		/* the process -x attaches to, by its number */
+		if (!target->pid || pid != target->pid || !target->bin)
+			return fail(err, &c->arg->pos, "attach to it: -x PID, or name the program: process(\"PATH\")",
+				    "process(%lld): utap probes the process it attaches to (%s)",
+				    (long long)pid, target->pid ? "another one" : "none, without -x");
+		bin = target->bin;
 	}
+	out->program = strdup(bin);
+	if (!out->program)
+		return -ENOMEM;
 	if (i < pt->ncomps && is(&pt->comps[i], "library")) {
 		bin = str_arg(&pt->comps[i]);
 		if (!bin)
 			return fail(err, &pt->comps[i].pos, "e.g. .library(\"libc.so.6\")",
 				    "'library' takes the library's name or path");
+		out->library = true;
 		i++;
 	}
 	if (i >= pt->ncomps)
 		return fail(err, &c->pos, "e.g. process(\"./prog\").function(\"main\")",
-			    "process(...) needs .function, .statement, .begin, .end or .thread");
+			    "process(...) needs .function, .statement, .mark, .begin, .end or .thread");
 	what = &pt->comps[i++];
-	if (is(what, "begin") || is(what, "end") || is(what, "thread"))
-		return life(pt, what, i, bin, out, err);
-	if (is(what, "function")) {
-		pat = str_arg(what);
-		if (!pat)
-			return fail(err, &what->pos, "e.g. .function(\"main\") or .function(\"str*\")",
-				    "'function' takes the function's name or a pattern, in quotes");
-		at = strchr(pat, '@');
-		if (at)
-			return fail(err, &what->arg->pos, "name the function alone: .function(\"f\")",
-				    "function(\"%s\"): a function by file is not supported yet", pat);
-		out->is_return = false;
-		if (i < pt->ncomps) {
-			const struct script_component *how = &pt->comps[i++];
-
-			if (is(how, "return"))
-				out->is_return = true;
-			else if (!is(how, "call"))
-				return fail(err, &how->pos, ".call and .return are",
-					    "function(...).%s is not supported yet", how->name);
-		}
-		if (i < pt->ncomps)
-			return fail(err, &pt->comps[i].pos, NULL, "nothing follows .%s",
-				    pt->comps[i - 1].name);
-		if (asprintf(&out->oneliner, "%c %s:%s", out->is_return ? 'r' : 'p', bin, pat) < 0)
-			return -ENOMEM;
-		out->kind = POINT_CODE;
-		return 0;
+	if (is(what, "begin") || is(what, "end") || is(what, "thread")) {
+		rc = life(pt, what, i, bin, out, err);
+		free(out->program);
+		out->program = NULL;
+		return rc;
 	}
-	if (is(what, "statement")) {
-		pat = str_arg(what);
-		at = pat ? strchr(pat, '@') : NULL;
-		if (!at || !strchr(at, ':') || i < pt->ncomps)
-			return fail(err, &what->pos, "e.g. .statement(\"*@prog.c:42\")",
-				    "'statement' takes \"FUNC@FILE:LINE\"");
-		if (asprintf(&out->oneliner, "p %s:%s", bin, at + 1) < 0)
-			return -ENOMEM;
-		out->kind = POINT_CODE;
-		return 0;
-	}
+	if (is(what, "function"))
+		return function_point(pt, what, i, bin, out, err);
+	if (is(what, "statement"))
+		return statement_point(pt, what, i, bin, out, err);
 	if (is(what, "mark")) {
 		pat = str_arg(what);
 		if (!pat || i < pt->ncomps)
@@ -261,7 +384,20 @@ static int process_point(const struct script_point *pt, const char *target_bin,
 		    "unknown probe point 'process(...).%s'", what->name);
 }
 
-int script_point_where(const struct script_point *point, const char *target_bin,
+static int point_where(const struct script_point *point, const struct script_target *target,
+		       struct script_where *out, struct script_error *err);
+
+int script_point_where(const struct script_point *point, const struct script_target *target,
+		       struct script_where *out, struct script_error *err)
+{
+	int rc = point_where(point, target, out, err);
+
+	if (rc < 0)
+		script_where_free(out); /* what was made before the mistake */
+	return rc;
+}
+
+static int point_where(const struct script_point *point, const struct script_target *target,
 		       struct script_where *out, struct script_error *err)
 {
 	const struct script_component *c = &point->comps[0];
@@ -283,12 +419,18 @@ int script_point_where(const struct script_point *point, const char *target_bin,
 		return session_event(point, POINT_ERROR, out, err);
 	if (is(c, "timer"))
 		return timer(point, out, err);
+	if (is(c, "never")) {
+		out->kind = POINT_NEVER;
+		return point->ncomps > 1 || c->arg
+			       ? fail(err, &c->pos, NULL, "'never' takes nothing: probe never { }")
+			       : 0;
+	}
 	if (is(c, "process"))
-		return process_point(point, target_bin, out, err);
+		return process_point(point, target, out, err);
 	if (is(c, "thread"))
-		return life(point, c, 1, target_bin, out, err);
+		return life(point, c, 1, target->bin, out, err);
 	return fail(err, &c->pos,
-		    "user-space probe points are begin, end, error, timer.*, process(...).*",
+		    "user-space probe points are begin, end, error, never, timer.*, process(...).*",
 		    "unknown probe point '%s'", c->name);
 }
 
@@ -296,6 +438,10 @@ void script_where_free(struct script_where *w)
 {
 	free(w->oneliner);
 	free(w->mark);
+	free(w->line_func);
+	free(w->program);
 	w->oneliner = NULL;
 	w->mark = NULL;
+	w->line_func = NULL;
+	w->program = NULL;
 }

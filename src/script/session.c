@@ -91,49 +91,6 @@ static char *target_bin(const struct options *o)
 	return strdup(buf);
 }
 
-/* $$parms, $$locals, $$vars: the lists compiled per site, or LIST_NONE. */
-static enum probe_list list_of(const char *target)
-{
-	if (strcmp(target, "$$parms") == 0)
-		return LIST_PARAMS;
-	if (strcmp(target, "$$locals") == 0)
-		return LIST_LOCALS;
-	if (strcmp(target, "$$vars") == 0)
-		return LIST_VARS;
-	return LIST_NONE;
-}
-
-/* P's arguments in the order of TARGETS: those the one-liner parsed, and
- * the lists, which have no one-liner syntax, in their places. */
-static int place_lists(struct probe *p, char *const *targets, int ntargets)
-{
-	struct probe_arg *all;
-	size_t k = 0;
-
-	if ((size_t)ntargets == p->nargs)
-		return 0;
-	all = calloc((size_t)ntargets + 1, sizeof(*all));
-	if (!all)
-		return -ENOMEM;
-	for (int i = 0; i < ntargets; i++) {
-		if (list_of(targets[i]) == LIST_NONE && k < p->nargs) {
-			all[i] = p->args[k++];
-			continue;
-		}
-		all[i].name = strdup(targets[i]);
-		all[i].list = list_of(targets[i]);
-		all[i].type = PROBE_U64;
-		if (!all[i].name) {
-			free(all);
-			return -ENOMEM;
-		}
-	}
-	free(p->args);
-	p->args = all;
-	p->nargs = (size_t)ntargets;
-	return 0;
-}
-
 /* A planted probe for a code point of script probe P: the one-liner of
  * the point with the probe's context variables as its fetches. */
 int session_add_code_probe(struct session *ss, int p, const struct script_where *w,
@@ -163,8 +120,8 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 	for (int i = 0; i < ntargets; i++) {
 		char fetch[128];
 
-		if (list_of(targets[i]))
-			continue;
+		if (!session_fetch_is_oneliner(targets[i]))
+			continue; /* built by session_place_fetches */
 		if (!mark) {
 			fprintf(m, " t%d=%s", i, targets[i]);
 			continue;
@@ -201,7 +158,14 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 		return -EINVAL;
 	}
 	free(text);
-	if (place_lists(&o->probes[idx], targets, ntargets) < 0)
+	if (session_place_fetches(&o->probes[idx], sp, saves_entry) < 0)
+		return -ENOMEM;
+	o->probes[idx].copies = w->copies;
+	o->probes[idx].optional = point->optional;
+	o->probes[idx].want_where = w->pp_kind != 0;
+	if (w->line_func && !(o->probes[idx].line_func = strdup(w->line_func)))
+		return -ENOMEM;
+	if (session_pp_form(ss, idx, w) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < o->probes[idx].nargs; i++)
 		if (o->probes[idx].args[i].expr)
@@ -249,21 +213,29 @@ int session_add_code_probe(struct session *ss, int p, const struct script_where 
 }
 
 /* Which probes are .return probes (all their points): there, parameters
- * are read at the call, as SystemTap does.  Errors wait for place_probes. */
+ * are read at the call, as SystemTap does; and which are on code (context
+ * variables exist there).  Errors wait for place_probes. */
 static void mark_returns(struct script *s, const struct options *o)
 {
 	char *bin = target_bin(o);
+	struct script_target target = {bin, (long)o->attach_pid};
 
 	for (int p = 0; p < s->nprobes; p++) {
 		struct script_probe *sp = &s->probes[p];
 
-		sp->returns = sp->npoints > 0;
+		sp->returns = sp->on_code = sp->npoints > 0;
 		for (int k = 0; k < sp->npoints; k++) {
 			struct script_where w;
 			struct script_error err;
 
-			if (script_point_where(&sp->points[k], bin, &w, &err) < 0 || !w.is_return)
+			if (script_point_where(&sp->points[k], &target, &w, &err) < 0) {
+				sp->returns = sp->on_code = false;
+				continue;
+			}
+			if (!w.is_return)
 				sp->returns = false;
+			if (w.kind != POINT_CODE && w.kind != POINT_MARK)
+				sp->on_code = false;
 			script_where_free(&w);
 		}
 	}
@@ -291,11 +263,21 @@ static int check_life_path(const struct script_where *w, const char *target, con
 	return -EINVAL;
 }
 
+/* The first fetch of SP read outside @defined(...), or -1. */
+static int required_fetch(const struct script_probe *sp)
+{
+	for (int i = 0; i < sp->ntargets; i++)
+		if (!sp->target_optional[i])
+			return i;
+	return -1;
+}
+
 /* Every probe point of the script: events for the session, one-liner
  * probes for code.  0 or -EINVAL (reported). */
 static int place_probes(struct session *ss)
 {
 	char *bin = target_bin(ss->opts);
+	struct script_target target = {bin, (long)ss->opts->attach_pid};
 	struct script_error err = {{0}};
 	int ret = 0;
 
@@ -308,15 +290,34 @@ static int place_probes(struct session *ss)
 			char pp[256];
 
 			script_point_text(&sp->points[k], pp, sizeof(pp));
-			if (script_point_where(&sp->points[k], bin, &w, &err) < 0) {
+			if (sp->points[k].sufficient) {
+				err.line = sp->points[k].pos.line;
+				err.col = sp->points[k].pos.col;
+				snprintf(err.msg, sizeof(err.msg),
+					 "sufficient probe points ('!') are not supported yet");
+				snprintf(err.hint, sizeof(err.hint),
+					 "an optional point ('?') is left out where it does not resolve");
 				session_report(&err, ss->s->source);
 				ret = -EINVAL;
 				break;
 			}
-			if (w.kind != POINT_CODE && w.kind != POINT_MARK && sp->ntargets) {
+			if (script_point_where(&sp->points[k], &target, &w, &err) < 0) {
+				if (sp->points[k].optional) {
+					/* an optional point that names nothing here */
+					log_verbose("%s:%d:%d: optional probe point left out: %s",
+						    ss->s->file, err.line, err.col, err.msg);
+					memset(&err, 0, sizeof(err));
+					snprintf(err.file, sizeof(err.file), "%s", ss->s->file);
+					continue;
+				}
+				session_report(&err, ss->s->source);
+				ret = -EINVAL;
+				break;
+			}
+			if (w.kind != POINT_CODE && w.kind != POINT_MARK && required_fetch(sp) >= 0) {
 				snprintf(err.msg, sizeof(err.msg),
-					 "context variables ($%s...) exist only in probes on code",
-					 sp->targets[0] + 1);
+					 "context variables (%s...) exist only in probes on code",
+					 sp->targets[required_fetch(sp)]);
 				err.line = sp->points[k].pos.line;
 				err.col = sp->points[k].pos.col;
 				snprintf(err.hint, sizeof(err.hint), "%.200s has none", pp);
@@ -332,6 +333,8 @@ static int place_probes(struct session *ss)
 				ret = add_event(&ss->timers, &ss->ntimers, p, &w, pp);
 			} else if (w.kind == POINT_MARK) {
 				ret = session_add_mark_probes(ss, p, &w, &sp->points[k]);
+			} else if (w.kind == POINT_NEVER) {
+				/* nothing to plant or run */
 			} else if (w.kind >= POINT_PROCESS_BEGIN) {
 				int life = w.kind - POINT_PROCESS_BEGIN; /* enum backend_life's order */
 
@@ -378,7 +381,9 @@ static void on_hit(void *data, const struct probe_hit *hit)
 	struct session *ss = data;
 	int i = hit->probe->index, p = ss->probe_of[i];
 	uint64_t t0 = session_mono_ns();
+	const char **pp, **func;
 	char why[96];
+	int npp;
 
 	if (interp_exiting(ss->in) || ss->disabled[p])
 		return; /* exit() was called, or the guard stopped it */
@@ -396,7 +401,14 @@ static void on_hit(void *data, const struct probe_hit *hit)
 	}
 	if (ss->mark_of[i])
 		interp_set_mark(ss->in, ss->mark_of[i]->provider, ss->mark_of[i]->name);
-	interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
+	npp = session_hit_pp(ss, i, hit, &pp, &func);
+	if (!npp)
+		interp_run(ss->in, ss->probe_of[i], hit, ss->pp_of[i]);
+	for (int k = 0; k < npp && !interp_exiting(ss->in); k++) {
+		interp_set_func(ss->in, func[k]);
+		interp_run(ss->in, ss->probe_of[i], hit, pp[k]);
+	}
+	interp_set_func(ss->in, NULL);
 	interp_set_mark(ss->in, NULL, NULL);
 	session_account(ss, p, t0, session_mono_ns());
 	if (interp_exiting(ss->in))
@@ -534,10 +546,44 @@ static void session_free(struct session *ss)
 	free(ss->hits);
 	free(ss->probe_ns);
 	free(ss->disabled);
+	session_pp_free(ss);
+	session_fetches_free(ss);
 	if (ss->s) {
 		script_check_release(ss->s);
 		script_free(ss->s);
 	}
+}
+
+/* -G NAME=VALUE gives a global used nowhere else its type, as SystemTap
+ * does: a long for a number, else a string. */
+static void type_set_globals(struct script *s, const struct options *o)
+{
+	for (int i = 0; i < o->nset_globals; i++) {
+		const char *set = o->set_globals[i], *eq = strchr(set, '=');
+		char *end;
+
+		for (int g = 0; eq && g < s->nglobals; g++) {
+			if (strlen(s->globals[g].name) != (size_t)(eq - set) ||
+			    strncmp(s->globals[g].name, set, (size_t)(eq - set)) != 0 ||
+			    s->globals[g].type != ST_UNKNOWN || s->globals[g].array_declared)
+				continue;
+			strtoll(eq + 1, &end, 0);
+			s->globals[g].type = eq[1] && !*end ? ST_LONG : ST_STRING;
+		}
+	}
+}
+
+/* -v: SystemTap's pass messages ("Pass 1: parsed user script in 2 ms."),
+ * each with the time since the last.  utap has no passes 3 and 4: nothing
+ * is translated to C or compiled. */
+static void pass_message(struct session *ss, int pass, const char *what)
+{
+	uint64_t now = session_mono_ns();
+
+	if (utap_log_level >= 1)
+		fprintf(stderr, "Pass %d: %s in %llu ms.\n", pass, what,
+			(unsigned long long)((now - ss->pass_start) / 1000000u));
+	ss->pass_start = now;
 }
 
 static int prepare(struct session *ss, char **text)
@@ -547,7 +593,8 @@ static int prepare(struct session *ss, char **text)
 	struct script_limits lim;
 	struct interp_session is = {0, ss->out};
 	const char *file = o->script_file ? o->script_file : "-e";
-	char why[256];
+	char why[256], *program;
+	int rc;
 
 	snprintf(err.file, sizeof(err.file), "%s", file);
 	*text = o->script_text ? strdup(o->script_text) : read_file(o->script_file, &err);
@@ -559,6 +606,7 @@ static int prepare(struct session *ss, char **text)
 		session_report(&err, *text);
 		return -EINVAL;
 	}
+	pass_message(ss, 1, "parsed user script");
 	if (o->dump_ast)
 		return 1;
 	if (!ss->s->nprobes) {
@@ -568,6 +616,7 @@ static int prepare(struct session *ss, char **text)
 		return -EINVAL;
 	}
 	mark_returns(ss->s, o);
+	type_set_globals(ss->s, o);
 	if (script_check(ss->s, &err) < 0) {
 		session_report(&err, *text);
 		return -EINVAL;
@@ -576,8 +625,18 @@ static int prepare(struct session *ss, char **text)
 		session_report(&err, *text);
 		return -EINVAL;
 	}
+	for (int i = 0; i < ss->s->nglobals; i++)
+		if (ss->s->globals[i].elided)
+			fprintf(stderr, "WARNING: Eliding unused variable '%s' at %s:%d:%d\n",
+				ss->s->globals[i].name, file, ss->s->globals[i].pos.line,
+				ss->s->globals[i].pos.col);
 	if (place_probes(ss) < 0)
 		return -EINVAL;
+	program = target_bin(o);
+	rc = session_compile_casts(ss, program);
+	free(program);
+	if (rc < 0)
+		return rc;
 	if ((o->nprobes || ss->nlives[0] || ss->nlives[1] || ss->nlives[2] || ss->nlives[3]) &&
 	    !o->argv && !o->attach_pid && !o->dry_run) {
 		log_error("the script probes programs, and none is given\n"
@@ -596,10 +655,21 @@ static int prepare(struct session *ss, char **text)
 	ss->disabled = calloc((size_t)ss->s->nprobes + 1, sizeof(*ss->disabled));
 	if (!ss->hits || !ss->probe_ns || !ss->disabled)
 		return -ENOMEM;
+	if (utap_log_level >= 1) {
+		char what[160];
+
+		snprintf(what, sizeof(what),
+			 "analyzed script: %d probe%s, %d function%s, %d global%s, %zu code probe%s",
+			 ss->s->nprobes, ss->s->nprobes == 1 ? "" : "s", ss->s->nfunctions,
+			 ss->s->nfunctions == 1 ? "" : "s", ss->s->nglobals,
+			 ss->s->nglobals == 1 ? "" : "s", o->nprobes, o->nprobes == 1 ? "" : "s");
+		pass_message(ss, 2, what);
+	}
 	if (interp_new(ss->s, &lim, &is, o->set_globals, o->nset_globals, &ss->in, &err) < 0) {
 		log_error("%s", err.msg[0] ? err.msg : "out of memory");
 		return -EINVAL;
 	}
+	interp_set_casts(ss->in, ss->casts);
 	return 0;
 }
 
@@ -617,6 +687,7 @@ int script_main(struct options *o)
 			return 2;
 		}
 	}
+	ss.pass_start = session_mono_ns();
 	rc = prepare(&ss, &text);
 	if (rc == 1) {
 		script_dump(ss.s, ss.out);
@@ -631,9 +702,13 @@ int script_main(struct options *o)
 		run_without_target(&ss);
 		rc = interp_errors(ss.in) ? 1 : 0;
 	} else {
+		if (utap_log_level >= 1)
+			fprintf(stderr, "Pass 5: starting run.\n");
+		ss.pass_start = session_mono_ns();
 		rc = backend_run(o, ss.out, &hooks);
 		/* the script's status, not the program's (SystemTap's) */
 		rc = rc == 2 ? 2 : interp_errors(ss.in) ? 1 : 0;
+		pass_message(&ss, 5, "run completed");
 	}
 	session_free(&ss);
 	free(text);

@@ -41,13 +41,60 @@ struct session {
 	char (*pp_of)[256];
 	pid_t target;
 	FILE *out;
+	uint64_t pass_start; /* -v: when this pass began */
 	/* the overload guard, per one-second window */
 	uint64_t window;       /* its start */
 	uint64_t handler_ns;   /* spent in handlers in it */
 	long *hits;            /* per script probe, in it */
 	uint64_t *probe_ns;    /* per script probe, in it */
 	bool *disabled;        /* per script probe */
+	/* pp() of hits (pp.c): how each planted probe's shows, and those made */
+	struct pp_form *forms;
+	int nforms;
+	struct pp_entry *pps;
+	size_t npp, pp_cap;
+	/* the script's @casts off code, compiled once (fetches.c), and the
+	 * DWARF opened for them */
+	struct probe_arg *casts;
+	int ncasts;
+	struct session_dwarf {
+		char *path;
+		struct dwarf_module *dm;
+	} *dwarfs;
+	int ndwarfs;
 };
+
+/* fetches.c: whether fetch TARGET of a script probe is written in the
+ * one-liner syntax ($x, @x) rather than built (lists, casts, @var of a
+ * file or module). */
+bool session_fetch_is_oneliner(const char *target);
+/* fetches.c: P's arguments in the order of SP's fetches (AT_ENTRY: those
+ * taken at the call): the one-liner parsed ones, the others built; those
+ * read in @defined(...) optional.  0 or -ENOMEM. */
+int session_place_fetches(struct probe *p, const struct script_probe *sp, bool at_entry);
+/* fetches.c: the script's @casts off code, compiled from their module's
+ * DWARF (or PROGRAM's) into ss->casts.  0, -EINVAL (reported), -ENOMEM. */
+int session_compile_casts(struct session *ss, const char *program);
+void session_fetches_free(struct session *ss);
+
+/* pp.c: how pp() shows the hits of a planted probe. */
+struct pp_form {
+	char kind;	    /* 'f' function, 's' statement; 0: as written */
+	const char *suffix; /* ".call", ".return", ".inline", "" */
+	bool library;	    /* process("PROGRAM").library("MODULE") */
+	char *program;	    /* absolute */
+};
+
+/* pp.c: planted probe IDX shows as W says (0 or -ENOMEM). */
+int session_pp_form(struct session *ss, int idx, const struct script_where *w);
+/* pp.c: HIT's probe points as SystemTap resolves them (the function,
+ * file and line of the site): how many, *PP pointing to them and *FUNC to
+ * the functions they are about (NULL: the hit's symbol).  More than one
+ * when the probe's pattern names several functions beginning at the site;
+ * 0 when the site has no where (the point as written is the one). */
+int session_hit_pp(struct session *ss, int idx, const struct probe_hit *hit, const char ***pp,
+		   const char ***func);
+void session_pp_free(struct session *ss);
 
 /* The first error of a script, where it is and why, on stderr. */
 void session_report(const struct script_error *err, const char *source);

@@ -453,6 +453,14 @@ run_ok "-G" -G num=-1234 -G str=set_here "$S"
 is "$(line num)/$(line str)" "-1234/set_here" "-G NAME=VALUE sets a number and a string global"
 run_ok "without -G" "$S"
 is "$(line num)/$(line str)" "1/default" "without -G the initial values stay"
+stp untyped <<'EOF'
+global most, name, unused
+probe begin { println("most ", most + 1); println("name ", name . "!"); exit() }
+EOF
+run_ok "-G on globals with no other type" -G most=41 -G name=set_here "$S"
+is "$(line most)/$(line name)" "42/set_here!" "-G gives them their type: a long, a string"
+ok "an unused global: SystemTap's warning, not an error" \
+	grep -q "^WARNING: Eliding unused variable 'unused' at $S:1:" "$UTAP_ERR"
 
 stp args <<'EOF'
 probe begin {

@@ -71,7 +71,10 @@ static inline struct probe_expr *expr_build(const char *text)
 	}
 	e->column = (int)(p - text) + 1;
 	n = expr_name_len(p + 1) + 1;
-	if (p[0] == '$' && strncmp(p, "$retval", n) == 0 && n == 7) {
+	if (strncmp(p, "(input)", 7) == 0) { /* a script's @cast(VALUE, ...) */
+		e->base = PEXPR_INPUT;
+		n = 7;
+	} else if (p[0] == '$' && strncmp(p, "$retval", n) == 0 && n == 7) {
 		e->base = PEXPR_RETVAL;
 		e->raw = calloc(1, sizeof(*e->raw));
 		e->raw->op = FETCH_RETVAL;
@@ -84,6 +87,15 @@ static inline struct probe_expr *expr_build(const char *text)
 	} else if (p[0] == '@') {
 		e->base = PEXPR_GLOBAL;
 		e->name = strndup(p + 1, n - 1);
+		if (p[n] == '@') { /* @name@file.c: a script's @var("name@file.c") */
+			size_t f = strcspn(p + n + 1, "-.[");
+
+			while (p[n + 1 + f] == '.' && p[n + 2 + f] != '\0' && p[n + 2 + f] != '-' &&
+			       strchr("ch", p[n + 2 + f]))
+				f += 2; /* the ".c" of the file, not a member */
+			e->file = strndup(p + n + 1, f);
+			n += 1 + f;
+		}
 	} else if (p[0] == '+') { /* +OFF(%REG) */
 		char *open;
 		long off = strtol(p + 1, &open, 0);
@@ -105,6 +117,8 @@ static inline struct probe_expr *expr_build(const char *text)
 
 		if (p[0] == '[') {
 			expr_add_access(e, ACCESS_INDEX, NULL, 0, strtoll(p + 1, NULL, 10), col);
+			/* [i]: a script's index computed at run time */
+			e->access[e->naccess - 1].by_input = p[1] == 'i';
 			p = strchr(p, ']') + 1;
 		} else {
 			size_t skip = p[0] == '.' ? 1 : 2;
@@ -149,6 +163,14 @@ static inline void plan_spell(const struct fetch *f, char *buf, size_t len)
 		return;
 	case FETCH_NONE:
 		snprintf(buf, len, "none");
+		return;
+	case FETCH_INPUT:
+		snprintf(buf, len, "input");
+		return;
+	case FETCH_INDEX:
+		plan_spell(f->inner, buf, len);
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "+input*%" PRId64, f->offset);
 		return;
 	case FETCH_DEREF:
 		snprintf(buf, len, "%+" PRId64 "(", f->offset);

@@ -526,6 +526,30 @@ static void run_global_cases(struct dwarf_module *dm, const char *path, const ch
 	      "int");
 	check(dm, pc, opt, "!(struct cfg)@0x4010.level", "+8(0x4010)", PROBE_S32, SHOW_PLAIN,
 	      "int");
+	/* a script's @var("name@file.c"): the unit of that file */
+	is_str(compile_with(dm, pc, "@g_cfg@typed.c->level", o).plan,
+	       fmt("+8(+0(0x%" PRIx64 "))", g_cfg + bias), "%s: @g_cfg@typed.c->level", opt);
+	is_str(compile_with(dm, 0, "@counter@targets/typed.c", o).plan,
+	       fmt("+0(0x%" PRIx64 ")", counter + bias),
+	       "%s: @counter@targets/typed.c, at no site", opt);
+	check_err(dm, pc, o, opt, "@counter@nosuch.c", -ENOENT, "no compilation unit of nosuch.c",
+		  NULL);
+	check_err(dm, pc, o, opt, "@nosuch@typed.c", -ENOENT, "no global or static variable",
+		  "typed.c", NULL);
+	/* a script's @cast(VALUE, "struct cfg"): the plan starts from the
+	 * value the handler gives, at no site (pc 0) as well */
+	check(dm, 0, opt, "!(struct cfg *)(input)->level", "+8(input)", PROBE_S32, SHOW_PLAIN,
+	      "int");
+	check(dm, pc, opt, "!(struct outer *)(input)->arr[2].x", NULL, PROBE_S32, SHOW_PLAIN, "int");
+	check(dm, 0, opt, "!(struct cfg *)(input)->name", "+0(+0(input))", PROBE_STRING, -1, NULL);
+	check_err(dm, 0, o, opt, "!(struct nosuch *)(input)->x", -ENOENT, "struct nosuch", NULL);
+	/* a script's $a[i]: the base moves by i times the element's size */
+	check(dm, 0, opt, "!(struct outer *)(input)->vals[1]", "+40(input)", PROBE_S32, SHOW_PLAIN,
+	      "int");
+	check(dm, 0, opt, "!(struct cfg *)@0x4010->name[i]", "+0(+0(+0(0x4010))+input*1)", -1, -1,
+	      "char");
+	check(dm, 0, opt, "!(struct outer *)@0x4010->arr[i].y", "+16(+0(0x4010)+input*8)", PROBE_S16,
+	      SHOW_PLAIN, "short");
 }
 
 static void run_cases(struct dwarf_module *dm, const char *path, const char *opt)

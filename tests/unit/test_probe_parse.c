@@ -332,6 +332,40 @@ int main(void)
 	probe_parse("x prog:f", 0, &p, &err);
 	ok(strstr(err.hint, "p") && strstr(err.hint, "r"), "kind hint: %s", err.hint);
 
+	/* FUNC@FILE[:LINE]: functions by their declaring file (and line);
+	 * a versioned symbol's '@' is no file. */
+	static const struct {
+		const char *text, *bin, *sym, *file;
+		int line;
+		bool glob;
+	} in_file[] = {
+		{"p prog:work@calls.c", "prog", "work", "calls.c", 0, false},
+		{"r ./a/prog:work@targets/calls.c:12", "./a/prog", "work", "targets/calls.c", 12, false},
+		{"p prog:*@calls.c:14", "prog", "*", "calls.c", 14, true},
+		{"p prog:m*@*.cc", "prog", "m*", "*.cc", 0, true},
+		{"p libc.so.6:malloc@@GLIBC_2.2.5", "libc.so.6", "malloc@@GLIBC_2.2.5", NULL, 0, false},
+	};
+	for (i = 0; i < sizeof(in_file) / sizeof(in_file[0]); i++) {
+		if (probe_parse(in_file[i].text, 0, &p, &err) < 0) {
+			ok(0, "'%s': %s", in_file[i].text, err.msg);
+			continue;
+		}
+		is_str(p.bin, in_file[i].bin, "'%s': bin", in_file[i].text);
+		is_str(p.sym, in_file[i].sym, "'%s': function", in_file[i].text);
+		if (in_file[i].file)
+			is_str(p.sym_file, in_file[i].file, "'%s': file", in_file[i].text);
+		else
+			ok(!p.sym_file, "'%s': no file", in_file[i].text);
+		is_int(p.sym_line, in_file[i].line, "'%s': line", in_file[i].text);
+		is_int(p.sym_glob, in_file[i].glob, "'%s': pattern", in_file[i].text);
+		ok(!p.src_file, "'%s': not a source line probe", in_file[i].text);
+		probe_free(&p);
+	}
+	is_int(probe_parse("p prog:@calls.c", 0, &p, &err), -EINVAL, "no function before '@'");
+	is_int(err.column, 8, "... at the '@'");
+	is_int(probe_parse("p prog:f@calls.c:0", 0, &p, &err), -EINVAL, "line 0");
+	is_int(err.column, 18, "... at the line");
+
 	/* NULL text and NULL error are survivable; probe_free twice is too. */
 	is_int(probe_parse(NULL, 0, &p, NULL), -EINVAL, "NULL text");
 	probe_free(&p);

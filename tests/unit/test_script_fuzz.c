@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "script/ast.h"
+#include "script/check.h"
 #include "tests/tap.h"
 
 #define ITERATIONS 250000
@@ -245,6 +246,19 @@ static int check_one(const char *src, char *const *args, FILE *sink, int *accept
 			bad = 1;
 		}
 	}
+	/* the checker on what was accepted: a clean result or a sane error,
+	 * with probes on code and .return probes as the session marks them */
+	for (int i = 0; i < s->nprobes; i++) {
+		s->probes[i].on_code = i % 2 == 0;
+		s->probes[i].returns = i % 3 == 0;
+	}
+	ret = script_check(s, &err);
+	if (ret != 0 && (ret != -EINVAL || err.line < 0 || !err.msg[0])) {
+		printf("#   the checker returned %d at %d:%d msg '%s'\n", ret, err.line, err.col,
+		       err.msg);
+		bad = 1;
+	}
+	script_check_release(s);
 	free(first);
 	free(second);
 	script_free(s);

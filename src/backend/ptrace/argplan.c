@@ -12,7 +12,7 @@
 bool argplan_wanted(const struct probe *p)
 {
 	for (size_t i = 0; i < p->nargs; i++)
-		if (p->args[i].expr || p->args[i].list != LIST_NONE)
+		if (p->args[i].expr || p->args[i].list != LIST_NONE || p->args[i].pretty)
 			return true;
 	return false;
 }
@@ -37,9 +37,35 @@ static int raw_retval(const struct probe_arg *from, struct probe_arg *a)
 	return 0;
 }
 
+/* Compile A, whose names come from another module (expr->module): at no
+ * site of it, so no scope but its units'. */
+static int compile_elsewhere(const struct probe *p, struct probe_arg *a,
+			     const struct argplan_modules *mods, char *why, size_t whylen)
+{
+	struct dwarf_module *other = NULL;
+	uint64_t bias = 0;
+	int rc;
+
+	if (!mods) {
+		snprintf(why, whylen, "module '%s' cannot be looked up here", a->expr->module);
+		return -ENOENT;
+	}
+	rc = mods->find(mods->ctx, a->expr->module, &other, &bias, why, whylen);
+	if (rc < 0)
+		return rc;
+	if (bias == ARGPLAN_NO_BIAS && a->expr->base == PEXPR_GLOBAL) {
+		snprintf(why, whylen, "%s is not loaded yet where the probe is planted: its "
+			 "variables have no address", a->expr->module);
+		return -ENOENT;
+	}
+	return dwarf_compile_arg(other, 0, p->kind == PROBE_RETURN,
+				 bias == ARGPLAN_NO_BIAS ? 0 : bias, a, why, whylen);
+}
+
 int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc, uint64_t bias,
-		    struct probe_arg **out, void (*warn)(void *ctx, const char *why),
-		    void *warn_ctx, char *err, size_t errlen)
+		    const struct argplan_modules *mods, struct probe_arg **out,
+		    void (*warn)(void *ctx, const char *why), void *warn_ctx, char *err,
+		    size_t errlen)
 {
 	struct probe_arg *args = calloc(p->nargs ? p->nargs : 1, sizeof(*args));
 
@@ -67,6 +93,23 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 		int rc;
 
 		*a = p->args[i];
+		if (a->pretty) {
+			/* $x$, $$parms$: pieces of text and values */
+			rc = dwarf_compile_pretty(dm, pc, p->kind == PROBE_RETURN, bias, a, why,
+						  sizeof(why));
+			if (rc < 0 && rc != -ENOMEM && a->optional) {
+				probe_arg_release_compiled(a);
+				a->absent = true;
+				continue;
+			}
+			if (rc < 0) {
+				snprintf(err, errlen, "%s%s%s: %s", a->origin ? a->origin : "argument ",
+					 a->origin ? ": error: " : "", a->name, why);
+				argplan_free(p, args);
+				return rc;
+			}
+			continue;
+		}
 		if (a->list != LIST_NONE) {
 			/* $$parms and kin: what is in scope at this site */
 			a->parts = NULL;
@@ -87,7 +130,23 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 		a->enums = NULL;
 		a->nenums = 0;
 		a->ctype = NULL;
-		rc = dwarf_compile_arg(dm, pc, p->kind == PROBE_RETURN, bias, a, why, sizeof(why));
+		a->absent = false;
+		if (a->expr->module)
+			rc = compile_elsewhere(p, a, mods, why, sizeof(why));
+		else
+			rc = dwarf_compile_arg(dm, pc, p->kind == PROBE_RETURN, bias, a, why,
+					       sizeof(why));
+		if (rc == -EAGAIN)
+			continue; /* its module is known once the program runs */
+		/* an optional $retval: absent where the function returns
+		 * void; without DWARF it is still the return register */
+		if (rc < 0 && rc != -ENOMEM && a->optional &&
+		    !(bare_retval(a->expr) && rc == -ENOENT)) {
+			/* @defined(...) is 0 here: no fetch, not an error */
+			probe_arg_release_compiled(a);
+			a->absent = true;
+			continue;
+		}
 		if (rc < 0 && rc != -ENOMEM && bare_retval(a->expr)) {
 			/* No DWARF type for it (no debug info, a void or
 			 * unknown function): rax, as uprobe_events has it. */
@@ -113,7 +172,7 @@ void argplan_free(const struct probe *p, struct probe_arg *args)
 	if (!args)
 		return;
 	for (size_t i = 0; i < p->nargs; i++)
-		if (args[i].expr || args[i].list != LIST_NONE)
+		if (args[i].expr || args[i].list != LIST_NONE || args[i].pretty)
 			probe_arg_release_compiled(&args[i]);
 	free(args);
 }
@@ -139,10 +198,27 @@ void argplan_print(FILE *out, const struct probe_arg *args, size_t n)
 	char text[256], format[64];
 
 	for (size_t i = 0; i < n; i++) {
+		if (args[i].pretty) {
+			fprintf(out, "  fetch    %s: %zu value%s pretty-printed\n", args[i].name,
+				args[i].nparts, args[i].nparts == 1 ? "" : "s");
+			for (size_t k = 0; k < args[i].nparts; k++)
+				if (args[i].parts[k].pretty_fmt)
+					argplan_print(out, &args[i].parts[k], 1);
+			continue;
+		}
 		if (args[i].list != LIST_NONE) {
 			fprintf(out, "  fetch    %s: %zu variable%s in scope\n", args[i].name,
 				args[i].nparts, args[i].nparts == 1 ? "" : "s");
 			argplan_print(out, args[i].parts, args[i].nparts);
+			continue;
+		}
+		if (args[i].absent) {
+			fprintf(out, "  fetch    %s: not here (@defined is 0)\n", args[i].name);
+			continue;
+		}
+		if (!args[i].fetch && args[i].expr && args[i].expr->module) {
+			fprintf(out, "  fetch    %s: compiled when %s is loaded\n", args[i].name,
+				args[i].expr->module);
 			continue;
 		}
 		probe_describe_fetch(args[i].fetch, text, sizeof(text));
@@ -162,10 +238,47 @@ static void print_warning(void *ctx, const char *why)
 		fprintf(out, "  warning  %s\n", why);
 }
 
+/* Before the program runs, another module is known only by its path. */
+struct opened {
+	char *name;
+	struct dwarf_module *dm;
+};
+
+static int find_by_path(void *ctx, const char *name, struct dwarf_module **dm, uint64_t *bias,
+			char *err, size_t errlen)
+{
+	struct opened *cache = ctx;
+	int i;
+
+	*bias = 0;
+	if (!strchr(name, '/'))
+		return -EAGAIN; /* a library by name: found where it is mapped */
+	for (i = 0; i < 8 && cache[i].name; i++) {
+		if (strcmp(cache[i].name, name) == 0) {
+			*dm = cache[i].dm;
+			return *dm ? 0 : -ENOENT;
+		}
+	}
+	if (i == 8)
+		return -EAGAIN;
+	cache[i].name = strdup(name);
+	if (!cache[i].name)
+		return -ENOMEM;
+	if (dwarf_module_open(name, &cache[i].dm) < 0) {
+		cache[i].dm = NULL;
+		snprintf(err, errlen, "module %s: no DWARF debug info (or no such file)", name);
+		return -ENOENT;
+	}
+	*dm = cache[i].dm;
+	return 0;
+}
+
 int argplan_check_site(const struct probe *p, const struct sym_module *mod,
 		       struct dwarf_module *dm, const struct resolved *site, FILE *out,
 		       char *err, size_t errlen)
 {
+	struct opened cache[8] = {{0}};
+	struct argplan_modules mods = {find_by_path, cache};
 	struct probe_arg *args;
 	uint64_t vaddr = 0;
 	int rc;
@@ -173,7 +286,11 @@ int argplan_check_site(const struct probe *p, const struct sym_module *mod,
 	if (!argplan_wanted(p))
 		return 0;
 	sym_offset_to_vaddr(mod, site->file_offset, &vaddr);
-	rc = argplan_compile(p, dm, vaddr, 0, &args, print_warning, out, err, errlen);
+	rc = argplan_compile(p, dm, vaddr, 0, &mods, &args, print_warning, out, err, errlen);
+	for (int i = 0; i < 8; i++) {
+		free(cache[i].name);
+		dwarf_module_close(cache[i].dm);
+	}
 	if (rc < 0)
 		return rc;
 	if (out)

@@ -15,15 +15,32 @@ struct dwarf_module;
 /* Whether any argument of P needs compiling for its sites. */
 bool argplan_wanted(const struct probe *p);
 
+/* Another module's DWARF, for an argument that names one (a script's
+ * @cast(..., "PATH") and @var(..., "PATH")): FIND gives the DWARF of the
+ * module NAME names (owned by the finder) and its load bias; 0, -EAGAIN
+ * when it can only be known later (the argument is left uncompiled), or
+ * -errno with ERR filled. */
+/* The bias FIND gives for a module not loaded yet: types, no addresses. */
+#define ARGPLAN_NO_BIAS UINT64_MAX
+
+struct argplan_modules {
+	int (*find)(void *ctx, const char *name, struct dwarf_module **dm, uint64_t *bias,
+		    char *err, size_t errlen);
+	void *ctx;
+};
+
 /* Compile P's arguments for the site at link-time address PC of the
  * module DM describes (NULL: it has no DWARF); BIAS is the module's load
- * bias (0 when not loaded). *OUT gets an array of p->nargs arguments: the
- * compiled ones own their plan, the raw ones share P's. For each argument
+ * bias (0 when not loaded); MODS finds other modules (NULL: none). *OUT
+ * gets an array of p->nargs arguments: the compiled ones own their plan,
+ * the raw ones share P's; an optional one (a script's @defined) that
+ * cannot be compiled is absent instead of an error. For each argument
  * optimized out at PC, WARN (if not NULL) is called with why. Returns 0,
  * or -errno with a message and hint in ERR. */
 int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc, uint64_t bias,
-		    struct probe_arg **out, void (*warn)(void *ctx, const char *why),
-		    void *warn_ctx, char *err, size_t errlen);
+		    const struct argplan_modules *mods, struct probe_arg **out,
+		    void (*warn)(void *ctx, const char *why), void *warn_ctx, char *err,
+		    size_t errlen);
 void argplan_free(const struct probe *p, struct probe_arg *args);
 
 /* Whether any of the N arguments reads a floating-point register. */

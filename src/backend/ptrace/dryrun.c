@@ -98,6 +98,31 @@ static void print_site(const struct options *o, const struct probe *p,
 	}
 }
 
+/* For a script's probe: the function scopes and the source line of the
+ * site, as its pp() will name them. */
+static void print_where(const struct sym_module *mod, struct dwarf_module *dm,
+			const struct resolved *r, FILE *out)
+{
+	struct dwarf_scope_info scopes[8];
+	uint64_t vaddr = 0;
+	const char *file;
+	int n, line;
+
+	if (!dm)
+		return;
+	sym_offset_to_vaddr(mod, r->file_offset, &vaddr);
+	n = dwarf_func_scopes(dm, vaddr, scopes, 8);
+	for (int k = n - 1; k >= 0; k--)
+		fprintf(out, "  in       %s@%s:%d%s%s\n", scopes[k].name,
+			scopes[k].decl_file ? scopes[k].decl_file : "?", scopes[k].decl_line,
+			scopes[k].inlined ? ", an inlined copy" : "",
+			scopes[k].entered ? ", at its entry" : "");
+	if (n > 0)
+		dwarf_scope_info_free(scopes, n);
+	if (dwarf_addr_line(dm, vaddr, &file, &line) == 0)
+		fprintf(out, "  line     %s:%d\n", file, line);
+}
+
 static int one_probe(const struct options *o, const struct probe *p, size_t i,
 		     const struct prestart *ps, FILE *out)
 {
@@ -121,8 +146,12 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i,
 		return -EINVAL;
 	}
 	if (resolve_sites(mod, file, p, &r, &nr, err, sizeof(err)) < 0) {
-		log_error("probe %zu (%s): %s", i + 1, p->text, err);
 		sym_module_close(mod);
+		if (p->optional) {
+			fprintf(out, "  optional, left out: %s\n", err);
+			return 0;
+		}
+		log_error("probe %zu (%s): %s", i + 1, p->text, err);
 		return -EINVAL;
 	}
 	fprintf(out, "  module   %s (%s%s)\n", file,
@@ -133,10 +162,12 @@ static int one_probe(const struct options *o, const struct probe *p, size_t i,
 	if (p->sdt_semaphore)
 		fprintf(out, "  enable   semaphore at %#llx (link-time address), raised by one while planted\n",
 			(unsigned long long)p->sdt_semaphore);
-	if (argplan_wanted(p))
+	if (argplan_wanted(p) || p->want_where)
 		dwarf_module_open(file, &dm);
 	for (size_t j = 0; j < nr && rc == 0; j++) {
 		print_site(o, p, mod, file, ps->have_maps ? &ps->maps : NULL, &r[j], out);
+		if (p->want_where)
+			print_where(mod, dm, &r[j], out);
 		/* C-level fetches compile per site: each has its own plan. */
 		rc = argplan_check_site(p, mod, dm, &r[j], out, err, sizeof(err));
 		if (rc < 0)

@@ -81,6 +81,7 @@ static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 		h->sym_off = h->sym_size = 0;
 		h->plt = site->plt;
 	}
+	h->where = p && p->want_where ? site->where : NULL;
 	h->regs = regs;
 	h->mem = mem;
 }

@@ -1,6 +1,7 @@
 /* modules.c: the files an address space maps, as seen through /proc/PID/maps. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,27 @@ void target_path(pid_t pid, const char *path, char *buf, size_t n)
 			return;
 	}
 	snprintf(buf, n, "%s", path);
+}
+
+bool module_globbed(pid_t pid, const char *pattern, const struct module *m)
+{
+	char root[64], where[4096];
+	size_t skip = 0;
+	struct stat st;
+	glob_t g;
+	bool found = false;
+
+	/* the pattern names files of the target's root, as its paths do */
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	if (pattern[0] == '/' && access(root, F_OK) == 0)
+		skip = strlen(root);
+	snprintf(where, sizeof(where), "%s%s", skip ? root : "", pattern);
+	if (glob(where, 0, NULL, &g) != 0)
+		return false;
+	for (size_t i = 0; i < g.gl_pathc && !found; i++)
+		found = stat(g.gl_pathv[i], &st) == 0 && st.st_dev == m->dev && st.st_ino == m->ino;
+	globfree(&g);
+	return found;
 }
 
 void module_file(pid_t pid, const char *map_path, dev_t dev, ino_t ino, char *buf, size_t n)

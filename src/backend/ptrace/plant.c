@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend/ptrace/argplan.h"
 #include "backend/ptrace/resolve.h"
@@ -23,6 +24,8 @@ static bool wants_module(struct space *s, const struct probe *p, const struct mo
 		return true;
 	if (!strchr(p->bin, '/'))
 		return sym_bin_matches(p->bin, m->path);
+	if (strpbrk(p->bin, "*?["))
+		return module_globbed(s->pid, p->bin, m);
 	/* A path names a file: compare identities, so symlinks and relative
 	 * paths work. An absolute path is looked up in the target's root. */
 	if (p->bin[0] == '/')
@@ -181,6 +184,11 @@ static void probe_error(struct tracer *t, int i, const char *err)
 	if (t->probe_failed[i])
 		return;
 	t->probe_failed[i] = true;
+	if (t->opts->probes[i].optional) {
+		log_verbose("probe %d (%s), optional, left out: %s", i + 1, t->opts->probes[i].text,
+			    err);
+		return;
+	}
 	log_error("probe %d (%s): %s", i + 1, t->opts->probes[i].text, err);
 	/* Before the program's own code ran, a bad probe stops everything,
 	 * as it would have before launch. Later, the program goes on. */
@@ -199,6 +207,14 @@ struct argplan_list {
 
 void plant_free_argplans(struct tracer *t)
 {
+	where_free_all(t);
+	for (size_t i = 0; i < t->nunloaded; i++) {
+		free(t->unloaded[i].path);
+		dwarf_module_close(t->unloaded[i].dm);
+	}
+	free(t->unloaded);
+	t->unloaded = NULL;
+	t->nunloaded = 0;
 	while (t->argplans) {
 		struct argplan_list *l = t->argplans;
 
@@ -221,15 +237,97 @@ static void warn_optimized_out(void *ctx, const char *why)
 		  w->site->sym ? w->site->sym : "?", (unsigned long long)w->site->sym_off, why);
 }
 
+/* The space a site's arguments are compiled in, for find_module. */
+struct module_ctx {
+	struct tracer *t;
+	struct space *s;
+};
+
+/* A library the program will load (or a file by path) that is not mapped
+ * yet: its DWARF gives types (a @cast), not yet addresses (bias
+ * ARGPLAN_NO_BIAS).  Opened once, kept by the tracer. */
+static int find_unloaded(struct module_ctx *mc, const char *name, struct dwarf_module **dm,
+			 uint64_t *bias, char *err, size_t errlen)
+{
+	struct tracer *t = mc->t;
+	char exe[4096], path[4096], link[64];
+	ssize_t n;
+
+	*bias = ARGPLAN_NO_BIAS;
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)mc->s->pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if (strchr(name, '/'))
+		target_path(mc->s->pid, name, path, sizeof(path));
+	else if (n <= 0 || needed_library(exe, name, path, sizeof(path)) < 0)
+		path[0] = '\0';
+	for (size_t i = 0; path[0] && i < t->nunloaded; i++) {
+		if (strcmp(t->unloaded[i].path, path) == 0) {
+			*dm = t->unloaded[i].dm;
+			return *dm ? 0 : -ENOENT;
+		}
+	}
+	if (!path[0] || access(path, R_OK) != 0) {
+		snprintf(err, errlen, "module %s is not loaded in process %d, nor found", name,
+			 (int)mc->s->pid);
+		return -ENOENT;
+	}
+	t->unloaded = realloc(t->unloaded, (t->nunloaded + 1) * sizeof(*t->unloaded));
+	if (!t->unloaded)
+		return -ENOMEM;
+	t->unloaded[t->nunloaded].path = strdup(path);
+	if (dwarf_module_open(path, &t->unloaded[t->nunloaded].dm) < 0)
+		t->unloaded[t->nunloaded].dm = NULL;
+	*dm = t->unloaded[t->nunloaded++].dm;
+	if (*dm)
+		return 0;
+	snprintf(err, errlen, "%s has no DWARF debug info", path);
+	return -ENOENT;
+}
+
+/* A module of the process by NAME (a path, or a library name as a probe's
+ * BIN), for arguments that read another module's DWARF: its DWARF and
+ * load bias. */
+static int find_module(void *ctx, const char *name, struct dwarf_module **dm, uint64_t *bias,
+		       char *err, size_t errlen)
+{
+	struct module_ctx *mc = ctx;
+	struct probe named = {.bin = (char *)name};
+	struct sym_module *sm;
+	uint64_t vaddr;
+
+	for (size_t k = 0; k < mc->s->nmodules; k++) {
+		struct module *m = &mc->s->modules[k];
+
+		if (!m->nmaps || !wants_module(mc->s, &named, m))
+			continue;
+		sm = tracer_sym(mc->t, mc->s, m);
+		*dm = tracer_dwarf(mc->t, mc->s, m);
+		if (!sm || !*dm) {
+			snprintf(err, errlen, "%s has no DWARF debug info", m->path);
+			return -ENOENT;
+		}
+		/* where its first mapping's file offset is, against where
+		 * it was linked */
+		if (sym_offset_to_vaddr(sm, m->maps[0].pgoff, &vaddr) < 0)
+			vaddr = m->maps[0].pgoff;
+		*bias = m->maps[0].start - vaddr;
+		return 0;
+	}
+	return find_unloaded(mc, name, dm, bias, err, errlen);
+}
+
 /* Probe I's arguments compiled for SITE; *ARGS stays NULL when all are
  * raw. Returns 0, or -errno with ERR filled. */
-static int compile_args(struct tracer *t, int i, struct dwarf_module *dm,
+static int compile_args(struct tracer *t, struct space *s, int i, struct dwarf_module *dm,
 			const struct sym_module *sm, const struct resolved *r,
 			const struct site *site, const struct probe_arg **args, char *err,
 			size_t errlen)
 {
 	const struct probe *p = &t->opts->probes[i];
 	struct warn_ctx w = {.probe = i, .site = site};
+	struct module_ctx mc = {t, s};
+	struct argplan_modules mods = {find_module, &mc};
 	struct argplan_list *l;
 	struct probe_arg *compiled;
 	uint64_t vaddr = 0;
@@ -239,8 +337,8 @@ static int compile_args(struct tracer *t, int i, struct dwarf_module *dm,
 	if (!argplan_wanted(p))
 		return 0;
 	sym_offset_to_vaddr(sm, r->file_offset, &vaddr);
-	rc = argplan_compile(p, dm, vaddr, site->addr - vaddr, &compiled, warn_optimized_out, &w,
-			     err, errlen);
+	rc = argplan_compile(p, dm, vaddr, site->addr - vaddr, &mods, &compiled,
+			     warn_optimized_out, &w, err, errlen);
 	if (rc < 0)
 		return rc;
 	l = calloc(1, sizeof(*l));
@@ -296,12 +394,18 @@ static void plant_one(struct tracer *t, struct thread *th, struct module *m,
 			return;
 		}
 	}
-	if (compile_args(t, i, dm, sm, r, site, &args, err, sizeof(err)) < 0) {
+	if (compile_args(t, th->proc->space, i, dm, sm, r, site, &args, err, sizeof(err)) < 0) {
 		probe_error(t, i, err);
 		return;
 	}
 	if (args && argplan_needs_fp(args, p->nargs))
 		site->needs_fp = true;
+	if (p->want_where) {
+		uint64_t vaddr = 0;
+
+		sym_offset_to_vaddr(sm, r->file_offset, &vaddr);
+		where_fill(t, th->proc->space, m, site, vaddr);
+	}
 	if (p->kind == PROBE_ENTRY)
 		add_probe(&site->entry_probes, &site->entry_args, &site->nentry, i, args);
 	else

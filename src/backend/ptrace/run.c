@@ -26,6 +26,8 @@ bool known_file(const struct options *o, const struct probe *p, const struct pre
 
 	if (p->any_module)
 		return false; /* every module: known when they are mapped */
+	if (strpbrk(p->bin, "*?[") && strchr(p->bin, '/'))
+		return false; /* a pattern: the files it names, once they are mapped */
 	if (strchr(p->bin, '/')) {
 		if (p->bin[0] == '/' && o->attach_pid)
 			target_path(o->attach_pid, p->bin, buf, n);
@@ -162,6 +164,8 @@ int ptrace_backend_check(struct options *o)
 				    i + 1, p->bin);
 			continue;
 		}
+		if (p->optional)
+			continue; /* resolved when planted; left out if it cannot be */
 		if (sym_module_open(file, p->bin, &mod, err, sizeof(err)) < 0) {
 			log_error("probe %zu (%s): %s: %s", i + 1, p->text, p->bin, err);
 			rc = -EINVAL;
@@ -353,7 +357,7 @@ int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_
 		t.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	}
 	for (size_t i = 0; i < o->nprobes; i++)
-		if (!t.probe_matched[i] && !o->probes[i].any_module)
+		if (!t.probe_matched[i] && !o->probes[i].any_module && !o->probes[i].optional)
 			log_error("probe %zu (%s): no loaded module matched '%s'", i + 1,
 				  o->probes[i].text, o->probes[i].bin);
 	rc = t.fatal ? t.fatal_status : t.launched ? t.exit_status : 0;

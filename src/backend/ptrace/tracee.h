@@ -57,6 +57,7 @@ struct site {
 	/* a call or jump that reads the GOT itself (-fno-plt): the PLT probes
 	 * there are reported once it has run, as the called function sees it */
 	bool got_call;
+	const struct probe_where *where; /* when a probe asked (where.c), or NULL */
 	bool planted;
 	bool retired;  /* its probes were disabled: original bytes back (a late
 			* trap there rewinds and runs them) */
@@ -198,6 +199,13 @@ struct tracer {
 	unsigned block_streak;
 	unsigned rendezvous_hits; /* of the main process; <= 2: before its code ran */
 	struct argplan_list *argplans; /* every compiled argument array, freed at the end */
+	struct where_record *wheres;   /* every site's where (where.c), freed at the end */
+	/* the DWARF of libraries scripts' fetches name before they are loaded */
+	struct {
+		char *path;
+		struct dwarf_module *dm;
+	} *unloaded;
+	size_t nunloaded;
 	bool *probe_matched; /* per probe: some module matched its BIN */
 	bool *probe_failed;  /* per probe: an error was reported already */
 	bool *probe_disabled; /* per probe: disabled while running (retire.c) */
@@ -249,6 +257,9 @@ int module_addr_to_offset(const struct module *m, uint64_t addr, uint64_t *off);
 int module_offset_to_addr(const struct module *m, uint64_t off, uint64_t *addr);
 /* A path the user wrote, as the target sees it: through /proc/PID/root. */
 void target_path(pid_t pid, const char *path, char *buf, size_t n);
+/* Whether M is one of the files glob(3) PATTERN names in PID's root (a
+ * script's process("/lib* /libc.so*")). */
+bool module_globbed(pid_t pid, const char *pattern, const struct module *m);
 /* A path utap can open for a file /proc/PID/maps lists (with its dev/ino). */
 void module_file(pid_t pid, const char *map_path, dev_t dev, ino_t ino, char *buf, size_t n);
 
@@ -276,6 +287,12 @@ void plant_free_argplans(struct tracer *t);
 int plant_rendezvous(struct tracer *t, struct thread *th);
 int site_write_trap(struct space *s, struct site *site);
 int site_restore(int memfd, struct site *site);
+
+/* ---- where.c ---- */
+/* SITE's where (at link-time address VADDR of module M), made once. */
+void where_fill(struct tracer *t, struct space *s, struct module *m, struct site *site,
+		uint64_t vaddr);
+void where_free_all(struct tracer *t);
 
 /* ---- hit.c ---- */
 int hit_site(struct tracer *t, struct thread *th, struct arch_regs *regs, struct site *site);

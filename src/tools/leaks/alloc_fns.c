@@ -49,6 +49,7 @@ static int add(struct options *opts, enum leak_fn fn, bool ret)
 	snprintf(p->name, sizeof(p->name), "%c%d", ret ? 'r' : 'p', p->index);
 	p->kind = ret ? PROBE_RETURN : PROBE_ENTRY;
 	p->any_module = true;
+	p->copies = COPIES_OUT_OF_LINE; /* called from outside, never inlined there */
 	p->bin = strdup("*");
 	p->sym = strdup(leak_fn_names[fn]);
 	if (asprintf(&p->text, "%c *:%s", ret ? 'r' : 'p', leak_fn_names[fn]) < 0)
