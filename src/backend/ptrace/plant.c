@@ -259,7 +259,7 @@ static int find_unloaded(struct module_ctx *mc, const char *name, struct dwarf_m
 	exe[n > 0 ? n : 0] = '\0';
 	if (strchr(name, '/'))
 		target_path(mc->s->pid, name, path, sizeof(path));
-	else if (n <= 0 || needed_library(exe, name, path, sizeof(path)) < 0)
+	else if (n <= 0 || sym_needed_library(exe, name, path, sizeof(path)) < 0)
 		path[0] = '\0';
 	for (size_t i = 0; path[0] && i < t->nunloaded; i++) {
 		if (strcmp(t->unloaded[i].path, path) == 0) {

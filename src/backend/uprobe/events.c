@@ -221,10 +221,11 @@ static int add_event(struct uplan *plan, const char *group, struct umodule *m,
 		snprintf(ev->name, sizeof(ev->name), "%s", p->name);
 	sym_offset_to_vaddr(m->sym, site->file_offset, &ev->vaddr);
 	if (argplan_wanted(p)) {
-		rc = argplan_compile(p, dm, ev->vaddr, 0, &ev->args, NULL, NULL, err, sizeof(err));
+		rc = argplan_compile(p, dm, ev->vaddr, 0, NULL, &ev->args, NULL, NULL, err,
+				     sizeof(err));
 		if (rc == 0)
-			rc = argplan_compile(p, dm, ev->vaddr, MARK_BIAS, &biased, NULL, NULL, err,
-					     sizeof(err));
+			rc = argplan_compile(p, dm, ev->vaddr, MARK_BIAS, NULL, &biased, NULL, NULL,
+					     err, sizeof(err));
 		if (rc < 0) {
 			if (strncmp(err, "argument ", 9) == 0)
 				log_error("probe %zu (%s): %s", i + 1, p->text, err);
