@@ -335,4 +335,21 @@ if command -v setpriv >/dev/null; then
 else
 	skip 3 "setpriv not installed"
 fi
+# ---- what the kernel cannot do the way the ptrace backend does ---------------------
+
+# A call through the GOT (-fno-plt): the ptrace backend runs the call before
+# reporting; the kernel would stop before it and hijack the wrong return.
+run_utap --backend=uprobe "r $T/plt-noplt:plt_add@plt r=\$retval" -- "$T/plt-noplt"
+is "$UTAP_RC" 2 "-fno-plt call site: refused, exit 2"
+ok "-fno-plt call site: says why and names the ptrace backend" \
+	grep -q 'call through the GOT (-fno-plt): not supported yet with --backend=uprobe' "$UTAP_ERR"
+ok "-fno-plt call site: the program never ran" test ! -s "$UTAP_OUT"
+# An SDT marker guarded by a semaphore: the ptrace backend raises it.
+cat >"$TMP/sema.stp" <<EOF
+probe process("$T/usdt_sema").mark("tick") { printf("hit %d\\n", \$arg1) }
+EOF
+run_utap --backend=uprobe "$TMP/sema.stp" -c "$T/usdt_sema 2"
+is "$UTAP_RC" 2 "semaphore marker: refused, exit 2"
+ok "semaphore marker: says so" grep -q 'guarded by a semaphore: not supported yet with --backend=uprobe' "$UTAP_ERR"
+
 done_testing

@@ -206,6 +206,21 @@ static int add_event(struct uplan *plan, const char *group, struct umodule *m,
 	size_t len;
 	int rc = 0;
 
+	if (p->plt && site->plt.name && site->plt.kind != SYM_PLT_STUB) {
+		/* a call through the GOT (-fno-plt): the kernel reports it before
+		 * the call, and a return probe there would hijack the caller's
+		 * own return; the ptrace backend runs the call first */
+		log_error("probe %zu (%s): %s in %s is a call through the GOT (-fno-plt): "
+			  "not supported yet with --backend=uprobe\n"
+			  "      hint: --backend=ptrace probes it", i + 1, p->text, site->plt.label,
+			  site->plt.section);
+		return -EINVAL;
+	}
+	if (p->sdt_semaphore) {
+		log_error("probe %zu (%s): the marker is guarded by a semaphore: not supported yet "
+			  "with --backend=uprobe\n      hint: --backend=ptrace sets it", i + 1, p->text);
+		return -EINVAL;
+	}
 	grown = realloc(plan->events, (plan->nevents + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
