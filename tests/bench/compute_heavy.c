@@ -1,7 +1,9 @@
 /* compute_heavy.c: a program that computes (about a second untraced) and
- * allocates little: 600 rounds of a sieve of Eratosthenes and a matrix
- * product over 4 blocks allocated and freed per round, and 2 blocks
- * leaked (500 bytes each). */
+ * allocates little: 600 rounds of a sieve of Eratosthenes, a matrix
+ * product and text handling (copies, lengths, searches, compares: the C
+ * library's string functions, as a parser or a protocol handler calls
+ * them) over 5 blocks allocated and freed per round, and 2 blocks leaked
+ * (500 bytes each). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "planted.h"
 
 #define SIEVE (1 << 20)
+#define TEXT (1 << 16)
 #define DIM 64
 
 static __attribute__((noinline)) uint64_t sieve(unsigned char *composite)
@@ -25,6 +28,18 @@ static __attribute__((noinline)) uint64_t sieve(unsigned char *composite)
 			composite[j] = 1;
 	}
 	return primes;
+}
+
+static __attribute__((noinline)) uint64_t text(char *a, char *b, long round)
+{
+	uint64_t acc = 0;
+
+	for (int k = 0; k < 24; k++) {
+		a[(round * 24 + k) % TEXT] = (char)('a' + k % 26);
+		memcpy(b, a, TEXT + 1);
+		acc += strlen(b) + (memcmp(a, b, TEXT) == 0) + (uint64_t)(strchr(b, 'z') - b);
+	}
+	return acc;
 }
 
 static __attribute__((noinline)) double product(double *a, double *b, double *c)
@@ -54,10 +69,15 @@ int main(int argc, char **argv)
 	plant(2, 500);
 	scrub_stack();
 	for (long r = 0; r < rounds; r++) {
-		/* 4 blocks a round, freed: the compute dominates */
+		/* 5 blocks a round, freed: the compute dominates */
 		unsigned char *composite = malloc(SIEVE);
 		double *a = malloc(sizeof(double) * DIM * DIM), *b = malloc(sizeof(double) * DIM * DIM);
 		double *c = malloc(sizeof(double) * DIM * DIM);
+		char *t = malloc(2 * (TEXT + 1));
+
+		for (int i = 0; i < TEXT; i++)
+			t[i] = (char)('a' + (i + r) % 25); /* no 'z' until text() puts one */
+		t[TEXT] = '\0';
 
 		for (int i = 0; i < DIM * DIM; i++) {
 			a[i] = (double)((i + r) % 7);
@@ -65,6 +85,8 @@ int main(int argc, char **argv)
 		}
 		acc += sieve(composite);
 		tr += product(a, b, c);
+		acc += text(t, t + TEXT + 1, r);
+		free(t);
 		free(composite);
 		free(a);
 		free(b);

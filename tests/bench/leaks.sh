@@ -61,20 +61,20 @@ bench_target()
 	for ((i = 0; i < RUNS; i++)); do times+=("$(timed "$TMP/plain.out" "$@")"); done
 	base=$(median "${times[@]}")
 	planted=$(sed -n 's/.*planted \([0-9]*\) \([0-9]*\).*/\1 \2/p' "$TMP/plain.out")
-	printf '  %-14s %-22s %10.2f s   %-9s %s\n' "$name" "untraced" "$(awk -v t="$base" 'BEGIN { print t / 1e6 }')" "1x" "planted: $planted"
+	printf '  %-14s %-28s %10.2f s   %-9s %s\n' "$name" "untraced" "$(awk -v t="$base" 'BEGIN { print t / 1e6 }')" "1x" "planted: $planted"
 	for tool in utap valgrind heaptrack; do
 		out=$TMP/$tool.out
 		case $tool in
 		utap) t=$(timed "$out" "$UTAP" leaks -- "$@") ;;
 		valgrind)
 			if ! command -v valgrind >/dev/null; then
-				printf '  %-14s %-22s n/a (not installed; make bench installs it as root)\n' "$name" "valgrind"
+				printf '  %-14s %-28s n/a (not installed; make bench installs it as root)\n' "$name" "valgrind"
 				continue
 			fi
 			t=$(timed "$out" valgrind --leak-check=full "$@") ;;
 		heaptrack)
 			if ! command -v heaptrack >/dev/null; then
-				printf '  %-14s %-22s n/a (not installed)\n' "$name" "heaptrack"
+				printf '  %-14s %-28s n/a (not installed)\n' "$name" "heaptrack"
 				continue
 			fi
 			t=$(timed "$out" heaptrack -o "$TMP/ht" "$@")
@@ -82,7 +82,7 @@ bench_target()
 			rm -f "$TMP"/ht* ;;
 		esac
 		TIME[$name,$tool]=$t
-		printf '  %-14s %-22s %10.2f s   %-9s found the planted leaks: %s\n' "$name" \
+		printf '  %-14s %-28s %10.2f s   %-9s found the planted leaks: %s\n' "$name" \
 			"$(case $tool in utap) echo "utap leaks" ;; valgrind) echo "valgrind --leak-check=full" ;; *) echo heaptrack ;; esac)" \
 			"$(awk -v t="$t" 'BEGIN { print t / 1e6 }')" \
 			"$(awk -v t="$t" -v b="$base" 'BEGIN { printf "%.1fx", t / b }')" \
@@ -107,7 +107,7 @@ for name in compute-heavy malloc-heavy; do
 		echo "  leaks    $name: n/a"
 		continue
 	fi
-	r=$(awk -v u="$u" -v v="$v" 'BEGIN { printf "%.1f", v / u }')
+	r=$(awk -v u="$u" -v v="$v" 'BEGIN { printf "%.3g", v / u }')
 	if [ "$name" = compute-heavy ]; then
 		echo "  leaks    $name: valgrind time / utap leaks time = ${r}x   goal >= 10x   $(awk -v r="$r" 'BEGIN { print (r >= 10 ? "met" : "MISSED") }')"
 	else
