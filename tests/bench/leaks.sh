@@ -40,7 +40,7 @@ found()
 {
 	local blocks=${3% *} bytes=${3#* } got
 	case $1 in
-	utap)
+	utap | utap-pin)
 		grep -q "^  definitely lost: $bytes bytes in $blocks blocks$" "$2" && echo yes || echo no ;;
 	valgrind)
 		got=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes in \([0-9,]*\) blocks.*/\2 \1/p' "$2" | tr -d ,)
@@ -62,10 +62,11 @@ bench_target()
 	base=$(median "${times[@]}")
 	planted=$(sed -n 's/.*planted \([0-9]*\) \([0-9]*\).*/\1 \2/p' "$TMP/plain.out")
 	printf '  %-14s %-28s %10.2f s   %-9s %s\n' "$name" "untraced" "$(awk -v t="$base" 'BEGIN { print t / 1e6 }')" "1x" "planted: $planted"
-	for tool in utap valgrind heaptrack; do
+	for tool in utap utap-pin valgrind heaptrack; do
 		out=$TMP/$tool.out
 		case $tool in
 		utap) t=$(timed "$out" "$UTAP" leaks -- "$@") ;;
+		utap-pin) t=$(timed "$out" "$UTAP" leaks --pin -- "$@") ;;
 		valgrind)
 			if ! command -v valgrind >/dev/null; then
 				printf '  %-14s %-28s n/a (not installed; make bench installs it as root)\n' "$name" "valgrind"
@@ -83,7 +84,7 @@ bench_target()
 		esac
 		TIME[$name,$tool]=$t
 		printf '  %-14s %-28s %10.2f s   %-9s found the planted leaks: %s\n' "$name" \
-			"$(case $tool in utap) echo "utap leaks" ;; valgrind) echo "valgrind --leak-check=full" ;; *) echo heaptrack ;; esac)" \
+			"$(case $tool in utap) echo "utap leaks" ;; utap-pin) echo "utap leaks --pin" ;; valgrind) echo "valgrind --leak-check=full" ;; *) echo heaptrack ;; esac)" \
 			"$(awk -v t="$t" 'BEGIN { print t / 1e6 }')" \
 			"$(awk -v t="$t" -v b="$base" 'BEGIN { printf "%.1fx", t / b }')" \
 			"$(found "$tool" "$out" "$planted")"
@@ -112,5 +113,7 @@ for name in compute-heavy malloc-heavy; do
 		echo "  leaks    $name: valgrind time / utap leaks time = ${r}x   goal >= 10x   $(awk -v r="$r" 'BEGIN { print (r >= 10 ? "met" : "MISSED") }')"
 	else
 		echo "  leaks    $name: valgrind time / utap leaks time = ${r}x   (no goal yet: this sets it)"
+		p=${TIME[$name,utap-pin]:-}
+		[ -n "$p" ] && echo "  leaks    $name: valgrind time / utap leaks --pin time = $(awk -v u="$p" -v v="$v" 'BEGIN { printf "%.3g", v / u }')x"
 	fi
 done

@@ -126,6 +126,18 @@ for how in "preload:libjemalloc.so.2" "preload:libtcmalloc_minimal.so.4" "linked
 		"$desc: keep_global: still reachable as the target says"
 done
 
+# ---- --pin: utap and the program on one CPU -------------------------------------------
+
+run_utap leaks --pin --json -o "$TMP/pin.json" -- "$T/leaks"
+is "$UTAP_RC" 0 "--pin: exit status 0"
+rep=$(report "$TMP/pin.json" "at exit")
+for pair in "${CLASSES[@]}"; do
+	short=${pair%%:*} long=${pair#*:}
+	is "$(summary "$rep" "$long")" "$(truth "$UTAP_OUT" total "$short")" "--pin: $long as the target says"
+done
+run_utap leaks --pin -p 1
+is "$UTAP_RC" 2 "--pin with -p: refused, exit 2"
+
 # ---- the text report -------------------------------------------------------------
 
 run_utap leaks -o "$TMP/text.txt" -- "$T/leaks"

@@ -35,6 +35,8 @@ static const char usage_text[] =
 	"  -i, --interval SECS a report every SECS seconds too\n"
 	"  --older-than SECS   periodic reports show blocks older than SECS only\n"
 	"  --show-reachable    list the still reachable blocks, not only count them\n"
+	"  --pin               run utap and the launched program on one CPU: each\n"
+	"                      allocator call costs about half (its threads share it)\n"
 	"  --abort-on-error    send the program SIGABRT at the first error, before\n"
 	"                      the bad call runs (default: report and go on)\n"
 	"  --json              one JSON object per error and per report\n"
@@ -44,7 +46,7 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: the program's own (128+N if killed by signal N), 2 for bad input.\n";
 
-enum { OPT_STRICT = 256, OPT_STACK_DEPTH, OPT_OLDER, OPT_REACHABLE, OPT_ABORT, OPT_JSON };
+enum { OPT_STRICT = 256, OPT_STACK_DEPTH, OPT_OLDER, OPT_REACHABLE, OPT_ABORT, OPT_JSON, OPT_PIN };
 
 static int parse_secs(const char *opt, const char *arg, double *out)
 {
@@ -69,6 +71,7 @@ static int parse(int argc, char **argv, struct options *opts, struct leak_opts *
 		{"show-reachable", no_argument, NULL, OPT_REACHABLE},
 		{"abort-on-error", no_argument, NULL, OPT_ABORT},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"pin", no_argument, NULL, OPT_PIN},
 		{"output", required_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
@@ -112,6 +115,9 @@ static int parse(int argc, char **argv, struct options *opts, struct leak_opts *
 		case OPT_JSON:
 			lo->json = true;
 			break;
+		case OPT_PIN:
+			opts->pin = true;
+			break;
 		case 'o':
 			opts->output = optarg;
 			break;
@@ -135,6 +141,11 @@ static int parse(int argc, char **argv, struct options *opts, struct leak_opts *
 	if (!opts->argv == !opts->attach_pid) {
 		log_error("leaks: %s\n      hint: utap leaks -- ./prog ARGS, or utap leaks -p PID",
 			  opts->argv ? "give a command or -p PID, not both" : "give a command or -p PID");
+		return -EINVAL;
+	}
+	if (opts->pin && opts->attach_pid) {
+		log_error("leaks: --pin applies to a program utap launches\n"
+			  "      hint: taskset the service yourself, or leave --pin out");
 		return -EINVAL;
 	}
 	if (lo->older_than && !lo->interval) {
