@@ -360,14 +360,6 @@ static int place_probes(struct session *ss)
 	return ret;
 }
 
-uint64_t session_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void run_events(struct session *ss, const struct event *ev, int n)
 {
 	for (int i = 0; i < n && !(ev != ss->ends && ev != ss->errors && interp_exiting(ss->in)); i++)
@@ -380,7 +372,7 @@ static void on_hit(void *data, const struct probe_hit *hit)
 {
 	struct session *ss = data;
 	int i = hit->probe->index, p = ss->probe_of[i];
-	uint64_t t0 = session_mono_ns();
+	uint64_t t0 = clock_mono_ns();
 	const char **pp, **func;
 	char why[96];
 	int npp;
@@ -410,7 +402,7 @@ static void on_hit(void *data, const struct probe_hit *hit)
 	}
 	interp_set_func(ss->in, NULL);
 	interp_set_mark(ss->in, NULL, NULL);
-	session_account(ss, p, t0, session_mono_ns());
+	session_account(ss, p, t0, clock_mono_ns());
 	if (interp_exiting(ss->in))
 		backend_request_stop();
 }
@@ -418,7 +410,7 @@ static void on_hit(void *data, const struct probe_hit *hit)
 static void on_start(void *data, pid_t target)
 {
 	struct session *ss = data;
-	uint64_t now = session_mono_ns();
+	uint64_t now = clock_mono_ns();
 
 	ss->target = target;
 	interp_set_target(ss->in, target);
@@ -504,7 +496,7 @@ static void run_without_target(struct session *ss)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	on_start(ss, 0);
 	while (!backend_stop_requested() && !interp_exiting(ss->in)) {
-		uint64_t next = on_next_tick(ss), now = session_mono_ns();
+		uint64_t next = on_next_tick(ss), now = clock_mono_ns();
 		struct timespec ts, *wait = NULL;
 
 		if (next && next <= now) {
@@ -578,7 +570,7 @@ static void type_set_globals(struct script *s, const struct options *o)
  * is translated to C or compiled. */
 static void pass_message(struct session *ss, int pass, const char *what)
 {
-	uint64_t now = session_mono_ns();
+	uint64_t now = clock_mono_ns();
 
 	if (utap_log_level >= 1)
 		fprintf(stderr, "Pass %d: %s in %llu ms.\n", pass, what,
@@ -687,7 +679,7 @@ int script_main(struct options *o)
 			return 2;
 		}
 	}
-	ss.pass_start = session_mono_ns();
+	ss.pass_start = clock_mono_ns();
 	rc = prepare(&ss, &text);
 	if (rc == 1) {
 		script_dump(ss.s, ss.out);
@@ -704,7 +696,7 @@ int script_main(struct options *o)
 	} else {
 		if (utap_log_level >= 1)
 			fprintf(stderr, "Pass 5: starting run.\n");
-		ss.pass_start = session_mono_ns();
+		ss.pass_start = clock_mono_ns();
 		rc = backend_run(o, ss.out, &hooks);
 		/* the script's status, not the program's (SystemTap's) */
 		rc = rc == 2 ? 2 : interp_errors(ss.in) ? 1 : 0;

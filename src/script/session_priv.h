@@ -13,6 +13,7 @@
 #include "script/interp.h"
 #include "script/points.h"
 #include "sym/sym.h"
+#include "util/clock.h"
 
 /* A session event: a begin, end, error or timer probe. */
 struct event {
@@ -112,9 +113,6 @@ int session_mark_arg(const struct sym_sdt *mark, const char *target, char *buf, 
 /* marks.c: a probe at each marker W names.  0, -EINVAL (reported), -ENOMEM. */
 int session_add_mark_probes(struct session *ss, int p, const struct script_where *w,
 			    const struct script_point *point);
-
-/* CLOCK_MONOTONIC in ns. */
-uint64_t session_mono_ns(void);
 
 /* guard.c: the overload guard's one-second window starts at NOW; a
  * handler of P ran from T0 to T1; script probe P is stopped for WHY. */

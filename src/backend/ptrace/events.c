@@ -13,6 +13,7 @@
 
 #include "backend/ptrace/tracee.h"
 #include "util/log.h"
+#include "util/clock.h"
 
 #ifndef SI_KERNEL
 #define SI_KERNEL 0x80
@@ -81,14 +82,6 @@ int wait_stopped(struct tracer *t, struct thread *th, int *status)
 	return 0;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Are we and the main tracee both confined to the same single CPU
  * (taskset)? Then a spin can only delay it. Two syscalls: asked rarely. */
 static bool sharing_one_cpu(const struct tracer *t)
@@ -123,7 +116,7 @@ static pid_t next_stop(struct tracer *t, int *status)
 	if (got)
 		return got;
 	if (t->spin_ns) {
-		uint64_t until = mono_ns() + t->spin_ns;
+		uint64_t until = clock_mono_ns() + t->spin_ns;
 
 		do {
 			/* No sched_yield here: on a loaded machine each
@@ -139,7 +132,7 @@ static pid_t next_stop(struct tracer *t, int *status)
 				t->block_streak = 0;
 				return got;
 			}
-		} while (mono_ns() < until && !utap_stop_requested);
+		} while (clock_mono_ns() < until && !utap_stop_requested);
 		/* The tracee is quiet: spin less, so we never burn a CPU
 		 * while it computes or sleeps. */
 		if (++t->block_streak > 4)

@@ -10,6 +10,7 @@
 #include "proc/memcache.h"
 #include "proc/status.h"
 #include "util/log.h"
+#include "util/clock.h"
 
 /* Deeper than this, return probes are skipped (as the kernel's uretprobes
  * cap their depth) so a runaway recursion cannot eat our memory. */
@@ -30,14 +31,6 @@ void thread_mem(struct thread *th, struct arch_mem *mem)
 	mem->read = thread_mem_read;
 	mem->write = thread_mem_write;
 	mem->ctx = th;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* CALLER and offset for an address, from the module's symbols. */
@@ -70,7 +63,7 @@ static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 	h->pid = th->proc->pid;
 	h->tid = th->tid;
 	h->comm = thread_comm(th);
-	h->time_ns = now_ns();
+	h->time_ns = clock_mono_ns();
 	h->cpu = t->opts->show_cpu ? proc_thread_cpu(th->tid) : -1;
 	h->sym = site->sym ? site->sym : "?";
 	h->sym_off = site->sym_off;
@@ -414,7 +407,7 @@ static void fill_event_hit(struct thread *th, struct probe_hit *h)
 	h->pid = th->proc->pid;
 	h->tid = th->tid;
 	h->comm = thread_comm(th);
-	h->time_ns = now_ns();
+	h->time_ns = clock_mono_ns();
 	h->cpu = -1;
 }
 

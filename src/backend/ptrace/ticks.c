@@ -8,6 +8,7 @@
 
 #include "backend/ptrace/tracee.h"
 #include "util/log.h"
+#include "util/clock.h"
 
 static volatile sig_atomic_t tick_signalled;
 
@@ -15,14 +16,6 @@ static void on_tick_signal(int sig)
 {
 	(void)sig;
 	tick_signalled = 1; /* waitpid returns EINTR: the loop looks at the clock */
-}
-
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* The timer that interrupts waitpid, created when first needed. */
@@ -65,7 +58,7 @@ void ticks_run(struct tracer *t)
 	due = h->next_tick(h->data);
 	if (!due)
 		return;
-	now = mono_now();
+	now = clock_mono_ns();
 	if (now >= due) {
 		h->tick(h->data, now);
 		due = h->next_tick(h->data);

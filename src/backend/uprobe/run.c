@@ -18,6 +18,7 @@
 #include "backend/uprobe/uprobe.h"
 #include "proc/launch.h"
 #include "util/log.h"
+#include "util/clock.h"
 
 /* What the kernel cannot give at the hit, refused before anything starts. */
 static int refuse_options(const struct options *o)
@@ -184,14 +185,6 @@ static int start(struct urun *r, const sigset_t *old)
 	return rc;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Has the program ended?  A launched one is reaped here.  Its pidfd says
  * so even when an attached program's parent has not reaped it yet. */
 static bool main_ended(struct urun *r)
@@ -214,7 +207,7 @@ static void loop(struct urun *r, const sigset_t *old)
 
 	while (!backend_stop_requested()) {
 		struct pollfd fds[2] = {{upipe_fd(r->pipe), POLLIN, 0}, {r->pidfd, POLLIN, 0}};
-		uint64_t now = mono_ns(), next = h && h->next_tick ? h->next_tick(h->data) : 0;
+		uint64_t now = clock_mono_ns(), next = h && h->next_tick ? h->next_tick(h->data) : 0;
 		/* a bound on the wait: trace_pipe's wakeups come from irq_work */
 		uint64_t wait = 100000000u;
 		struct timespec ts;

@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "proc/launch.h"
 #include "proc/maps.h"
@@ -13,6 +12,7 @@
 #include "tools/leaks.h"
 #include "tools/leaks/internal.h"
 #include "util/log.h"
+#include "util/clock.h"
 
 static const char usage_text[] =
 	"usage: utap leaks [OPTIONS] -- CMD [ARGS...]\n"
@@ -210,20 +210,12 @@ static int find_allocator(const struct options *opts, char *where)
 
 /* ---- the run ---- */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void on_start(void *data, pid_t target)
 {
 	struct leaks *lk = data;
 
 	lk->pid = target;
-	lk->start_ns = now_ns();
+	lk->start_ns = clock_mono_ns();
 	log_verbose("leaks: tracing pid %d", (int)target);
 	if (lk->opts->interval)
 		lk->next_report_ns = lk->start_ns + (uint64_t)(lk->opts->interval * 1e9);
@@ -260,7 +252,7 @@ static void on_snapshot(void *data, const struct backend_snapshot *snap)
 		leaks_report(lk, snap, "on detach", 0);
 		break;
 	case SNAPSHOT_ASKED:
-		snprintf(why, sizeof(why), "after %.1f s", (double)(now_ns() - lk->start_ns) / 1e9);
+		snprintf(why, sizeof(why), "after %.1f s", (double)(clock_mono_ns() - lk->start_ns) / 1e9);
 		leaks_report(lk, snap, why, (uint64_t)(lk->opts->older_than * 1e9));
 		break;
 	}

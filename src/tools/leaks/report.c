@@ -4,9 +4,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tools/leaks/internal.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 static const char *const class_names[LEAK_NCLASSES] = {
@@ -214,13 +214,10 @@ static void print_json(struct leaks *lk, const char *why, const struct record *r
 void leak_print_report(struct leaks *lk, const char *why, const struct leak_entry *entries,
 		       size_t n, uint64_t min_age_ns)
 {
-	struct timespec ts;
-	uint64_t now, sum[LEAK_NCLASSES][2] = {{0}}, reachable_records = 0;
+	uint64_t now = clock_mono_ns(), sum[LEAK_NCLASSES][2] = {{0}}, reachable_records = 0;
 	struct record *rec;
 	size_t nrec = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	rec = group(entries, n, min_age_ns < now ? now - min_age_ns : 0, &nrec);
 	if (!rec) {
 		log_error("leaks: out of memory while making the report");
