@@ -147,6 +147,9 @@ void leaks_free(struct leaks *lk);
 void leaks_hit(void *data, const struct probe_hit *hit);
 void leaks_life(void *data, enum backend_life what, const struct probe_hit *hit);
 void leaks_exec(void *data, const struct probe_hit *hit);
+/* Is PATH (as the process maps it) a file whose allocator functions the
+ * program called? */
+bool leaks_is_allocator(const struct leaks *lk, const char *path);
 
 /* ---- errors caught while it runs (errors.c) ---- */
 

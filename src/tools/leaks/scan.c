@@ -141,10 +141,7 @@ static void drain(struct scan *sc)
 
 static enum ptr_mode module_mode(const struct leaks *lk, const char *path)
 {
-	for (size_t i = 0; i < lk->nalloc_modules; i++)
-		if (strcmp(lk->alloc_modules[i], path) == 0)
-			return PTR_EXACT;
-	return PTR_ANY;
+	return leaks_is_allocator(lk, path) ? PTR_EXACT : PTR_ANY;
 }
 
 static bool writable(const struct proc_map *m)

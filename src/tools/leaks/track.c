@@ -66,6 +66,14 @@ static uint32_t take_stack(struct leaks *lk, const struct probe_hit *hit)
 	return leak_stacks_intern(&lk->stacks, lk->frames, n);
 }
 
+bool leaks_is_allocator(const struct leaks *lk, const char *path)
+{
+	for (size_t i = 0; i < lk->nalloc_modules; i++)
+		if (strcmp(lk->alloc_modules[i], path) == 0)
+			return true;
+	return false;
+}
+
 /* The file of the allocator function just entered, kept once: its own
  * data is not scanned for interior pointers (scan.c). */
 static void note_allocator_module(struct leaks *lk, const struct probe_hit *hit)
@@ -76,11 +84,8 @@ static void note_allocator_module(struct leaks *lk, const struct probe_hit *hit)
 	if (!hit->name_addr)
 		return;
 	hit->name_addr(hit, arch_ip(hit->regs), &f);
-	if (!f.module)
+	if (!f.module || leaks_is_allocator(lk, f.module))
 		return;
-	for (size_t i = 0; i < lk->nalloc_modules; i++)
-		if (strcmp(lk->alloc_modules[i], f.module) == 0)
-			return;
 	grown = realloc(lk->alloc_modules, (lk->nalloc_modules + 1) * sizeof(*grown));
 	if (!grown)
 		return;
@@ -177,12 +182,7 @@ static bool called_by_allocator(const struct leaks *lk, uint32_t stack)
 {
 	const struct leak_frame *caller = leak_stacks_frame(&lk->stacks, stack, 1);
 
-	if (!caller || !caller->module)
-		return false;
-	for (size_t i = 0; i < lk->nalloc_modules; i++)
-		if (strcmp(lk->alloc_modules[i], caller->module) == 0)
-			return true;
-	return false;
+	return caller && caller->module && leaks_is_allocator(lk, caller->module);
 }
 
 /* FN releases ADDR (free, realloc): true if it was a live block (moved to
