@@ -108,9 +108,8 @@ static int find_in_cu(Dwarf_Die *cu, int tag, const char *name, Dwarf_Die *out)
 static bool find_type(struct dwarf_module *dm, Dwarf_Die *cu, int tag, const char *name,
 		      Dwarf_Die *out)
 {
-	Dwarf_Off off = 0, next;
+	Dwarf_Off off = 0;
 	Dwarf_Die unit, decl;
-	size_t header;
 	bool have_decl = false;
 	int r;
 
@@ -122,9 +121,7 @@ static bool find_type(struct dwarf_module *dm, Dwarf_Die *cu, int tag, const cha
 		decl = *out;
 		have_decl = true;
 	}
-	for (; dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL) == 0; off = next) {
-		if (!dwarf_offdie(dm->dw, off + header, &unit))
-			continue;
+	while (dwarf_units_next(dm, &off, &unit) > 0) {
 		r = find_in_cu(&unit, tag, name, out);
 		if (r == 1)
 			return true;

@@ -227,15 +227,11 @@ int dwarf_funcs_find(struct dwarf_module *dm, const char *pattern, bool with_var
 		     struct dwarf_func **out, size_t *n)
 {
 	struct collect c = {.pattern = pattern, .with_vars = with_vars};
-	Dwarf_Off off, next;
-	size_t header;
+	Dwarf_Off off = 0;
 	Dwarf_Die cu;
 	int ret = 0;
 
-	for (off = 0; dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL) == 0;
-	     off = next) {
-		if (!dwarf_offdie(dm->dw, off + header, &cu))
-			continue;
+	while (dwarf_units_next(dm, &off, &cu) > 0) {
 		ret = walk(&c, &cu, 0);
 		if (ret < 0)
 			goto fail;

@@ -26,6 +26,12 @@ void dwarf_location_at(Dwarf_Die *var, Dwarf_Die *func, Dwarf_Addr pc, char *buf
 /* The base name of PATH (a pointer into it). */
 const char *dwarf_basename(const char *path);
 
+/* The compilation units of DM one after another: start with *OFF = 0;
+ * each call fills CU with the next unit whose DIE libdw can read and
+ * returns 1, then 0 at the end, or -1 when libdw cannot read a unit's
+ * header (the walk ends there). */
+int dwarf_units_next(struct dwarf_module *dm, Dwarf_Off *off, Dwarf_Die *cu);
+
 /* varloc.c: the CFA rule at ADDR in CFI as DWARF register *REGNO plus
  * *OFF: 0, or -1 when there is none or it is an expression. */
 int dwarf_cfa_rule(Dwarf_CFI *cfi, Dwarf_Addr addr, unsigned *regno, int64_t *off);

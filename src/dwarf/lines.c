@@ -58,20 +58,17 @@ int dwarf_lines_find(struct dwarf_module *dm, const char *file, struct dwarf_lin
 {
 	struct dwarf_line *rows = NULL;
 	size_t nrows = 0, cap = 0, i, k, nlines;
-	Dwarf_Off off, next;
+	Dwarf_Off off = 0;
 	Dwarf_Lines *lines;
 	Dwarf_Line *l;
 	Dwarf_Addr addr;
 	const char *src;
-	size_t header;
 	Dwarf_Die cu;
 	bool stmt, end;
 	int line, ret = 0;
 
-	for (off = 0; dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL) == 0;
-	     off = next) {
-		if (!dwarf_offdie(dm->dw, off + header, &cu) ||
-		    dwarf_getsrclines(&cu, &lines, &nlines) != 0)
+	while (dwarf_units_next(dm, &off, &cu) > 0) {
+		if (dwarf_getsrclines(&cu, &lines, &nlines) != 0)
 			continue;
 		for (i = 0; i < nlines; i++) {
 			l = dwarf_onesrcline(lines, i);
@@ -132,8 +129,8 @@ int dwarf_line_addrs(struct dwarf_module *dm, const char *file, int line, uint64
 		     size_t *n)
 {
 	struct dwarf_addrs set = {0};
-	size_t i, header, nlines;
-	Dwarf_Off off, next;
+	size_t i, nlines;
+	Dwarf_Off off = 0;
 	Dwarf_Lines *lines;
 	Dwarf_Line *l;
 	Dwarf_Addr addr;
@@ -144,10 +141,8 @@ int dwarf_line_addrs(struct dwarf_module *dm, const char *file, int line, uint64
 
 	*addrs = NULL;
 	*n = 0;
-	for (off = 0; (r = dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL)) == 0;
-	     off = next) {
-		if (!dwarf_offdie(dm->dw, off + header, &cu) || !cu_has_file(&cu, file) ||
-		    dwarf_getsrclines(&cu, &lines, &nlines) != 0)
+	while ((r = dwarf_units_next(dm, &off, &cu)) > 0) {
+		if (!cu_has_file(&cu, file) || dwarf_getsrclines(&cu, &lines, &nlines) != 0)
 			continue;
 		known = true;
 		in_run = false;

@@ -16,6 +16,22 @@ static const Dwfl_Callbacks offline_callbacks = {
     .debuginfo_path = &debuginfo_path,
 };
 
+int dwarf_units_next(struct dwarf_module *dm, Dwarf_Off *off, Dwarf_Die *cu)
+{
+	Dwarf_Off next;
+	size_t header;
+	int r;
+
+	while ((r = dwarf_nextcu(dm->dw, *off, &next, &header, NULL, NULL, NULL)) == 0) {
+		Dwarf_Off at = *off + header;
+
+		*off = next;
+		if (dwarf_offdie(dm->dw, at, cu))
+			return 1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
 const char *dwarf_basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');

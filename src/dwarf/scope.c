@@ -170,17 +170,14 @@ static bool global_in(Dwarf_Die *cu, const char *name, Dwarf_Die *var)
 
 int dwarf_global_var(struct dwarf_module *dm, Dwarf_Die *cu, const char *name, Dwarf_Die *var)
 {
-	Dwarf_Off off, next;
-	size_t header;
+	Dwarf_Off off = 0;
 	Dwarf_Die unit;
 
 	if (cu && global_in(cu, name, var))
 		return 0;
-	for (off = 0; dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL) == 0;
-	     off = next) {
-		if (dwarf_offdie(dm->dw, off + header, &unit) && global_in(&unit, name, var))
+	while (dwarf_units_next(dm, &off, &unit) > 0)
+		if (global_in(&unit, name, var))
 			return 0;
-	}
 	return -ENOENT;
 }
 
@@ -320,15 +317,12 @@ void dwarf_scope_names(Dwarf_Die *scopes, int n, char *buf, size_t len)
 
 int dwarf_unit_var(struct dwarf_module *dm, const char *file, const char *name, Dwarf_Die *var)
 {
-	Dwarf_Off off, next;
-	size_t header;
+	Dwarf_Off off = 0;
 	Dwarf_Die unit;
 	bool seen = false;
 
-	for (off = 0; dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL) == 0;
-	     off = next) {
-		if (!dwarf_offdie(dm->dw, off + header, &unit) ||
-		    !dwarf_path_glob(file, dwarf_diename(&unit)))
+	while (dwarf_units_next(dm, &off, &unit) > 0) {
+		if (!dwarf_path_glob(file, dwarf_diename(&unit)))
 			continue;
 		seen = true;
 		if (global_in(&unit, name, var))

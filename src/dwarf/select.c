@@ -119,17 +119,13 @@ int dwarf_funcs_select(struct dwarf_module *dm, const struct dwarf_func_spec *sp
 		       uint64_t **addrs, size_t *n)
 {
 	struct dwarf_addrs set = {0};
-	Dwarf_Off off, next;
-	size_t header;
+	Dwarf_Off off = 0;
 	Dwarf_Die cu;
 	int r, ret;
 
 	*addrs = NULL;
 	*n = 0;
-	for (off = 0; (r = dwarf_nextcu(dm->dw, off, &next, &header, NULL, NULL, NULL)) == 0;
-	     off = next) {
-		if (!dwarf_offdie(dm->dw, off + header, &cu))
-			continue;
+	while ((r = dwarf_units_next(dm, &off, &cu)) > 0) {
 		ret = walk(spec, &cu, &cu, &set, 0);
 		if (ret < 0) {
 			free(set.addrs);
