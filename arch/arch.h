@@ -199,6 +199,25 @@ extern const size_t arch_trampoline_len;
 extern const uint8_t arch_syscall_gadget[];
 extern const size_t arch_syscall_gadget_len;
 
+/* The fetch stub (fetchstub.c): a thread resumed there copies the memory
+ * ranges listed in its slot (shared with utap) and goes on to the slot's
+ * resume address with every register as it was. One copy per slot, each
+ * ARCH_FETCH_STUB_STRIDE bytes, reaching its slot rip-relative. */
+#define ARCH_FETCH_STUB_STRIDE 128
+#define ARCH_FETCH_STUB_COPY 0x31 /* offset of the copying instruction */
+#define ARCH_FETCH_SLOT_RESUME 0x00
+#define ARCH_FETCH_SLOT_SEQ 0x08
+#define ARCH_FETCH_SLOT_DONE 0x0c
+#define ARCH_FETCH_SLOT_COUNT 0x10
+#define ARCH_FETCH_SLOT_RANGES 0x18 /* 16 bytes each: u64 src, u32 len, u32 dst */
+/* Write the stub for the slot at SLOT_ADDR, to live at CODE_ADDR, into CODE;
+ * -1 when they are more than 2 GiB apart. */
+int arch_fetch_stub_emit(uint8_t code[ARCH_FETCH_STUB_STRIDE], uint64_t code_addr,
+			 uint64_t slot_addr);
+/* Whether IP is inside the stub at CODE_ADDR, and at its copying instruction. */
+bool arch_fetch_stub_contains(uint64_t code_addr, uint64_t ip);
+bool arch_fetch_stub_at_copy(uint64_t code_addr, uint64_t ip);
+
 /* Prepare REGS (a copy of the thread's registers) to run system call NR
  * with ARGS at the gadget at GADGET_ADDR; the kernel's syscall-restart
  * logic is disabled for the injected call. */

@@ -267,6 +267,21 @@ void probe_describe_format(const struct probe_arg *arg, char *buf, size_t n);
 size_t probe_prefetch_args(const struct probe_arg *args, size_t nargs, const struct arch_regs *regs,
 			   uint64_t *out, size_t max);
 
+/* A range of the tracee's memory a hit reads. */
+struct probe_range {
+	uint64_t addr;
+	uint32_t len;
+};
+
+/* Every range the NARGS arguments ARGS read at a hit, when all of them are
+ * known from REGS alone (a register's or a stack word's value, a member of
+ * a struct a register points to, a string a register points to, up to the
+ * bytes a print would read), cut at page boundaries. Returns how many, or
+ * -1 when some argument reads deeper (a pointer loaded from memory) or
+ * more than MAX ranges are needed. */
+int probe_copy_ranges(const struct probe_arg *args, size_t nargs, const struct arch_regs *regs,
+		      struct probe_range *out, size_t max);
+
 /* What a hit prints about itself. */
 /* One frame of a hit's call stack, with its names. */
 struct probe_frame {

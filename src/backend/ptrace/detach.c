@@ -71,8 +71,11 @@ int detach_process(struct tracer *t, struct process *proc)
 	struct thread *th;
 	bool shared = s->refs > 1;
 
-	for (th = proc->threads; th; th = th->next_in_proc)
+	for (th = proc->threads; th; th = th->next_in_proc) {
+		fetch_stub_settle(t, th, NULL); /* out of the stub first */
 		leave_slot(t, th);
+	}
+	fetch_stub_flush(t, true);
 	for (th = proc->threads; th; th = th->next_in_proc) {
 		shadow_restore_all(th, th->tid);
 		th->nshadow = 0;
@@ -86,6 +89,8 @@ int detach_process(struct tracer *t, struct process *proc)
 				site_restore(s->memfd, s->site_list[i]);
 			s->site_list[i]->planted = false;
 		}
+		if (s->fetch.code && proc->threads && fetch_stub_unmap(t, proc->threads) < 0)
+			log_verbose("pid %d: the fetch stub stays mapped", proc->pid);
 		if (s->xol && proc->threads && xol_unmap_all(t, proc->threads) < 0)
 			log_verbose("pid %d: the out-of-line page stays mapped", proc->pid);
 	}
@@ -182,6 +187,7 @@ int detach_all(struct tracer *t)
 			break;
 	}
 	take_pending_traps(t);
+	fetch_stub_flush(t, true);
 	snapshot_before_detach(t);
 	while (t->procs)
 		detach_process(t, t->procs);

@@ -145,6 +145,8 @@ static pid_t next_stop(struct tracer *t, int *status)
 	/* About to sleep: the program is quiet, so this is the moment to
 	 * let the user see the hits so far (costs nothing on a busy path). */
 	fflush(t->out);
+	if (t->nfetch)
+		return fetch_stub_wait(t, status);
 	return waitpid(-1, status, __WALL);
 }
 
@@ -225,6 +227,8 @@ static int on_exec(struct tracer *t, struct thread *th)
 {
 	struct process *proc = th->proc;
 
+	/* Hits of threads the exec killed before their copy: nothing to read. */
+	fetch_stub_space_gone(t, proc->space);
 	/* Every other thread is gone; the exec'ing one now has the pid. */
 	for (struct thread *o = proc->threads, *next; o; o = next) {
 		next = o->next_in_proc;
@@ -295,6 +299,7 @@ static int on_trap(struct tracer *t, struct thread *th)
 	rc = arch_regs_get(th->tid, &regs);
 	if (rc < 0)
 		return rc == -ESRCH ? 0 : rc;
+	fetch_stub_settle(t, th, &regs); /* its last hit's copy is done: print it */
 	ip = arch_ip(&regs);
 	site = space_site(s, arch_site_from_trap_ip(ip));
 	if (site && site->retired && !site->planted) {
@@ -400,6 +405,11 @@ int handle_stop(struct tracer *t, pid_t tid, int status)
 	th->state = THREAD_STOPPED;
 	sig = WSTOPSIG(status);
 	event = status >> 16;
+	/* Stopped while it may be in the fetch stub: a signal, a fault of the
+	 * stub's copy (ours, never the program's), an interrupt. */
+	if (th->fetch_state == FETCH_ARMED && (event || sig != SIGTRAP) &&
+	    fetch_stub_settle(t, th, NULL) && !event)
+		return t->detaching ? 0 : thread_resume(t, th, 0);
 	switch (event) {
 	case 0:
 		if (sig == SIGTRAP)
@@ -460,6 +470,7 @@ int events_loop(struct tracer *t)
 		if ((utap_stop_requested || t->fatal) && !t->detaching)
 			return detach_all(t);
 		ticks_run(t);
+		fetch_stub_tick(t);
 		snapshot_if_asked(t);
 		if (t->disable_pending)
 			retire_disabled(t);

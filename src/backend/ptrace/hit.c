@@ -53,6 +53,11 @@ static const char *symbolize(struct tracer *t, struct space *s, uint64_t addr, u
 	return sym.name;
 }
 
+static const struct probe_arg *site_args(const struct probe_arg **args, int i)
+{
+	return args ? args[i] : NULL;
+}
+
 static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 		     const struct probe *p, const struct probe_arg *args, const struct site *site,
 		     const struct arch_regs *regs, const struct arch_mem *mem)
@@ -77,6 +82,39 @@ static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 	h->where = p && p->want_where ? site->where : NULL;
 	h->regs = regs;
 	h->mem = mem;
+}
+
+void hit_print_taken(struct tracer *t, const struct taken_hit *r, const struct arch_mem *mem)
+{
+	const struct options *o = t->opts;
+	const struct site *site = r->site;
+	struct probe_hit h;
+
+	for (int i = 0; i < site->nentry; i++) {
+		const struct probe *p = &o->probes[site->entry_probes[i]];
+
+		memset(&h, 0, sizeof(h));
+		h.probe = p;
+		h.args = site_args(site->entry_args, i);
+		h.pid = r->pid;
+		h.tid = r->tid;
+		h.comm = r->comm;
+		h.time_ns = r->time_ns;
+		h.cpu = r->cpu;
+		h.sym = site->sym ? site->sym : "?";
+		h.sym_off = site->sym_off;
+		h.sym_size = site->sym_size;
+		if (p->plt && site->plt) {
+			h.sym = site->plt_label;
+			h.sym_off = h.sym_size = 0;
+			h.plt = site->plt;
+		}
+		h.where = p->want_where ? site->where : NULL;
+		h.regs = &r->regs;
+		h.mem = mem;
+		h.frame = arch_return_address_slot(&r->regs);
+		probe_print_hit(t->out, &h, o->json);
+	}
 }
 
 static void hijack_return(struct tracer *t, struct thread *th, const struct arch_regs *regs,
@@ -150,11 +188,6 @@ static void read_fp(struct thread *th, const struct site *site, struct arch_regs
 	regs->fp_valid = false; /* REGS may hold an earlier stop's */
 	if (site->needs_fp && arch_fpregs_get(th->tid, regs) < 0)
 		regs->fp_valid = false;
-}
-
-static const struct probe_arg *site_args(const struct probe_arg **args, int i)
-{
-	return args ? args[i] : NULL;
 }
 
 /* Print the hit, or with --folded count its stack.  The stack (-s,
@@ -240,6 +273,10 @@ static void report_entries(struct tracer *t, struct thread *th, struct arch_regs
 	if (i == site->nentry)
 		return; /* none of that kind */
 	read_fp(th, site, regs);
+	/* the tracee copies the memory, the hit prints once it has */
+	if (which < 0 && fetch_stub_take(t, th, site, regs))
+		return;
+	fetch_stub_flush(t, true); /* hits before this one print first */
 	cache_hit_memory(th, &cache, regs, site->entry_probes, site->entry_args, site->nentry, o,
 			 &mem);
 	for (i = 0; i < site->nentry; i++) {
@@ -338,6 +375,7 @@ static void print_returns(struct tracer *t, struct thread *th, struct arch_regs 
 
 	if (!th->proc->report)
 		return;
+	fetch_stub_flush(t, true); /* hits before this one print first */
 	read_fp(th, e->site, regs);
 	cache_hit_memory(th, &cache, regs, e->site->return_probes, e->site->return_args,
 			 e->site->nreturn, o, &mem);

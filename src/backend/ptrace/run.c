@@ -305,6 +305,8 @@ int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_
 
 	memset(&t, 0, sizeof(t));
 	t.opts = o;
+	/* UTAP_FETCH_STUB=off: read the hits' memory per hit (comparisons) */
+	t.fetch_off = getenv("UTAP_FETCH_STUB") && !strcmp(getenv("UTAP_FETCH_STUB"), "off");
 	t.hooks = hooks;
 	t.out = out;
 	t.probe_matched = calloc(o->nprobes, sizeof(bool));
@@ -336,6 +338,7 @@ int ptrace_backend_run(const struct options *o, FILE *out, const struct backend_
 		hit_life(&t, t.procs->threads, LIFE_PROCESS_BEGIN);
 	events_loop(&t);
 	ticks_stop(&t);
+	fetch_stub_end(&t);
 	if (hooks && hooks->end)
 		hooks->end(hooks->data);
 	/* Every hit is in: the stacks are complete, whether the program

@@ -141,15 +141,20 @@ int step_over(struct tracer *t, struct thread *th, struct arch_regs *regs, struc
 	case ARCH_STEP_EMULATE:
 		thread_mem(th, &mem);
 		rc = arch_emulate(&site->plan, regs, &mem);
-		if (rc < 0)
+		if (rc < 0) {
+			fetch_stub_cancel(t, th);
 			return step_in_place(t, th, regs, site);
+		}
 		break;
 	case ARCH_STEP_XOL:
 		arch_set_ip(regs, site->slot_addr);
 		break;
 	default:
+		fetch_stub_cancel(t, th);
 		return step_in_place(t, th, regs, site);
 	}
+	/* a hit whose memory the tracee copies goes through the stub first */
+	fetch_stub_redirect(t, th, regs);
 	rc = arch_regs_set(th->tid, regs);
 	if (rc < 0)
 		return rc;

@@ -83,6 +83,16 @@ struct space_sema {
 	bool raised;	/* we added one (not when it was saturated) */
 };
 
+/* The fetch stub's memory in an address space (fetchstub.c): a code page
+ * with one stub per slot, and the slots, shared with utap through a memfd. */
+#define FETCH_SLOTS 32
+struct fetch_area {
+	uint64_t code, data; /* in the tracee; 0: not mapped */
+	uint8_t *local;      /* the slots as utap sees them; NULL: not here */
+	uint32_t used;       /* slots given to threads, a bit each */
+	bool failed;         /* could not be set up, or a fork's copy: not used */
+};
+
 /* An address space: shared by a process's threads (and by a vfork child). */
 struct space {
 	int refs;
@@ -110,6 +120,7 @@ struct space {
 	struct space_stacks *stacks; /* unwinder and named frames (stack.c) */
 	struct space_sema *semas;    /* SDT semaphores raised here */
 	size_t nsemas;
+	struct fetch_area fetch;     /* the fetch stub (fetchstub.c) */
 };
 
 /* One return address we replaced by the trampoline. */
@@ -143,6 +154,11 @@ struct thread {
 	bool sigtrap_resent; /* the next SIGTRAP is the one we passed on */
 	bool event_stop;     /* in an interrupt stop: resume signals are ignored */
 	bool exiting;        /* it reported its exit stop (PTRACE_EVENT_EXIT) */
+	/* The fetch stub (fetchstub.c): TH's slot (-1: none yet), the hit
+	 * waiting for its copy, and where that hit stands. */
+	int fetch_slot;
+	struct taken_hit *fetch_hit;
+	enum { FETCH_IDLE, FETCH_TAKEN, FETCH_ARMED } fetch_state;
 	struct thread *hash_next;
 	struct thread *next_in_proc;
 };
@@ -216,6 +232,15 @@ struct tracer {
 	bool tick_timer_made;
 	uint64_t tick_armed; /* the deadline the timer is set for */
 	struct probe_folded *folded;  /* --folded: stacks counted per probe */
+	/* The fetch stub: off (UTAP_FETCH_STUB=off); threads whose hits wait
+	 * for their copy, oldest first, printed in that order; the timer that
+	 * prints them when the program goes quiet. */
+	bool fetch_off;
+	struct thread *fetch_fifo[2 * FETCH_SLOTS];
+	int nfetch;
+	timer_t fetch_timer;
+	bool fetch_timer_made;
+	uint64_t fetch_due; /* when the oldest must be printed, copied or not */
 };
 
 /* A launched program whose own code has not run yet (it is still in the
@@ -275,6 +300,9 @@ int inject_syscall_bootstrap(struct tracer *t, struct thread *th, long nr,
 int xol_setup(struct tracer *t, struct thread *th);
 int xol_slot(struct tracer *t, struct thread *th, uint64_t near, uint64_t *slot);
 bool xol_contains(const struct space *s, uint64_t addr);
+/* One more page of code (int3-filled, read and execute), not a slot page:
+ * its owner unmaps it (the fetch stub's). */
+int xol_code_page(struct tracer *t, struct thread *th, uint64_t *addr);
 int xol_unmap_all(struct tracer *t, struct thread *th);
 
 /* ---- plant.c ---- */
@@ -300,6 +328,60 @@ int hit_trampoline(struct tracer *t, struct thread *th, struct arch_regs *regs);
 void shadow_restore_all(struct thread *th, pid_t in_pid);
 int uret_return(struct tracer *t, struct thread *th, struct arch_regs *regs, bool print);
 void thread_mem(struct thread *th, struct arch_mem *mem);
+
+/* A hit taken from a stopped thread, to print now or once its memory is
+ * copied (the fetch stub). */
+#define FETCH_RANGES 24
+struct taken_hit {
+	struct site *site;
+	struct arch_regs regs;	/* at the hit: what its fetches start from */
+	struct arch_regs after; /* as the thread was resumed: ip where it goes */
+	uint64_t time_ns;
+	int cpu;
+	pid_t pid, tid;
+	char comm[17];
+	uint32_t seq;		/* the slot's seq for this hit */
+	struct probe_range ranges[FETCH_RANGES];
+	uint32_t dst[FETCH_RANGES]; /* where each range lands in the slot */
+	int nranges;
+};
+/* Print SITE's entry probes for hit R, reading memory through MEM. */
+void hit_print_taken(struct tracer *t, const struct taken_hit *r, const struct arch_mem *mem);
+
+/* ---- fetchstub.c ---- */
+/* At a hit of TH at SITE (REGS as read at the stop): when every fetch of
+ * its probes reads memory at addresses known now, list them in TH's slot
+ * and keep the hit to print later; true if so (nothing is printed now). */
+bool fetch_stub_take(struct tracer *t, struct thread *th, struct site *site,
+		     const struct arch_regs *regs);
+/* Just before TH resumes with REGS after a taken hit: send it through the
+ * stub (REGS' ip becomes the stub's). */
+void fetch_stub_redirect(struct tracer *t, struct thread *th, struct arch_regs *regs);
+/* The taken hit of TH will not go through the stub: print it now. */
+void fetch_stub_cancel(struct tracer *t, struct thread *th);
+/* At any stop of TH while its stub may run. REGS: TH's registers if read
+ * (else NULL). A thread stopped inside the stub is put back as it was
+ * resumed (*REGS too) and its hit read by us. Returns true when the stop
+ * is a fault of the stub's own copy (a bad pointer), not the program's. */
+bool fetch_stub_settle(struct tracer *t, struct thread *th, struct arch_regs *regs);
+/* Print the waiting hits whose copies are done, oldest first; FORCE: all
+ * of them, reading the memory ourselves where a copy is not done. */
+void fetch_stub_flush(struct tracer *t, bool force);
+/* Between stops: flush what is done, and everything once the program
+ * has been quiet for a while (a timer wakes the loop). */
+void fetch_stub_tick(struct tracer *t);
+/* The loop's blocking waitpid while hits wait: the quiet timer may
+ * interrupt it (EINTR). */
+pid_t fetch_stub_wait(struct tracer *t, int *status);
+/* The run ends: everything printed, the timer gone. */
+void fetch_stub_end(struct tracer *t);
+/* TH goes away: its hit printed, its slot freed. */
+void fetch_stub_forget(struct tracer *t, struct thread *th);
+/* The memory of S is gone (exec): waiting hits not copied read nothing. */
+void fetch_stub_space_gone(struct tracer *t, struct space *s);
+/* Unmap the stub from the tracee (detach), utap's view at space_put. */
+int fetch_stub_unmap(struct tracer *t, struct thread *th);
+void fetch_area_free(struct fetch_area *a);
 
 /* ---- stack.c ---- */
 /* The call stack of TH stopped with REGS, named, innermost first, at most

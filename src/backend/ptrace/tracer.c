@@ -43,6 +43,7 @@ struct thread *tracer_add_thread(struct tracer *t, struct process *proc, pid_t t
 	th->tid = tid;
 	th->proc = proc;
 	th->state = THREAD_STOPPED;
+	th->fetch_slot = -1;
 	th->hash_next = t->threads[h];
 	t->threads[h] = th;
 	th->next_in_proc = proc->threads;
@@ -54,6 +55,7 @@ void tracer_remove_thread(struct tracer *t, struct thread *th)
 {
 	struct thread **pp = &t->threads[(unsigned)th->tid % THREAD_HASH_SIZE];
 
+	fetch_stub_forget(t, th);
 	while (*pp && *pp != th)
 		pp = &(*pp)->hash_next;
 	if (*pp)
@@ -145,6 +147,7 @@ void space_put(struct space *s)
 	free(s->resolved);
 	stack_space_free(s->stacks);
 	sema_free(s);
+	fetch_area_free(&s->fetch);
 	if (s->memfd >= 0)
 		close(s->memfd);
 	free(s);
@@ -235,6 +238,11 @@ struct space *space_fork(struct space *parent, pid_t child)
 	}
 	s->trampoline = parent->trampoline;
 	s->gadget = parent->gadget;
+	/* The child has the stub's pages too (the slots shared with the
+	 * parent's): to unmap at its detach, never to use. */
+	s->fetch.code = parent->fetch.code;
+	s->fetch.data = parent->fetch.data;
+	s->fetch.failed = true;
 	s->modules = xcalloc(parent->nmodules + 1, sizeof(*s->modules));
 	for (size_t i = 0; i < parent->nmodules; i++) {
 		s->modules[i] = parent->modules[i];

@@ -99,6 +99,14 @@ int xol_setup(struct tracer *t, struct thread *th)
 	return rc;
 }
 
+int xol_code_page(struct tracer *t, struct thread *th, uint64_t *addr)
+{
+	struct space *s = th->proc->space;
+	struct module *exe = s->nmodules ? &s->modules[0] : NULL;
+
+	return map_page(t, th, exe ? exe->lo : 0, exe ? exe->hi : 0, false, addr);
+}
+
 static bool reaches(uint64_t page, uint64_t near)
 {
 	uint64_t d = page > near ? page - near : near - page;
