@@ -228,7 +228,7 @@ static int on_exec(struct tracer *t, struct thread *th)
 	struct process *proc = th->proc;
 
 	/* Hits of threads the exec killed before their copy: nothing to read. */
-	fetch_stub_space_gone(t, proc->space);
+	fetch_stub_memory_gone(t, proc);
 	/* Every other thread is gone; the exec'ing one now has the pid. */
 	for (struct thread *o = proc->threads, *next; o; o = next) {
 		next = o->next_in_proc;

@@ -581,13 +581,15 @@ void fetch_stub_forget(struct tracer *t, struct thread *th)
 	th->fetch_state = FETCH_IDLE;
 }
 
-void fetch_stub_space_gone(struct tracer *t, struct space *s)
+void fetch_stub_memory_gone(struct tracer *t, struct process *proc)
 {
 	for (int i = 0; i < t->nfetch; i++) {
 		struct thread *th = t->fetch_fifo[i];
 
-		if (th->proc->space == s && waiting(th))
+		if (th->proc == proc && waiting(th)) {
 			print_until(t, th, true, true);
+			i = -1; /* the queue moved */
+		}
 	}
 }
 

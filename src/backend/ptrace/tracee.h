@@ -377,8 +377,9 @@ pid_t fetch_stub_wait(struct tracer *t, int *status);
 void fetch_stub_end(struct tracer *t);
 /* TH goes away: its hit printed, its slot freed. */
 void fetch_stub_forget(struct tracer *t, struct thread *th);
-/* The memory of S is gone (exec): waiting hits not copied read nothing. */
-void fetch_stub_space_gone(struct tracer *t, struct space *s);
+/* PROC's memory is gone (exec): its waiting hits not copied read nothing
+ * (a vfork parent in the same space keeps its own). */
+void fetch_stub_memory_gone(struct tracer *t, struct process *proc);
 /* Unmap the stub from the tracee (detach), utap's view at space_put. */
 int fetch_stub_unmap(struct tracer *t, struct thread *th);
 void fetch_area_free(struct fetch_area *a);
