@@ -229,6 +229,7 @@ static int on_exec(struct tracer *t, struct thread *th)
 
 	/* Hits of threads the exec killed before their copy: nothing to read. */
 	fetch_stub_memory_gone(t, proc);
+	fetch_stub_forget(t, th); /* its slot was in the old image */
 	/* Every other thread is gone; the exec'ing one now has the pid. */
 	for (struct thread *o = proc->threads, *next; o; o = next) {
 		next = o->next_in_proc;
