@@ -56,21 +56,24 @@ got() { hits "$1" "$2" | cut -d' ' -f5-; }
 # masked FILE: hit lines without timestamps and tids.
 masked() { sed -E 's/^(.+)-[0-9]+ (\[[0-9]+\] )?[0-9]+\.[0-9]+: /\1-TID TIME: /' "$1"; }
 
-# check_values NAME: p0 (entry), and p1 (raw) / p2 (statement) when
-# planted, as the target printed its calls; the masked hits kept in
-# $TMP/NAME.MODE for the comparison of the two ways.
+# check_values NAME [PROBES]: the hits of each probe of PROBES (a comma
+# list of entry, raw, stmt: p0, p1, ... in that order; default entry) as
+# the target printed its calls; the masked hits kept in $TMP/NAME.MODE for
+# the comparison of the two ways.
 check_values()
 {
-	local name="$1 ($MODE)"
-	same_values "$name: every hit's values, in order" "$(got "$HITS" p0)" "$(want "$UTAP_OUT")"
-	if grep -q ' p1: ' "$HITS"; then
-		same_values "$name: raw fetches, in order" "$(got "$HITS" p1)" \
-			"$(want "$UTAP_OUT" "id qty tag s6 s7")"
-	fi
-	if grep -q ' p2: ' "$HITS"; then
-		same_values "$name: statement site, in order" "$(got "$HITS" p2)" \
-			"$(want "$UTAP_OUT" "ret id tag")"
-	fi
+	local name="$1 ($MODE)" kind n=0
+	for kind in $(echo "${2:-entry}" | tr , ' '); do
+		case $kind in
+		entry)	same_values "$name: every hit's values, in order" \
+				"$(got "$HITS" p$n)" "$(want "$UTAP_OUT")" ;;
+		raw)	same_values "$name: raw fetches, in order" \
+				"$(got "$HITS" p$n)" "$(want "$UTAP_OUT" "id qty tag s6 s7")" ;;
+		stmt)	same_values "$name: statement site, in order" \
+				"$(got "$HITS" p$n)" "$(want "$UTAP_OUT" "ret id tag")" ;;
+		esac
+		n=$((n + 1))
+	done
 	masked "$HITS" >"$TMP/$1.$MODE"
 }
 
@@ -94,7 +97,6 @@ fi
 
 # ---- 1. changing values: plain, -O2, pinned, moving between CPUs ----------
 
-N=24
 # name      utap          binary        arguments       probes
 CASES="
 calls       plain         fetchstub     calls_24        entry,raw,stmt
@@ -115,7 +117,7 @@ while read -r name how bin args probes; do
 		for p in ${probes//,/ }; do P+=("$("$p" "$T/$bin")"); done
 		traced_same "$name ($MODE)" "${P[@]}" -- "$T/$bin" ${args//_/ }
 		UTAP=$UTAP_REAL
-		check_values "$name"
+		check_values "$name" "$probes"
 	done
 	same_as_off "$name"
 	[ "$name" = moved ] && ok "moved: the target ran on every CPU it asked for" \
@@ -127,7 +129,7 @@ done <<<"$CASES"
 for mode in on off; do
 	stub "$mode"
 	traced_same "faults ($MODE)" "$(entry "$FS")" "$(raw "$FS")" -- "$FS" faults
-	check_values faults
+	check_values faults entry,raw
 	ok "faults ($MODE): the target saw no SIGSEGV" grep -q '^faults .* segv=0 ok$' "$UTAP_OUT"
 done
 same_as_off faults
@@ -158,7 +160,7 @@ for mode in on off; do
 	same_values "storm ($MODE): the handlers' hits, in order" \
 		"$(got "$HITS" p0 | grep -v '^t=0 ')" "$(want "$UTAP_OUT" | grep -v '^t=0 ')"
 	cp "$HITS" "$TMP/storm.hits.$mode"
-	STORM_CALLS[$mode]=$(out_values "$UTAP_OUT" '~ storm' calls)
+	STORM_CALLS[$mode]=$(out_values "$UTAP_OUT" '~ storm' calls | grep . || echo 0)
 done
 c=${STORM_CALLS[on]}
 [ "${STORM_CALLS[off]}" -lt "$c" ] && c=${STORM_CALLS[off]}
@@ -201,8 +203,11 @@ for mode in on off; do
 	UTAP_OPTS=(-f)
 	traced_same "fork -f ($MODE)" "$(entry "$FS")" -- "$FS" fork 3
 	check_values fork-f
+	parent=$(grep -m1 '^call ' "$UTAP_OUT" | sed 's/.* pid=//')
 	for pid in $(sed -n 's/^call .* pid=//p' "$UTAP_OUT" | sort -u); do
-		same_values "fork -f ($MODE): pid $pid's hits from pid $pid" \
+		role=child
+		[ "$pid" = "$parent" ] && role=parent
+		same_values "fork -f ($MODE): the $role's hits, from its pid, in order" \
 			"$(hits "$HITS" p0 | grep " tid=$pid " | cut -d' ' -f5-)" \
 			"$(grep " pid=$pid\$" "$UTAP_OUT" | want /dev/stdin)"
 	done
@@ -217,7 +222,7 @@ for mode in on off; do
 	stub "$mode"
 	traced_same "exec ($MODE)" "$(entry "$FS")" "$(raw "$FS")" -- "$FS" exec 4
 	ok "exec ($MODE): the exec'd program ran" grep -q '^after exec calls=4 bad=0$' "$UTAP_OUT"
-	check_values exec
+	check_values exec entry,raw
 done
 same_as_off exec
 
@@ -275,8 +280,8 @@ for mode in on off; do
 	start_bg "$TMP/wait.out" "$FS" wait 30
 	tpid=$BG_PID
 	wait_for "$TMP/wait.out" '^ready ' 10
-	timeout -k 5 "$UTAP_TIMEOUT" "$UTAP" -o "$HITS" -p "$tpid" "$(entry "$FS")" \
-		>/dev/null 2>"$UTAP_ERR" </dev/null &
+	# wait_exit bounds the wait (and cleanup kills what is left).
+	"$UTAP" -o "$HITS" -p "$tpid" "$(entry "$FS")" >/dev/null 2>"$UTAP_ERR" </dev/null &
 	upid=$!
 	_bg_pids+=("$upid")
 	wait_until 10 planted "$tpid"
@@ -284,12 +289,12 @@ for mode in on off; do
 	wait_exit "$tpid" 20
 	is "$BG_RC" 0 "attach ($MODE): the program exits 0"
 	ok "attach ($MODE): every result right" grep -q '^done calls=30 bad=0$' "$TMP/wait.out"
-	wait_exit "$upid" 20
+	wait_exit "$upid" "$UTAP_TIMEOUT"
 	is "$BG_RC" 0 "attach ($MODE): utap ends with the program" || diag_file "$UTAP_ERR"
 	cp "$TMP/wait.out" "$UTAP_OUT"
 	check_values attach
 done
-[ -n "$why" ] && skip 1 "attach: $why" || same_as_off attach
+if [ -n "$why" ]; then skip 1 "attach: $why"; else same_as_off attach; fi
 
 # ---- 5. detach with SIGINT in the middle of a busy run -----------------------
 
@@ -310,7 +315,7 @@ enough_hits() { [ -f "$HITS" ] && [ "$(hit_count "$HITS" p0)" -ge "$1" ]; }
 for mode in on off; do
 	stub "$mode"
 	if [ -n "$why" ]; then
-		skip 9 "detach: $why"
+		skip 8 "detach: $why"
 		continue
 	fi
 	rm -f "$HITS"
@@ -319,15 +324,16 @@ for mode in on off; do
 	wait_for "$TMP/long.out" '^call t=0 i=64 ' 10
 	exec_maps "$tpid" >"$TMP/maps.before"
 	nmaps=$(wc -l <"/proc/$tpid/maps")
-	timeout -k 5 "$UTAP_TIMEOUT" "$UTAP" -o "$HITS" -p "$tpid" "$(entry "$FS")" \
-		>/dev/null 2>"$UTAP_ERR" </dev/null &
+	# Not under timeout(1): it would SIGKILL utap 5 s after forwarding
+	# our signal; wait_exit bounds the wait instead.
+	"$UTAP" -o "$HITS" -p "$tpid" "$(entry "$FS")" >/dev/null 2>"$UTAP_ERR" </dev/null &
 	upid=$!
 	_bg_pids+=("$upid")
 	# 64 hits in a row show every line the run makes (call i is call i % 64's).
 	wait_until 20 enough_hits 70
 	diag "detach ($MODE): utap-fetch mappings while attached: $(grep -c utap-fetch "/proc/$tpid/maps")"
 	kill -INT "$upid"
-	wait_exit "$upid" 20
+	wait_exit "$upid" "$UTAP_TIMEOUT"
 	is "$BG_RC" 0 "detach ($MODE): utap detaches on SIGINT and exits 0" || diag_file "$UTAP_ERR"
 	is "$(grep -c utap-fetch "/proc/$tpid/maps")" 0 "detach ($MODE): no utap-fetch mapping left"
 	same_lines <(exec_maps "$tpid") "$TMP/maps.before" \
@@ -345,7 +351,7 @@ for mode in on off; do
 	# Both ways saw every one of the 64 distinct calls: the same lines.
 	masked "$HITS" | sed 's/ i=[0-9]* / /' | sort -u >"$TMP/detach.$mode"
 done
-[ -n "$why" ] && skip 1 "detach: $why" || same_as_off detach
+if [ -n "$why" ]; then skip 1 "detach: $why"; else same_as_off detach; fi
 
 # ---- 10. -v says where the stub went, once -----------------------------------
 
