@@ -14,7 +14,8 @@ TGT_CFLAGS     := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 TGT_LIBS       := -pthread -ldl
 TGT_PIE        := -fPIE -pie -fcf-protection=none
 TGT_VARIANTS   := calls fetch threads forkexec recurse longjmp signals exits mallocs
-TGT_PLAIN      := insns insns-nopie longrun demo faults dllinked dlopen libplug.so inline-O2 typed typed-O2 scripted usdt usdt-O2 leaks leaks-O2 leaks-jemalloc nomalloc
+TGT_PLAIN      := insns insns-nopie longrun demo faults dllinked dlopen libplug.so inline-O2 typed typed-O2 scripted usdt usdt-O2 leaks leaks-O2 leaks-jemalloc nomalloc \
+		  fetchstub fetchstub-O2
 TGT_SUFFIXES   := -O2 -nopie -cet -stripped
 TARGETS        := $(foreach t,$(TGT_VARIANTS),$(TGT_DIR)/$(t) \
 			$(addprefix $(TGT_DIR)/$(t),$(TGT_SUFFIXES))) \
