@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +35,19 @@ struct item {
  * register the stub failed to restore changes it; the struct and the string
  * are only fetched by utap (they may be bad pointers).
  */
+/* The two pointer arguments folded into the result (never read through:
+ * they may be bad), so a stub that swapped or lost them shows. */
+static long pointers(const struct item *r, const char *tag)
+{
+	return (long)((uintptr_t)r * 0x9e3779b97f4a7c15ull ^ (uintptr_t)tag);
+}
+
 PROBED long handle(const struct item *r, const char *tag, int seq, int thread, long a4, long a5,
 		   long s6, long s7)
 {
 	long sum = 3L * seq + thread - a4 + (a5 ^ s6) + 7 * s7;
 
-	return sum; /* LINE-STUB: a statement site */
+	return sum ^ pointers(r, tag); /* LINE-STUB: a statement site */
 }
 
 static long expected(int seq, int thread, long a4, long a5, long s6, long s7)
@@ -106,7 +114,8 @@ static int call(const struct item *it, const char *tag, int seq, int t, int i)
 {
 	long ret = handle(it, tag, seq, t, a4_of(i), a5_of(i), s6_of(t, i), s7_of(i));
 
-	return ret != expected(seq, t, a4_of(i), a5_of(i), s6_of(t, i), s7_of(i));
+	return ret != (expected(seq, t, a4_of(i), a5_of(i), s6_of(t, i), s7_of(i)) ^
+		       pointers(it, tag));
 }
 
 /* TAG as utap prints a char *: quoted, cut after SHOWN_MAX bytes. */

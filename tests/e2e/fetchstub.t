@@ -355,23 +355,14 @@ if [ -n "$why" ]; then skip 1 "detach: $why"; else same_as_off detach; fi
 
 # ---- 10. -v says where the stub went, once -----------------------------------
 
-# Until the stub is merged into this utap, its -v line is a TODO test.
-HAS_STUB=
-grep -aq 'fetch stub' "$UTAP" && HAS_STUB=yes
 for mode in on off; do
 	stub "$mode"
 	run_utap -v -o "$HITS" "$(entry "$FS")" -- "$FS" calls 4
 	want_n=1
 	[ "$mode" = off ] && want_n=0
 	n=$(grep -c 'fetch stub:' "$UTAP_ERR")
-	if [ "$n" != "$want_n" ] && [ -z "$HAS_STUB" ]; then
-		# Counted by prove as a known failure, reported as such.
-		_tap_n=$((_tap_n + 1))
-		echo "not ok $_tap_n - -v ($MODE): 'fetch stub:' printed $want_n time(s) # TODO this utap has no fetch stub yet"
-	else
-		is "$n" "$want_n" "-v ($MODE): 'fetch stub:' printed $want_n time(s)" ||
-			diag_file "$UTAP_ERR"
-	fi
+	is "$n" "$want_n" "-v ($MODE): 'fetch stub:' printed $want_n time(s)" ||
+		diag_file "$UTAP_ERR"
 	check_values verbose
 done
 same_as_off verbose
