@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -560,6 +564,27 @@ static int run_long(void)
 	return bad != 0;
 }
 
+/* A seccomp filter as a locked-down service has one: memfd_create kills the
+ * process, so a tracer that injected it would be seen at once. */
+static int run_seccomp(int n)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_memfd_create, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
+		perror("fetchstub: seccomp");
+		return 1;
+	}
+	printf("~ seccomp filter on\n");
+	return run_calls(n, 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "calls";
@@ -595,6 +620,8 @@ int main(int argc, char **argv)
 		return run_wait(n);
 	if (strcmp(mode, "long") == 0)
 		return run_long();
-	fprintf(stderr, "usage: fetchstub calls|faults|storm|threads|fork|exec|idle|wait|long N\n");
+	if (strcmp(mode, "seccomp") == 0)
+		return run_seccomp(n);
+	fprintf(stderr, "usage: fetchstub calls|faults|storm|threads|fork|exec|idle|wait|long|seccomp N\n");
 	return 2;
 }

@@ -366,5 +366,20 @@ for mode in on off; do
 	check_values verbose
 done
 same_as_off verbose
+
+# ---- 11. a seccomp filter: no system call injected that could kill it ------
+
+# The target's filter kills it at a memfd_create: utap must read per hit.
+for mode in on off; do
+	stub "$mode"
+	UTAP_OPTS=(-v)
+	traced_same "seccomp ($MODE)" "$(entry "$FS")" -- "$FS" seccomp 6
+	ok "seccomp ($MODE): the calls ran" grep -q '^done calls=6 bad=0$' "$UTAP_OUT"
+	check_values seccomp
+	[ "$mode" = on ] && ok "seccomp (on): no fetch stub set up, and -v says why" \
+		grep -q 'no fetch stub (a seccomp filter)' "$UTAP_ERR"
+	UTAP_OPTS=()
+done
+same_as_off seccomp
 stub on
 done_testing

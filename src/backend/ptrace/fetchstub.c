@@ -138,12 +138,23 @@ static int write_stubs(struct space *s, struct fetch_area *a)
 	return mem_poke(s->memfd, a->code, code, sizeof(code));
 }
 
+/* A seccomp filter may kill the program for a system call it did not
+ * expect (memfd_create, ftruncate): never inject those there. */
+static bool filtered(pid_t pid)
+{
+	char mode[16];
+
+	return proc_status_field(pid, "Seccomp", mode, sizeof(mode)) < 0 || strcmp(mode, "0");
+}
+
 static int setup(struct tracer *t, struct thread *th)
 {
 	struct space *s = th->proc->space;
 	struct fetch_area *a = &s->fetch;
 	int rc;
 
+	if (filtered(th->tid))
+		return -EPERM;
 	rc = xol_setup(t, th);
 	if (rc == 0)
 		rc = xol_code_page(t, th, &a->code);
@@ -176,7 +187,8 @@ static int thread_slot(struct tracer *t, struct thread *th)
 		if (rc < 0) {
 			/* it stays off here; what was mapped goes at detach */
 			log_verbose("pid %d: no fetch stub (%s): memory is read per hit",
-				    (int)th->proc->pid, strerror(-rc));
+				    (int)th->proc->pid,
+				    rc == -EPERM ? "a seccomp filter" : strerror(-rc));
 			a->failed = true;
 			return -1;
 		}
