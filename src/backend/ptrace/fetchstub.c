@@ -360,6 +360,22 @@ static void print_from_slot(struct tracer *t, const struct taken_hit *r, const u
 	hit_print_taken(t, r, &mem);
 }
 
+/* Read R's ranges ourselves, in one process_vm_readv, for MEM (the cache
+ * keeps 8 blocks: a probe reading more places reads the rest as it
+ * prints). */
+static void read_ranges(const struct taken_hit *r, struct mem_cache *cache, struct arch_mem *mem)
+{
+	uint64_t addrs[FETCH_RANGES];
+
+	mem_cache_init(cache, r->tid);
+	for (int i = 0; i < r->nranges; i++)
+		addrs[i] = r->ranges[i].addr;
+	mem_cache_prefetch(cache, addrs, (size_t)r->nranges);
+	mem->read = mem_cache_read;
+	mem->write = NULL;
+	mem->ctx = cache;
+}
+
 /* Print TH's hit, the copy done or not. A copy not done means the thread
  * has not run past the stub: its memory is as at the hit (unless GONE),
  * and we read it; if the copy completes meanwhile, that one is used. */
@@ -368,27 +384,19 @@ static void print_hit(struct tracer *t, struct thread *th, bool gone)
 	struct fetch_area *a = &th->proc->space->fetch;
 	const struct taken_hit *r = th->fetch_hit;
 	const uint8_t *slot = slot_of(a, th->fetch_slot);
-	uint64_t addrs[MEM_CACHE_BLOCKS];
 	struct mem_cache cache;
 	struct arch_mem mem = {.read = no_read};
-	size_t k = 0;
 
 	if (slot_done(a, th->fetch_slot) == r->seq) {
 		print_from_slot(t, r, slot);
 		return;
 	}
 	if (!gone) {
-		mem_cache_init(&cache, r->tid);
-		for (int i = 0; i < r->nranges && k < MEM_CACHE_BLOCKS; i++)
-			if (!i || r->ranges[i].addr != r->ranges[i - 1].addr + r->ranges[i - 1].len)
-				addrs[k++] = r->ranges[i].addr;
-		mem_cache_prefetch(&cache, addrs, k);
+		read_ranges(r, &cache, &mem);
 		if (slot_done(a, th->fetch_slot) == r->seq) {
 			print_from_slot(t, r, slot);
 			return;
 		}
-		mem.read = mem_cache_read;
-		mem.ctx = &cache;
 	}
 	hit_print_taken(t, r, &mem);
 }
@@ -432,22 +440,13 @@ void fetch_stub_cancel(struct tracer *t, struct thread *th)
 {
 	struct arch_mem mem;
 	struct mem_cache cache;
-	uint64_t addrs[MEM_CACHE_BLOCKS];
-	const struct taken_hit *r = th->fetch_hit;
-	size_t k = 0;
 
 	if (th->fetch_state != FETCH_TAKEN)
 		return;
 	th->fetch_state = FETCH_IDLE;
 	fetch_stub_flush(t, true); /* older hits first */
-	mem_cache_init(&cache, th->tid);
-	for (int i = 0; i < r->nranges && k < MEM_CACHE_BLOCKS; i++)
-		addrs[k++] = r->ranges[i].addr;
-	mem_cache_prefetch(&cache, addrs, k);
-	mem.read = mem_cache_read;
-	mem.write = NULL;
-	mem.ctx = &cache;
-	hit_print_taken(t, r, &mem);
+	read_ranges(th->fetch_hit, &cache, &mem);
+	hit_print_taken(t, th->fetch_hit, &mem);
 }
 
 /* ---- stops while the stub may run ---- */
@@ -505,8 +504,6 @@ static void on_quiet_timer(int sig)
 static bool quiet_timer(struct tracer *t)
 {
 	struct itimerspec its = {{0, QUIET_NS}, {0, QUIET_NS}};
-	struct sigevent sev;
-	struct sigaction sa;
 	sigset_t set;
 
 	if (t->fetch_timer_made)
@@ -514,13 +511,7 @@ static bool quiet_timer(struct tracer *t)
 	sigemptyset(&set);
 	sigaddset(&set, SIGRTMIN + 2);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_quiet_timer; /* no SA_RESTART: waitpid returns */
-	sigaction(SIGRTMIN + 2, &sa, NULL);
-	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_SIGNAL;
-	sev.sigev_signo = SIGRTMIN + 2;
-	if (timer_create(CLOCK_MONOTONIC, &sev, &t->fetch_timer) < 0)
+	if (loop_timer_create(SIGRTMIN + 2, on_quiet_timer, &t->fetch_timer) < 0)
 		return false;
 	if (timer_settime(t->fetch_timer, 0, &its, NULL) < 0) {
 		timer_delete(t->fetch_timer);

@@ -58,18 +58,14 @@ static const struct probe_arg *site_args(const struct probe_arg **args, int i)
 	return args ? args[i] : NULL;
 }
 
-static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
-		     const struct probe *p, const struct probe_arg *args, const struct site *site,
-		     const struct arch_regs *regs, const struct arch_mem *mem)
+/* What a hit of probe P at SITE shows of them. */
+static void fill_site(struct probe_hit *h, const struct probe *p, const struct probe_arg *args,
+		      const struct site *site, const struct arch_regs *regs,
+		      const struct arch_mem *mem)
 {
 	memset(h, 0, sizeof(*h));
 	h->probe = p;
 	h->args = args;
-	h->pid = th->proc->pid;
-	h->tid = th->tid;
-	h->comm = thread_comm(th);
-	h->time_ns = clock_mono_ns();
-	h->cpu = t->opts->show_cpu ? proc_thread_cpu(th->tid) : -1;
 	h->sym = site->sym ? site->sym : "?";
 	h->sym_off = site->sym_off;
 	h->sym_size = site->sym_size;
@@ -84,6 +80,18 @@ static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
 	h->mem = mem;
 }
 
+static void fill_hit(struct tracer *t, struct thread *th, struct probe_hit *h,
+		     const struct probe *p, const struct probe_arg *args, const struct site *site,
+		     const struct arch_regs *regs, const struct arch_mem *mem)
+{
+	fill_site(h, p, args, site, regs, mem);
+	h->pid = th->proc->pid;
+	h->tid = th->tid;
+	h->comm = thread_comm(th);
+	h->time_ns = clock_mono_ns();
+	h->cpu = t->opts->show_cpu ? proc_thread_cpu(th->tid) : -1;
+}
+
 void hit_print_taken(struct tracer *t, const struct taken_hit *r, const struct arch_mem *mem)
 {
 	const struct options *o = t->opts;
@@ -91,27 +99,13 @@ void hit_print_taken(struct tracer *t, const struct taken_hit *r, const struct a
 	struct probe_hit h;
 
 	for (int i = 0; i < site->nentry; i++) {
-		const struct probe *p = &o->probes[site->entry_probes[i]];
-
-		memset(&h, 0, sizeof(h));
-		h.probe = p;
-		h.args = site_args(site->entry_args, i);
+		fill_site(&h, &o->probes[site->entry_probes[i]], site_args(site->entry_args, i),
+			  site, &r->regs, mem);
 		h.pid = r->pid;
 		h.tid = r->tid;
 		h.comm = r->comm;
 		h.time_ns = r->time_ns;
 		h.cpu = r->cpu;
-		h.sym = site->sym ? site->sym : "?";
-		h.sym_off = site->sym_off;
-		h.sym_size = site->sym_size;
-		if (p->plt && site->plt) {
-			h.sym = site->plt_label;
-			h.sym_off = h.sym_size = 0;
-			h.plt = site->plt;
-		}
-		h.where = p->want_where ? site->where : NULL;
-		h.regs = &r->regs;
-		h.mem = mem;
 		h.frame = arch_return_address_slot(&r->regs);
 		probe_print_hit(t->out, &h, o->json);
 	}

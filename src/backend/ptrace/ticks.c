@@ -18,21 +18,27 @@ static void on_tick_signal(int sig)
 	tick_signalled = 1; /* waitpid returns EINTR: the loop looks at the clock */
 }
 
+int loop_timer_create(int signo, void (*handler)(int), timer_t *timer)
+{
+	struct sigevent sev;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler; /* no SA_RESTART: waitpid returns */
+	sigaction(signo, &sa, NULL);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = signo;
+	return timer_create(CLOCK_MONOTONIC, &sev, timer) < 0 ? -errno : 0;
+}
+
 /* The timer that interrupts waitpid, created when first needed. */
 static int arm(struct tracer *t, uint64_t due)
 {
 	struct itimerspec its;
-	struct sigevent sev;
-	struct sigaction sa;
 
 	if (!t->tick_timer_made) {
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_tick_signal; /* no SA_RESTART: waitpid returns */
-		sigaction(SIGRTMIN + 1, &sa, NULL);
-		memset(&sev, 0, sizeof(sev));
-		sev.sigev_notify = SIGEV_SIGNAL;
-		sev.sigev_signo = SIGRTMIN + 1;
-		if (timer_create(CLOCK_MONOTONIC, &sev, &t->tick_timer) < 0) {
+		if (loop_timer_create(SIGRTMIN + 1, on_tick_signal, &t->tick_timer) < 0) {
 			log_error("timer probes: cannot create a timer: %s", strerror(errno));
 			return -errno;
 		}

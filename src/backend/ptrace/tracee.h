@@ -348,6 +348,11 @@ struct taken_hit {
 /* Print SITE's entry probes for hit R, reading memory through MEM. */
 void hit_print_taken(struct tracer *t, const struct taken_hit *r, const struct arch_mem *mem);
 
+/* ---- ticks.c ---- */
+/* A CLOCK_MONOTONIC timer whose signal SIGNO runs HANDLER without
+ * SA_RESTART, so it interrupts the loop's waitpid. 0 or -errno. */
+int loop_timer_create(int signo, void (*handler)(int), timer_t *timer);
+
 /* ---- fetchstub.c ---- */
 /* At a hit of TH at SITE (REGS as read at the stop): when every fetch of
  * its probes reads memory at addresses known now, list them in TH's slot
