@@ -19,9 +19,9 @@
 
 #include "probe/format_priv.h"
 #include "probe/parse_priv.h"
+#include "util/compare.h"
 
 enum node_kind { NODE_OR, NODE_AND, NODE_NOT, NODE_CMP };
-enum cmp_op { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 enum operand_kind { OPND_NUMBER, OPND_STRING, OPND_FIELD, OPND_COMM, OPND_PID, OPND_TID };
 
 struct operand {
@@ -407,21 +407,7 @@ static bool compare(const struct probe_filter *f, const struct probe_hit *hit)
 		return false;
 	if (c == UNORDERED)
 		return f->op == CMP_NE;
-	switch (f->op) {
-	case CMP_EQ:
-		return c == 0;
-	case CMP_NE:
-		return c != 0;
-	case CMP_LT:
-		return c < 0;
-	case CMP_LE:
-		return c <= 0;
-	case CMP_GT:
-		return c > 0;
-	case CMP_GE:
-		return c >= 0;
-	}
-	return false;
+	return cmp_holds(c, f->op);
 }
 
 bool probe_filter_match(const struct probe_filter *f, const struct probe_hit *hit)

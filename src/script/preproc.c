@@ -7,6 +7,7 @@
 #include <sys/utsname.h>
 
 #include "script/lexer.h"
+#include "util/compare.h"
 
 #if defined(__x86_64__)
 #define UTAP_ARCH "x86_64"
@@ -33,7 +34,6 @@ struct frame {
 	enum branch state;
 };
 
-enum cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 
 static bool is_op(const struct script_token *t, const char *op)
 {
@@ -50,26 +50,6 @@ static int fail_token(struct script_error *err, const struct script_token *t)
 	return script_fail(err, t->pos, t->hint, "%s", t->text);
 }
 
-/* C is <0, 0 or >0, as strcmp says. */
-static bool compare(int c, enum cmp op)
-{
-	switch (op) {
-	case CMP_EQ:
-		return c == 0;
-	case CMP_NE:
-		return c != 0;
-	case CMP_LT:
-		return c < 0;
-	case CMP_LE:
-		return c <= 0;
-	case CMP_GT:
-		return c > 0;
-	case CMP_GE:
-		return c >= 0;
-	}
-	return false;
-}
-
 static int sign(long long a, long long b)
 {
 	return (a > b) - (a < b);
@@ -77,7 +57,7 @@ static int sign(long long a, long long b)
 
 /* A name compared with a string: ==/!= match it as a glob (SystemTap's
  * fnmatch), order operators compare versions. */
-static int match_string(const struct script_token *l, enum cmp op, const struct script_token *r,
+static int match_string(const struct script_token *l, enum cmp_op op, const struct script_token *r,
 			const char *const *values, bool ordered, bool *out,
 			struct script_error *err)
 {
@@ -94,7 +74,7 @@ static int match_string(const struct script_token *l, enum cmp op, const struct 
 		if (strpbrk(r->text, "*?["))
 			return script_fail(err, r->pos, "use == or != with a wildcard",
 					   "a wildcard cannot be ordered");
-		*out = compare(strverscmp(values[0], r->text), op);
+		*out = cmp_holds(strverscmp(values[0], r->text), op);
 		return 0;
 	}
 	*out = false;
@@ -106,7 +86,7 @@ static int match_string(const struct script_token *l, enum cmp op, const struct 
 	return 0;
 }
 
-static int eval_name(const struct script_token *l, enum cmp op, const struct script_token *r,
+static int eval_name(const struct script_token *l, enum cmp_op op, const struct script_token *r,
 		     bool *out, struct script_error *err)
 {
 	static const char *const arch[] = {UTAP_ARCH, NULL};
@@ -144,7 +124,7 @@ static int eval_name(const struct script_token *l, enum cmp op, const struct scr
 		    (op != CMP_EQ && op != CMP_NE))
 			return script_fail(err, r->pos, "guru_mode == 0 or guru_mode == 1",
 					   "guru_mode is compared with 0 or 1, by == or !=");
-		*out = compare(sign(0, r->num), op);
+		*out = cmp_holds(sign(0, r->num), op);
 		return 0;
 	}
 	if (strncmp(name, "CONFIG_", 7) == 0) {
@@ -152,11 +132,11 @@ static int eval_name(const struct script_token *l, enum cmp op, const struct scr
 		if (r->kind == TK_STRING)
 			return match_string(l, op, r, empty, false, out, err);
 		if (r->kind == TK_NUMBER) {
-			*out = compare(sign(0, r->num), op);
+			*out = cmp_holds(sign(0, r->num), op);
 			return 0;
 		}
 		if (r->kind == TK_IDENT && strncmp(r->text, "CONFIG_", 7) == 0) {
-			*out = compare(0, op);
+			*out = cmp_holds(0, op);
 			return 0;
 		}
 		return script_fail(err, r->pos, cond_hint,
@@ -181,13 +161,13 @@ static int eval_one(const struct script_token *l, const struct script_token *o,
 				   "expected a comparison (== != < <= > >=), found %s",
 				   script_token_describe(o, what, sizeof(what)));
 	if (l->kind == TK_IDENT)
-		return eval_name(l, (enum cmp)op, r, out, err);
+		return eval_name(l, (enum cmp_op)op, r, out, err);
 	if (l->kind == TK_NUMBER && r->kind == TK_NUMBER) {
-		*out = compare(sign(l->num, r->num), (enum cmp)op);
+		*out = cmp_holds(sign(l->num, r->num), (enum cmp_op)op);
 		return 0;
 	}
 	if (l->kind == TK_STRING && r->kind == TK_STRING) {
-		*out = compare(strcmp(l->text, r->text), (enum cmp)op);
+		*out = cmp_holds(strcmp(l->text, r->text), (enum cmp_op)op);
 		return 0;
 	}
 	if (l->kind == TK_NUMBER || l->kind == TK_STRING)
