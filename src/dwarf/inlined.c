@@ -96,11 +96,7 @@ static int walk(Dwarf_Die *parent, const char *name, struct dwarf_addrs *set, in
 					return ret;
 			}
 		}
-		if (dwarf_haschildren(&child) &&
-		    (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
-		     tag == DW_TAG_lexical_block || tag == DW_TAG_namespace ||
-		     tag == DW_TAG_class_type || tag == DW_TAG_structure_type ||
-		     tag == DW_TAG_try_block || tag == DW_TAG_catch_block)) {
+		if (dwarf_haschildren(&child) && dwarf_tag_holds_code(tag)) {
 			ret = walk(&child, name, set, depth + 1);
 			if (ret < 0)
 				return ret;

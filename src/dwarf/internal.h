@@ -2,6 +2,7 @@
 #ifndef UTAP_DWARF_INTERNAL_H
 #define UTAP_DWARF_INTERNAL_H
 
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
@@ -269,5 +270,15 @@ int dwarf_compile_accessors(struct dwarf_compile *c);
 /* compile.c: ERR = "MESSAGE" or "MESSAGE\n      hint: HINT"; returns RET. */
 int dwarf_fail(char *err, size_t errlen, int ret, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* Whether a DIE with TAG can hold functions or their inlined copies:
+ * functions, blocks, other copies; C++ namespaces and classes. */
+static inline bool dwarf_tag_holds_code(int tag)
+{
+	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+	       tag == DW_TAG_lexical_block || tag == DW_TAG_namespace ||
+	       tag == DW_TAG_class_type || tag == DW_TAG_structure_type ||
+	       tag == DW_TAG_try_block || tag == DW_TAG_catch_block;
+}
 
 #endif

@@ -100,13 +100,7 @@ static int walk(const struct dwarf_func_spec *spec, Dwarf_Die *cu, Dwarf_Die *pa
 			ret = dwarf_addrs_add(set, pc);
 		if (ret < 0)
 			return ret;
-		/* inlined copies live in functions, blocks and other copies;
-		 * C++ functions in namespaces and classes */
-		if (dwarf_haschildren(&child) &&
-		    (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
-		     tag == DW_TAG_lexical_block || tag == DW_TAG_namespace ||
-		     tag == DW_TAG_class_type || tag == DW_TAG_structure_type ||
-		     tag == DW_TAG_try_block || tag == DW_TAG_catch_block)) {
+		if (dwarf_haschildren(&child) && dwarf_tag_holds_code(tag)) {
 			ret = walk(spec, cu, &child, set, depth + 1);
 			if (ret < 0)
 				return ret;
