@@ -62,6 +62,16 @@ static int compile_elsewhere(const struct probe *p, struct probe_arg *a,
 				 bias == ARGPLAN_NO_BIAS ? 0 : bias, a, why, whylen);
 }
 
+/* ERR: what is wrong with argument A, at the place a script wrote it
+ * ("calls.stp:3:10: error: $x: WHY") or by its name ("argument x: WHY"). */
+static void arg_error(char *err, size_t errlen, const struct probe_arg *a, const char *why)
+{
+	if (a->origin)
+		snprintf(err, errlen, "%s: error: %s: %s", a->origin, a->name, why);
+	else
+		snprintf(err, errlen, "argument %s: %s", a->name, why);
+}
+
 int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc, uint64_t bias,
 		    const struct argplan_modules *mods, struct probe_arg **out,
 		    void (*warn)(void *ctx, const char *why), void *warn_ctx, char *err,
@@ -79,9 +89,8 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 
 		if (a->list == LIST_NONE)
 			continue;
-		snprintf(err, errlen, "%s%s%s: a PLT probe has no DWARF of the called function: "
-			 "use $arg1..$argN or uint_arg(N)", a->origin ? a->origin : "argument ",
-			 a->origin ? ": error: " : "", a->name);
+		arg_error(err, errlen, a, "a PLT probe has no DWARF of the called function: "
+					  "use $arg1..$argN or uint_arg(N)");
 		free(args);
 		return -EINVAL;
 	}
@@ -103,8 +112,7 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 				continue;
 			}
 			if (rc < 0) {
-				snprintf(err, errlen, "%s%s%s: %s", a->origin ? a->origin : "argument ",
-					 a->origin ? ": error: " : "", a->name, why);
+				arg_error(err, errlen, a, why);
 				argplan_free(p, args);
 				return rc;
 			}
@@ -117,8 +125,7 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 			rc = dwarf_compile_list(dm, pc, p->kind == PROBE_RETURN, bias, a, why,
 						sizeof(why));
 			if (rc < 0) {
-				snprintf(err, errlen, "%s%s%s: %s", a->origin ? a->origin : "argument ",
-					 a->origin ? ": error: " : "", a->name, why);
+				arg_error(err, errlen, a, why);
 				argplan_free(p, args);
 				return rc;
 			}
@@ -153,10 +160,7 @@ int argplan_compile(const struct probe *p, struct dwarf_module *dm, uint64_t pc,
 			rc = raw_retval(&p->args[i], a);
 		}
 		if (rc < 0) {
-			if (a->origin)
-				snprintf(err, errlen, "%s: error: %s: %s", a->origin, a->name, why);
-			else
-				snprintf(err, errlen, "argument %s: %s", a->name, why);
+			arg_error(err, errlen, a, why);
 			argplan_free(p, args);
 			return rc;
 		}
