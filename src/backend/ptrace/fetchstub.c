@@ -220,8 +220,9 @@ static bool site_fits(const struct tracer *t, const struct site *site)
 /* The ranges of every entry probe of SITE, placed in the slot's data;
  * false when one cannot be copied this way. */
 static bool list_ranges(const struct tracer *t, const struct site *site,
-			const struct arch_regs *regs, struct taken_hit *r)
+			const struct arch_regs *regs, struct fetch_copy *c)
 {
+	uint64_t sp = arch_sp(regs);
 	uint32_t at = SLOT_DATA;
 	int n = 0;
 
@@ -230,44 +231,41 @@ static bool list_ranges(const struct tracer *t, const struct site *site,
 		const struct probe_arg *args = site->entry_args && site->entry_args[i]
 						       ? site->entry_args[i]
 						       : p->args;
-		int k = probe_copy_ranges(args, p->nargs, regs, r->ranges + n, FETCH_RANGES - n);
+		int k = probe_copy_ranges(args, p->nargs, regs, c->ranges + n, FETCH_RANGES - n);
 
 		if (k < 0)
 			return false;
 		n += k;
 	}
 	for (int i = 0; i < n; i++) {
-		uint64_t sp = arch_sp(regs);
-
 		/* an emulated push or call writes just below the stack
 		 * pointer before the stub copies: keep clear of it */
-		if (r->ranges[i].addr < sp && r->ranges[i].addr + r->ranges[i].len > sp - 64)
+		if (c->ranges[i].addr < sp && c->ranges[i].addr + c->ranges[i].len > sp - 64)
 			return false;
-		if (at + r->ranges[i].len > SLOT_SIZE)
+		if (at + c->ranges[i].len > SLOT_SIZE)
 			return false;
-		r->dst[i] = at;
-		at += r->ranges[i].len;
+		c->dst[i] = at;
+		at += c->ranges[i].len;
 	}
-	r->nranges = n;
+	c->n = n;
 	return n > 0; /* nothing to read: printing now costs no syscall */
 }
 
 bool fetch_stub_take(struct tracer *t, struct thread *th, struct site *site,
 		     const struct arch_regs *regs)
 {
-	struct taken_hit probe_ranges, *r;
+	struct fetch_copy copy;
+	struct taken_hit *r;
 	uint8_t *slot;
 	int k;
 
-	if (!site_fits(t, site) || !list_ranges(t, site, regs, &probe_ranges))
+	if (!site_fits(t, site) || !list_ranges(t, site, regs, &copy))
 		return false;
 	k = thread_slot(t, th);
 	if (k < 0)
 		return false;
 	r = th->fetch_hit;
-	memcpy(r->ranges, probe_ranges.ranges, sizeof(r->ranges));
-	memcpy(r->dst, probe_ranges.dst, sizeof(r->dst));
-	r->nranges = probe_ranges.nranges;
+	r->copy = copy;
 	r->site = site;
 	r->regs = *regs;
 	r->time_ns = clock_mono_ns();
@@ -276,14 +274,14 @@ bool fetch_stub_take(struct tracer *t, struct thread *th, struct site *site,
 	r->tid = th->tid;
 	snprintf(r->comm, sizeof(r->comm), "%s", thread_comm(th));
 	slot = slot_of(&th->proc->space->fetch, k);
-	for (int i = 0; i < r->nranges; i++) {
+	for (int i = 0; i < copy.n; i++) {
 		uint8_t *e = slot + ARCH_FETCH_SLOT_RANGES + 16 * i;
 
-		memcpy(e, &r->ranges[i].addr, 8);
-		memcpy(e + 8, &r->ranges[i].len, 4);
-		memcpy(e + 12, &r->dst[i], 4);
+		memcpy(e, &copy.ranges[i].addr, 8);
+		memcpy(e + 8, &copy.ranges[i].len, 4);
+		memcpy(e + 12, &copy.dst[i], 4);
 	}
-	memcpy(slot + ARCH_FETCH_SLOT_COUNT, &(uint32_t){(uint32_t)r->nranges}, 4);
+	memcpy(slot + ARCH_FETCH_SLOT_COUNT, &(uint32_t){(uint32_t)copy.n}, 4);
 	th->fetch_state = FETCH_TAKEN;
 	return true;
 }
@@ -333,11 +331,11 @@ static int slot_read(void *ctx, uint64_t addr, void *buf, size_t n)
 	const struct slot_mem *m = ctx;
 	const struct taken_hit *r = m->r;
 
-	for (int i = 0; i < r->nranges; i++) {
-		uint64_t lo = r->ranges[i].addr;
+	for (int i = 0; i < r->copy.n; i++) {
+		uint64_t lo = r->copy.ranges[i].addr;
 
-		if (addr >= lo && addr + n <= lo + r->ranges[i].len) {
-			memcpy(buf, m->slot + r->dst[i] + (addr - lo), n);
+		if (addr >= lo && addr + n <= lo + r->copy.ranges[i].len) {
+			memcpy(buf, m->slot + r->copy.dst[i] + (addr - lo), n);
 			return 0;
 		}
 	}
@@ -368,9 +366,9 @@ static void read_ranges(const struct taken_hit *r, struct mem_cache *cache, stru
 	uint64_t addrs[FETCH_RANGES];
 
 	mem_cache_init(cache, r->tid);
-	for (int i = 0; i < r->nranges; i++)
-		addrs[i] = r->ranges[i].addr;
-	mem_cache_prefetch(cache, addrs, (size_t)r->nranges);
+	for (int i = 0; i < r->copy.n; i++)
+		addrs[i] = r->copy.ranges[i].addr;
+	mem_cache_prefetch(cache, addrs, (size_t)r->copy.n);
 	mem->read = mem_cache_read;
 	mem->write = NULL;
 	mem->ctx = cache;

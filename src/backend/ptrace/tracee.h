@@ -341,9 +341,11 @@ struct taken_hit {
 	pid_t pid, tid;
 	char comm[17];
 	uint32_t seq;		/* the slot's seq for this hit */
-	struct probe_range ranges[FETCH_RANGES];
-	uint32_t dst[FETCH_RANGES]; /* where each range lands in the slot */
-	int nranges;
+	struct fetch_copy {	/* what the stub copies */
+		struct probe_range ranges[FETCH_RANGES];
+		uint32_t dst[FETCH_RANGES]; /* where each range lands in the slot */
+		int n;
+	} copy;
 };
 /* Print SITE's entry probes for hit R, reading memory through MEM. */
 void hit_print_taken(struct tracer *t, const struct taken_hit *r, const struct arch_mem *mem);
